@@ -1,0 +1,59 @@
+"""The build in a straight line: load and validate everything, then render each site into
+staging folders, then publish them atomically. Nothing is written before validation passed."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .load import Loaded, load_or_raise
+from .model import Site
+from .publish import Staging, build_into
+
+#: A site renderer: fills `dest` (an empty folder) from the validated site.
+Renderer = Callable[[Site, datetime, Path, "BuildRequest"], None]
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What to build, from where, into where, and as of when."""
+
+    content: Path
+    out: Path
+    now: datetime
+    targets: tuple[str, ...] = ("public", "internal")
+    strict: bool = False
+    max_bytes: int | None = None
+    progress: Callable[[str], None] = field(default=_say)
+
+
+def renderers() -> dict[str, Renderer]:
+    """The sites a build can produce, by output folder name."""
+    from .kb import render_internal
+    from .public import render_public
+
+    return {"public": render_public, "internal": render_internal}
+
+
+def build(request: BuildRequest) -> Loaded:
+    """Validate, render the requested sites, and publish them together, or raise."""
+    request.progress(f"Loading {request.content}")
+    loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes)
+    site = loaded.site
+    available = renderers()
+
+    def render(staging: Staging) -> None:
+        for name in request.targets:
+            request.progress(f"Rendering the {name} site")
+            available[name](site, request.now, staging.folder(name), request)
+        request.progress(f"Publishing into {request.out}")
+
+    build_into(request.out, render)
+    return loaded

@@ -1,0 +1,55 @@
+"""Options and error handling shared by the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..clock import resolve_now
+from ..problems import ContentError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+content_option = click.option(
+    "--content",
+    "content",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("content"),
+    show_default=True,
+    help="The content folder.",
+)
+now_option = click.option(
+    "--now",
+    "now",
+    metavar="TIME",
+    default=None,
+    help="Build as of this ISO 8601 time (default: SOURCE_DATE_EPOCH, else the clock).",
+)
+
+
+def parse_now(value: str | None) -> datetime:
+    try:
+        return resolve_now(value)
+    except ValueError as exc:
+        raise click.UsageError(f"--now: {exc}") from None
+
+
+def check_content_folder(content: Path) -> None:
+    if not content.is_dir():
+        raise click.UsageError(f"content folder not found: {content}")
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def fail_on_content(error: ContentError) -> None:
+    """Print every problem and exit 1."""
+    print_problems(error.problems)
+    click.echo(f"{len(error.problems)} problem(s) found; nothing was written.", err=True)
+    raise SystemExit(1)

@@ -1,0 +1,87 @@
+"""`statuspress validate` and `statuspress build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..build import BuildRequest, build
+from ..load import load_site
+from ..problems import ContentError
+from ..publish import BuildLocked
+from .common import check_content_folder, content_option, fail_on_content, now_option, parse_now, print_problems
+
+
+@click.command("validate")
+@content_option
+@now_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--max-file-bytes", type=int, default=None, help="Reject larger files (default from site.yaml, 1 MiB).")
+def validate_command(content: Path, now: str | None, strict: bool, max_file_bytes: int | None) -> None:
+    """Check every content file and report every problem as path:line: message."""
+    check_content_folder(content)
+    loaded = load_site(content, parse_now(now), max_file_bytes)
+    problems = loaded.problems.sorted()
+    print_problems(problems)
+    errors = len(loaded.problems.errors)
+    warnings = len(loaded.problems.warnings)
+    site = loaded.site
+    summary = (
+        f"{len(site.incidents)} incidents, {len(site.maintenance)} maintenance windows, "
+        f"{len(site.postmortems)} post-mortems, {len(site.runbooks)} runbooks, "
+        f"{len(site.services)} services: {errors} error(s), {warnings} warning(s)"
+    )
+    click.echo(summary, err=True)
+    if errors or (strict and warnings):
+        raise SystemExit(1)
+
+
+@click.command("build")
+@content_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="Output folder: the sites go to OUT/public and OUT/internal.",
+)
+@now_option
+@click.option("--public", "only_public", is_flag=True, help="Build only the public status page.")
+@click.option("--internal", "only_internal", is_flag=True, help="Build only the knowledge base.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--max-file-bytes", type=int, default=None, help="Reject larger files (default from site.yaml, 1 MiB).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+def build_command(
+    content: Path,
+    out: Path,
+    now: str | None,
+    only_public: bool,
+    only_internal: bool,
+    strict: bool,
+    max_file_bytes: int | None,
+    quiet: bool,
+) -> None:
+    """Validate, then build both sites atomically into OUT/public and OUT/internal."""
+    check_content_folder(content)
+    if only_public and only_internal:
+        raise click.UsageError("--public and --internal exclude each other; give neither to build both")
+    targets = ("public",) if only_public else ("internal",) if only_internal else ("public", "internal")
+    request = BuildRequest(
+        content=content,
+        out=out,
+        now=parse_now(now),
+        targets=targets,
+        strict=strict,
+        max_bytes=max_file_bytes,
+        progress=(lambda _: None) if quiet else (lambda message: click.echo(message, err=True)),
+    )
+    try:
+        loaded = build(request)
+    except ContentError as error:
+        fail_on_content(error)
+    except BuildLocked as error:
+        raise click.UsageError(str(error)) from None
+    print_problems(loaded.problems.warnings)
+    if not quiet:
+        click.echo(f"Built {', '.join(targets)} into {out}", err=True)

@@ -1,0 +1,52 @@
+"""Follow-up deadlines: when an action item or a review is due. Pure functions of (site, now)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from ..model import ActionItem, ActionStatus, Incident, IncidentType, Postmortem, ReviewStatus, Settings
+
+OPEN_STATUSES = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
+
+
+def review_day(postmortem: Postmortem, incident: Incident | None) -> date | None:
+    """The day a review took place: its `review_date`, else the day its incident was resolved."""
+    if postmortem.review_date is not None:
+        return postmortem.review_date
+    if incident is not None and incident.resolved_at is not None:
+        return incident.resolved_at.date()
+    return None
+
+
+def effective_due(
+    item: ActionItem, postmortem: Postmortem, incident: Incident | None, settings: Settings
+) -> date | None:
+    """The item's `due`, else the review day plus the priority's deadline from `site.yaml`."""
+    if item.due is not None:
+        return item.due
+    start = review_day(postmortem, incident)
+    if start is None:
+        return None
+    return start + timedelta(days=settings.action_item_deadlines[item.priority])
+
+
+def is_overdue(item: ActionItem, due: date | None, today: date) -> bool:
+    """Still open and past its due day (due today is not overdue)."""
+    return item.status in OPEN_STATUSES and due is not None and due < today
+
+
+def review_due(incident: Incident, settings: Settings) -> datetime | None:
+    """When an external incident's review is due: `review_deadline_days` after resolution."""
+    if incident.type is not IncidentType.EXTERNAL or incident.resolved_at is None:
+        return None
+    return incident.resolved_at + timedelta(days=settings.review_deadline_days)
+
+
+def review_overdue(
+    incident: Incident, postmortem: Postmortem | None, settings: Settings, now: datetime
+) -> bool:
+    """An external incident past its review deadline without a reviewed or published review."""
+    due = review_due(incident, settings)
+    if due is None or due >= now:
+        return False
+    return postmortem is None or postmortem.status is ReviewStatus.DRAFT

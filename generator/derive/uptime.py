@@ -1,0 +1,155 @@
+"""Uptime and downtime from impact spans: one rule for the public bars and the KB availability.
+
+The rule (documented in the README, "How uptime is computed"):
+
+* At every instant a component is in the worst state of the impacts active on it then, so
+  overlapping incidents never count twice.
+* Downtime is the time spent in `major_outage` times its weight (default 1.0) plus the time in
+  `partial_outage` times its weight (default 0.3). `degraded_performance` and
+  `under_maintenance` are not downtime, but they colour the day.
+* Uptime over a window = 1 − downtime / window length. Open spans end at `now`.
+
+Everything here is pure: spans in, numbers out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from ..model import ImpactLevel, UptimeWeights
+
+#: Worst-state ranking at one instant; maintenance is milder than any degradation.
+SEVERITY_RANK: dict[ImpactLevel, int] = {
+    ImpactLevel.UNDER_MAINTENANCE: 1,
+    ImpactLevel.DEGRADED_PERFORMANCE: 2,
+    ImpactLevel.PARTIAL_OUTAGE: 3,
+    ImpactLevel.MAJOR_OUTAGE: 4,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One component in one state from `start` to `end` (exclusive).
+
+    `open` spans have no end yet: `end` is `now`, and the state still holds at `now`.
+    """
+
+    start: datetime
+    end: datetime
+    level: ImpactLevel
+    open: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of time with one worst state (no overlaps between segments)."""
+
+    start: datetime
+    end: datetime
+    level: ImpactLevel
+
+
+@dataclass(frozen=True, slots=True)
+class DayUptime:
+    """One UTC day of one component."""
+
+    day: date
+    uptime: float  # 0..1
+    downtime_seconds: float
+    worst: ImpactLevel | None  # None: nothing happened that day
+    seconds_by_level: dict[ImpactLevel, float]
+
+
+def weight(level: ImpactLevel, weights: UptimeWeights) -> float:
+    if level is ImpactLevel.MAJOR_OUTAGE:
+        return weights.major_outage
+    if level is ImpactLevel.PARTIAL_OUTAGE:
+        return weights.partial_outage
+    return 0.0
+
+
+def flatten(spans: Iterable[Span]) -> list[Segment]:
+    """Non-overlapping segments, each in the worst state active over it, in time order."""
+    events: list[tuple[datetime, int, ImpactLevel]] = []
+    for span in spans:
+        if span.end > span.start:
+            events.append((span.start, 1, span.level))
+            events.append((span.end, -1, span.level))
+    events.sort(key=lambda e: (e[0], e[1]))
+    active: dict[ImpactLevel, int] = {}
+    segments: list[Segment] = []
+    previous: datetime | None = None
+    for moment, delta, level in events:
+        if previous is not None and moment > previous and active:
+            worst = max(active, key=SEVERITY_RANK.__getitem__)
+            _append(segments, Segment(previous, moment, worst))
+        active[level] = active.get(level, 0) + delta
+        if active[level] == 0:
+            del active[level]
+        previous = moment
+    return segments
+
+
+def _append(segments: list[Segment], segment: Segment) -> None:
+    """Append, merging with the previous segment when it continues it in the same state."""
+    if segments and segments[-1].end == segment.start and segments[-1].level is segment.level:
+        segments[-1] = Segment(segments[-1].start, segment.end, segment.level)
+    else:
+        segments.append(segment)
+
+
+def downtime(segments: Sequence[Segment], start: datetime, end: datetime, weights: UptimeWeights) -> float:
+    """Weighted downtime in seconds within [start, end)."""
+    total = 0.0
+    for segment in segments:
+        overlap = (min(segment.end, end) - max(segment.start, start)).total_seconds()
+        if overlap > 0:
+            total += overlap * weight(segment.level, weights)
+    return total
+
+
+def availability(segments: Sequence[Segment], start: datetime, end: datetime, weights: UptimeWeights) -> float:
+    """1 − downtime / length of [start, end); 1.0 for an empty window."""
+    length = (end - start).total_seconds()
+    if length <= 0:
+        return 1.0
+    return max(0.0, 1.0 - downtime(segments, start, end, weights) / length)
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def daily(
+    segments: Sequence[Segment], first: date, days: int, weights: UptimeWeights, now: datetime
+) -> list[DayUptime]:
+    """Uptime per UTC day for `days` days from `first`, clipping segments to each day.
+
+    The day containing `now` counts only up to `now`; days after `now` count as fully up.
+    Linear in days + segments: segments are walked once, in order.
+    """
+    result: list[DayUptime] = []
+    index = 0
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        start = day_start(day)
+        end = min(start + timedelta(days=1), max(now, start))
+        while index < len(segments) and segments[index].end <= start:
+            index += 1
+        by_level: dict[ImpactLevel, float] = {}
+        lost = 0.0
+        probe = index
+        while probe < len(segments) and segments[probe].start < start + timedelta(days=1):
+            segment = segments[probe]
+            overlap = (min(segment.end, end) - max(segment.start, start)).total_seconds()
+            if overlap > 0:
+                by_level[segment.level] = by_level.get(segment.level, 0.0) + overlap
+                lost += overlap * weight(segment.level, weights)
+            probe += 1
+        length = (end - start).total_seconds()
+        uptime = 1.0 if length <= 0 else max(0.0, 1.0 - lost / length)
+        worst = max(by_level, key=SEVERITY_RANK.__getitem__) if by_level else None
+        result.append(DayUptime(day, uptime, lost, worst, by_level))
+    return result

@@ -1,0 +1,116 @@
+"""Readers of `site.yaml` and `services.yaml`."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+
+from ..model import Group, Priority, Service, Settings, Severity, Source, UptimeWeights
+from ..problems import Problems
+from .fields import Fields
+from .files import ContentFile
+from .yamlsafe import Node
+
+
+def slug(text: str) -> str:
+    """A URL-safe id for a display name (groups have names, not ids)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "group"
+
+
+def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings:
+    f = Fields(problems, file.shown, node)
+    name = f.text("name", required=True, default="Status")
+    base_url = f.text("base_url", required=True, default="https://status.example.com/")
+    if base_url and not re.match(r"https?://[^/\s]+", base_url):
+        f.bad("base_url", f"expected an http(s) URL; got {base_url!r}")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    timezone = f.text("timezone", default="UTC")
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        f.bad("timezone", f"unknown time zone {timezone!r} (expected an IANA name like Europe/Amsterdam)")
+        timezone = "UTC"
+    guidelines = {}
+    for key, value in f.raw("severity_guidelines").items():
+        if key not in set(Severity):
+            allowed = ", ".join(s.value for s in Severity)
+            f.error(value.line, f"severity_guidelines.{key}: expected one of {allowed}")
+        elif not isinstance(value.value, str):
+            f.error(value.line, f"severity_guidelines.{key}: expected text")
+        else:
+            guidelines[Severity(key)] = value.value
+    patterns = f.text_list("redaction_patterns")
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            f.bad("redaction_patterns", f"invalid regular expression {pattern!r}: {exc}")
+    defaults = Settings(name="", base_url="")
+    deadlines = dict(defaults.action_item_deadlines)
+    for key, value in f.raw("action_item_deadlines").items():
+        if key not in set(Priority) or isinstance(value.value, bool) or not isinstance(value.value, int):
+            f.error(value.line, f"action_item_deadlines.{key}: expected P0..P3 with a number of days")
+        else:
+            deadlines[Priority(key)] = value.value
+    settings = Settings(
+        name=name,
+        base_url=base_url,
+        timezone=timezone,
+        description=f.text("description"),
+        uptime_days=f.integer("uptime_days", defaults.uptime_days, minimum=1),
+        review_deadline_days=f.integer("review_deadline_days", defaults.review_deadline_days),
+        severity_guidelines=guidelines,
+        redaction_patterns=patterns,
+        uptime_weights=read_weights(f),
+        feed_items=f.integer("feed_items", defaults.feed_items, minimum=1),
+        action_item_deadlines=deadlines,
+        runbook_stale_days=f.integer("runbook_stale_days", defaults.runbook_stale_days, minimum=1),
+        history_page_size=f.integer("history_page_size", defaults.history_page_size, minimum=1),
+        max_file_bytes=f.integer("max_file_bytes", defaults.max_file_bytes, minimum=1024),
+    )
+    f.finish()
+    return settings
+
+
+def read_weights(parent: Fields) -> UptimeWeights:
+    f = parent.mapping("uptime_weights")
+    if f is None:
+        return UptimeWeights()
+    defaults = UptimeWeights()
+    weights = UptimeWeights(
+        major_outage=f.number("major_outage", defaults.major_outage, 0, 1) or 0.0,
+        partial_outage=f.number("partial_outage", defaults.partial_outage, 0, 1) or 0.0,
+    )
+    f.finish()
+    return weights
+
+
+def read_services(
+    problems: Problems, file: ContentFile, node: Node
+) -> tuple[tuple[Group, ...], tuple[Service, ...]]:
+    f = Fields(problems, file.shown, node)
+    group_names = f.text_list("groups", required=True)
+    groups = tuple(Group(slug(name), name) for name in group_names)
+    services = []
+    for item in f.items("services", required=True):
+        group = item.text("group", required=True)
+        if group and group not in group_names:
+            item.bad("group", f"unknown group {group!r} (groups: {', '.join(group_names)})")
+        service = Service(
+            id=item.ident("id"),
+            name=item.text("name", required=True),
+            group=group,
+            description=item.text("description"),
+            public=item.boolean("public", True),
+            owner=item.text("owner"),
+            oncall=item.text("oncall"),
+            slo=item.number("slo", None, 0, 100),
+            runbooks=item.text_list("runbooks"),
+            source=Source(file.rel, item.line),
+        )
+        item.finish()
+        if service.id:
+            services.append(service)
+    f.finish()
+    return groups, tuple(services)

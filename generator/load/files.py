@@ -1,0 +1,111 @@
+"""Finding and reading content files safely: inside the folder, under the size limit, UTF-8."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..problems import Problems
+from .yamlsafe import Node, YamlError, parse
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFile:
+    """A content file: `shown` is the path as printed in messages, `rel` is relative to content/."""
+
+    path: Path
+    rel: str
+    shown: str
+
+
+class ContentFolder:
+    """The content folder: lists files and reads them, reporting problems instead of raising."""
+
+    def __init__(self, root: Path, problems: Problems, max_bytes: int) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.problems = problems
+        self.max_bytes = max_bytes
+
+    def file(self, rel: str) -> ContentFile:
+        return ContentFile(self.root / rel, rel, str(self.root / rel))
+
+    def find(self, folder: str, suffixes: tuple[str, ...], recursive: bool = False) -> list[ContentFile]:
+        """Files in `folder` with one of `suffixes`, sorted by path so output order is stable."""
+        base = self.root / folder
+        if not base.is_dir():
+            return []
+        found: list[ContentFile] = []
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            dirnames.sort()
+            if not recursive:
+                dirnames.clear()
+            for dirname in list(dirnames):
+                full = Path(dirpath, dirname)
+                if full.is_symlink() and not self.inside(full):
+                    rel = full.relative_to(self.root).as_posix()
+                    self.problems.error(str(full), 1, f"symlink leaves the content folder: {rel}")
+                    dirnames.remove(dirname)
+            for name in sorted(filenames):
+                if name.startswith(".") or not name.endswith(suffixes):
+                    continue
+                full = Path(dirpath, name)
+                found.append(ContentFile(full, full.relative_to(self.root).as_posix(), str(full)))
+        return sorted(found, key=lambda f: f.rel)
+
+    def inside(self, path: Path) -> bool:
+        try:
+            return path.resolve().is_relative_to(self.real_root)
+        except (OSError, RuntimeError):  # symlink loops
+            return False
+
+    def read_text(self, file: ContentFile) -> str | None:
+        """The file's text, or None after reporting why it cannot be used."""
+        if not self.inside(file.path):
+            self.problems.error(file.shown, 1, "symlink leaves the content folder; refusing to read it")
+            return None
+        try:
+            size = file.path.stat().st_size
+            if size > self.max_bytes:
+                self.problems.error(
+                    file.shown, 1, f"file is {size:,} bytes; the limit is {self.max_bytes:,} (max_file_bytes)"
+                )
+                return None
+            data = file.path.read_bytes()
+        except OSError as exc:
+            self.problems.error(file.shown, 1, f"cannot read file: {exc.strerror or exc}")
+            return None
+        return self.decode(file, data)
+
+    def decode(self, file: ContentFile, data: bytes) -> str | None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.problems.error(file.shown, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")
+            return None
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        bad = _FORBIDDEN.search(text)
+        if bad is not None:
+            line = text.count("\n", 0, bad.start()) + 1
+            self.problems.error(file.shown, line, f"control character U+{ord(bad.group()):04X} in text")
+            return None
+        return text
+
+    def read_yaml(self, file: ContentFile) -> Node | None:
+        text = self.read_text(file)
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except YamlError as exc:
+            self.problems.error(file.shown, exc.line, exc.message)
+            return None
+
+
+
+#: Control characters (other than tab and newline), lone surrogates and non-characters: they
+#: break XML feeds and calendars, so they are refused at the door.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")

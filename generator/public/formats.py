@@ -1,0 +1,24 @@
+"""The registry of public output formats: one row per format, rendered from the projection.
+
+Each format writes its files under the public output folder. Add a format by appending a row;
+the HTML pages find the feeds and API files to link through this same table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .projection import PublicPage
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """A public output format: a name and a function that writes its files into `dest`."""
+
+    name: str
+    render: Callable[[PublicPage, Path], None]
+
+
+FORMATS: list[OutputFormat] = []

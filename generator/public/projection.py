@@ -1,0 +1,284 @@
+"""The public projection: the only data public outputs ever see.
+
+These types carry publishable facts and nothing else: external incidents, public components and
+their groups, public updates, published post-mortem summaries and maintenance. There is no field
+for roles, timelines, action items, post-mortem bodies, runbooks, owners or internal services, so
+no template, feed or JSON writer can reach them even by mistake. `project()` is the one place
+that decides what crosses from the internal model to the public side.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from ..derive.status import (
+    ComponentStatus,
+    OverallStatus,
+    impact_spans,
+    maintenance_spans,
+    overall,
+    status_at,
+)
+from ..derive.uptime import DayUptime, Segment, availability, daily, day_start, flatten
+from ..model import (
+    ImpactLevel,
+    IncidentType,
+    MaintenanceStatus,
+    ReviewStatus,
+    Severity,
+    Site,
+    UpdateStatus,
+    UptimeWeights,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicGroup:
+    id: str
+    name: str
+    component_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicComponent:
+    id: str
+    name: str
+    description: str
+    group_id: str
+    group_name: str
+    position: int  # 1-based order on the page
+    status: ComponentStatus
+    segments: tuple[Segment, ...]  # impact and maintenance history, non-overlapping, in order
+    uptime_days: tuple[DayUptime, ...]  # the last `uptime_days` UTC days, oldest first
+    uptime: float  # 0..1 over those days
+
+
+@dataclass(frozen=True, slots=True)
+class PublicImpact:
+    component_id: str
+    level: ImpactLevel
+    start: datetime
+    end: datetime | None  # None while open
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicUpdate:
+    at: datetime
+    status: UpdateStatus
+    body: str  # Markdown written by people: render, then sanitise
+
+
+@dataclass(frozen=True, slots=True)
+class PublicIncident:
+    id: str
+    title: str
+    severity: Severity
+    started_at: datetime
+    resolved_at: datetime | None
+    regions: tuple[str, ...]
+    impacts: tuple[PublicImpact, ...]  # public components only
+    updates: tuple[PublicUpdate, ...]  # newest first
+    summary: str  # the published post-mortem's public_summary, Markdown; "" when none
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def status(self) -> UpdateStatus:
+        """The latest update's status; `resolved` once resolved whatever the updates say."""
+        if self.resolved_at is not None:
+            return UpdateStatus.RESOLVED
+        return self.updates[0].status if self.updates else UpdateStatus.INVESTIGATING
+
+    @property
+    def updated_at(self) -> datetime:
+        times = [u.at for u in self.updates]
+        if self.resolved_at is not None:
+            times.append(self.resolved_at)
+        return max(times, default=self.started_at)
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.component_id for i in self.impacts))
+
+
+@dataclass(frozen=True, slots=True)
+class PublicMaintenanceUpdate:
+    at: datetime
+    status: MaintenanceStatus
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicMaintenance:
+    id: str
+    title: str
+    component_ids: tuple[str, ...]  # public components only
+    scheduled_start: datetime
+    scheduled_end: datetime
+    updates: tuple[PublicMaintenanceUpdate, ...]  # newest first
+    status: MaintenanceStatus
+
+    @property
+    def updated_at(self) -> datetime:
+        return max((u.at for u in self.updates), default=self.scheduled_start)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPage:
+    """Everything the public outputs may show, as of `now`."""
+
+    name: str
+    description: str
+    base_url: str
+    timezone: str
+    now: datetime
+    uptime_day_count: int
+    uptime_weights: UptimeWeights
+    feed_items: int
+    history_page_size: int
+    groups: tuple[PublicGroup, ...]
+    components: tuple[PublicComponent, ...]  # in page order
+    incidents: tuple[PublicIncident, ...]  # newest first
+    maintenance: tuple[PublicMaintenance, ...]  # newest first
+    status: OverallStatus
+    by_id: dict[str, PublicComponent] = field(repr=False, compare=False, default_factory=dict)
+
+    def component(self, component_id: str) -> PublicComponent:
+        return self.by_id[component_id]
+
+    @property
+    def active_incidents(self) -> tuple[PublicIncident, ...]:
+        return tuple(i for i in self.incidents if i.is_open)
+
+    @property
+    def active_maintenance(self) -> tuple[PublicMaintenance, ...]:
+        return tuple(m for m in self.maintenance if m.status in _ACTIVE_MAINTENANCE)
+
+    @property
+    def upcoming_maintenance(self) -> tuple[PublicMaintenance, ...]:
+        """Scheduled windows that have not started, soonest first."""
+        upcoming = [
+            m for m in self.maintenance
+            if m.status is MaintenanceStatus.SCHEDULED and m.scheduled_end > self.now
+        ]
+        return tuple(sorted(upcoming, key=lambda m: (m.scheduled_start, m.id)))
+
+
+_ACTIVE_MAINTENANCE = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
+
+
+def project(site: Site, now: datetime) -> PublicPage:
+    """The public view of `site` at `now`. Internal records are dropped here, once."""
+    settings = site.settings
+    public_ids = {s.id for s in site.services if s.public}
+    summaries = {
+        p.incident: p.public_summary
+        for p in site.postmortems
+        if p.status is ReviewStatus.PUBLISHED and p.public_summary
+    }
+    external = [i for i in site.incidents if i.type is IncidentType.EXTERNAL and i.started_at <= now]
+    incidents = [
+        PublicIncident(
+            id=i.id,
+            title=i.title,
+            severity=i.severity,
+            started_at=i.started_at,
+            resolved_at=i.resolved_at if i.resolved_at and i.resolved_at <= now else None,
+            regions=i.regions,
+            impacts=tuple(
+                PublicImpact(
+                    component_id=x.component,
+                    level=x.level,
+                    start=x.start or i.started_at,
+                    end=x.end or i.resolved_at,
+                    regions=x.regions,
+                )
+                for x in i.impact
+                if x.component in public_ids
+            ),
+            updates=tuple(
+                PublicUpdate(u.at, u.status, u.body)
+                for u in sorted(i.updates, key=lambda u: u.at, reverse=True)
+                if u.at <= now
+            ),
+            summary=summaries.get(i.id, ""),
+        )
+        for i in external
+    ]
+    windows = [
+        PublicMaintenance(
+            id=m.id,
+            title=m.title,
+            component_ids=tuple(c for c in m.components if c in public_ids),
+            scheduled_start=m.scheduled_start,
+            scheduled_end=m.scheduled_end,
+            updates=tuple(
+                PublicMaintenanceUpdate(u.at, u.status, u.body)
+                for u in sorted(m.updates, key=lambda u: u.at, reverse=True)
+                if u.at <= now
+            ),
+            status=m.status,
+        )
+        for m in site.maintenance
+    ]
+    spans = impact_spans(external, now)
+    for component_id, extra in maintenance_spans(site.maintenance, now).items():
+        spans[component_id].extend(extra)
+    first_day = now.date() - timedelta(days=settings.uptime_days - 1)
+    group_members: dict[str, list[str]] = defaultdict(list)
+    components = []
+    group_order = {g.name: index for index, g in enumerate(site.groups)}
+    public_services = sorted(
+        (s for s in site.services if s.public), key=lambda s: group_order.get(s.group, len(group_order))
+    )
+    groups_by_name = {g.name: g for g in site.groups}
+    for position, service in enumerate(public_services, start=1):
+        segments = tuple(flatten(spans.get(service.id, ())))
+        days = tuple(daily(segments, first_day, settings.uptime_days, settings.uptime_weights, now))
+        group = groups_by_name[service.group]
+        group_members[group.id].append(service.id)
+        components.append(
+            PublicComponent(
+                id=service.id,
+                name=service.name,
+                description=service.description,
+                group_id=group.id,
+                group_name=group.name,
+                position=position,
+                status=status_at(spans.get(service.id, ()), now),
+                segments=segments,
+                uptime_days=days,
+                uptime=availability(segments, day_start(first_day), now, settings.uptime_weights),
+            )
+        )
+    groups = tuple(
+        PublicGroup(g.id, g.name, tuple(group_members[g.id])) for g in site.groups if group_members[g.id]
+    )
+    return PublicPage(
+        name=settings.name,
+        description=settings.description,
+        base_url=settings.base_url,
+        timezone=settings.timezone,
+        now=now,
+        uptime_day_count=settings.uptime_days,
+        uptime_weights=settings.uptime_weights,
+        feed_items=settings.feed_items,
+        history_page_size=settings.history_page_size,
+        groups=groups,
+        components=tuple(components),
+        incidents=tuple(sorted(incidents, key=lambda i: (i.started_at, i.id), reverse=True)),
+        maintenance=tuple(sorted(windows, key=lambda m: (m.scheduled_start, m.id), reverse=True)),
+        status=overall(c.status for c in components),
+        by_id={c.id: c for c in components},
+    )
+
+
+
+def first_uptime_day(page: PublicPage) -> date:
+    """The oldest day of the uptime bars."""
+    return page.now.date() - timedelta(days=page.uptime_day_count - 1)
