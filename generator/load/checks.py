@@ -34,7 +34,8 @@ class Checker:
         first: dict[str, Source] = {}
         for record_id, source in records:
             if record_id in first:
-                self.error(source, f"duplicate {kind} id {record_id!r} (first defined at {self.shown(first[record_id])}:{first[record_id].line})")
+                where = f"{self.shown(first[record_id])}:{first[record_id].line}"
+                self.error(source, f"duplicate {kind} id {record_id!r} (first defined at {where})")
             else:
                 first[record_id] = source
 
@@ -52,7 +53,8 @@ class Checker:
                 self.error(postmortem.source, f"incident: unknown incident {postmortem.incident!r}")
             elif postmortem.incident in reviewed:
                 first = reviewed[postmortem.incident]
-                self.error(postmortem.source, f"incident: {postmortem.incident!r} already has a post-mortem at {self.shown(first)}")
+                message = f"incident: {postmortem.incident!r} already has a post-mortem at {self.shown(first)}"
+                self.error(postmortem.source, message)
             else:
                 reviewed[postmortem.incident] = postmortem.source
 
@@ -66,12 +68,13 @@ class Checker:
             for item in postmortem.action_items:
                 due = effective_due(item, postmortem, incident, site.settings)
                 if is_overdue(item, due, today):
-                    self.warning(item.source, f"action item {item.id} is overdue (due {due}, owner {item.owner or 'nobody'})")
+                    owner = item.owner or "nobody"
+                    self.warning(item.source, f"action item {item.id} is overdue (due {due}, owner {owner})")
         reviews = {p.incident: p for p in site.postmortems}
         for incident in site.incidents:
-            postmortem = reviews.get(incident.id)
-            if review_overdue(incident, postmortem, site.settings, now):
-                state = "no post-mortem" if postmortem is None else "its post-mortem is still a draft"
+            review = reviews.get(incident.id)
+            if review_overdue(incident, review, site.settings, now):
+                state = "no post-mortem" if review is None else "its post-mortem is still a draft"
                 days = site.settings.review_deadline_days
                 self.warning(incident.source, f"resolved more than {days} days ago and {state}")
         self.warn_redactions(site)
@@ -84,7 +87,8 @@ class Checker:
             for pattern in patterns:
                 match = pattern.search(text)
                 if match:
-                    self.warning(source, f"{where}: public text matches redaction pattern {pattern.pattern!r} ({match.group()!r})")
+                    found = f"{pattern.pattern!r} ({match.group()!r})"
+                    self.warning(source, f"{where}: public text matches redaction pattern {found}")
 
 
 def public_texts(site: Site) -> Iterator[tuple[Source, str, str]]:

@@ -23,12 +23,12 @@ def check_incident(
     cause = incident.root_cause.service
     if cause and cause not in services:
         report(lines.get("root_cause", 1), f"root_cause.service: unknown service {cause!r}")
-    if incident.type is IncidentType.EXTERNAL and incident.impact:
-        if not any(services.get(i.component, _UNKNOWN).public for i in incident.impact):
-            report(
-                lines.get("impact", 1),
-                "external incident affects only internal services; make it internal or add a public one",
-            )
+    touches_public = any(services.get(i.component, _UNKNOWN).public for i in incident.impact)
+    if incident.type is IncidentType.EXTERNAL and incident.impact and not touches_public:
+        report(
+            lines.get("impact", 1),
+            "external incident affects only internal services; make it internal or add a public one",
+        )
     if incident.resolved_at is None and incident.updates:
         last = max(incident.updates, key=lambda u: u.at)
         if last.status is UpdateStatus.RESOLVED:

@@ -1,0 +1,1 @@
+"""Statuspress: an incident status page and post-mortem knowledge base generator."""
