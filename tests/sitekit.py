@@ -67,4 +67,4 @@ def load(root: Path, at: str = NOW) -> Loaded:
 
 def messages(loaded: Loaded, root: Path) -> list[str]:
     """Problems as printed, with the content root shown as `content`."""
-    return [str(p).replace(str(root), "content", 1) for p in loaded.problems.sorted()]
+    return [str(p).replace(str(root), "content") for p in loaded.problems.sorted()]

@@ -23,8 +23,8 @@ def check_incident(
     cause = incident.root_cause.service
     if cause and cause not in services:
         report(lines.get("root_cause", 1), f"root_cause.service: unknown service {cause!r}")
-    touches_public = any(services.get(i.component, _UNKNOWN).public for i in incident.impact)
-    if incident.type is IncidentType.EXTERNAL and incident.impact and not touches_public:
+    known = [services[i.component] for i in incident.impact if i.component in services]
+    if incident.type is IncidentType.EXTERNAL and known and not any(s.public for s in known):
         report(
             lines.get("impact", 1),
             "external incident affects only internal services; make it internal or add a public one",
@@ -75,5 +75,3 @@ def check_maintenance(
     if known and not any(s.public for s in known):
         report(lines.get("components", 1), "maintenance affects only internal services; it would be published")
 
-
-_UNKNOWN = Service(id="", name="", group="", public=False)
