@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .html import render_html
 from .projection import PublicPage
 
 
@@ -22,3 +23,4 @@ class OutputFormat:
 
 
 FORMATS: list[OutputFormat] = []
+FORMATS.append(OutputFormat("html", render_html))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 HOME = "index.html"
 STYLESHEET = "assets/style.css"
+SCRIPT = "assets/localtime.js"  # optional: shows times in the reader's zone; pages work without it
 NOT_FOUND = "404.html"
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"

@@ -1,0 +1,133 @@
+"""The public HTML pages: home, incidents, components, maintenance, history, 404, robots, sitemap.
+
+Templates (generator/templates/public/) receive only the public projection and view data derived
+from it (pages/views.py), so they cannot reach an internal field. One Jinja environment is made
+once per process, with autoescape on and StrictUndefined so a typo fails the build instead of
+printing nothing. Every path comes from urls.py; Markdown goes through markdown.render().
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from . import urls
+from .markdown import render as render_markdown
+from .pages import labels, views
+from .projection import PublicPage
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "public"
+STATIC = Path(__file__).resolve().parent.parent / "static" / "public"
+
+#: Only the site itself: no inline script or style, no third-party host, no framing of forms.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The one Jinja environment of the public pages."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        markdown=lambda text: Markup(render_markdown(text)),
+        label=labels.state_label,
+        icon=labels.state_icon,
+        tone=labels.state_tone,
+        word=labels.word,
+        iso=labels.iso,
+        utc=labels.utc,
+        day=labels.day,
+        duration=labels.duration,
+        percent=labels.percent,
+    )
+    env.filters["href"] = _href
+    env.globals.update(urls=urls, banner=labels.banner, csp=CSP, views=views)
+    return env
+
+
+@jinja2.pass_context
+def _href(context: jinja2.runtime.Context, target: str) -> str:
+    """A link from the page being rendered to `target` (a path from urls.py)."""
+    here: str | None = context["here"]
+    if here is None:  # 404.html is served at any path: link from the site root instead
+        return str(context["root"]) + target
+    return urls.relative(here, target)
+
+
+def render_html(page: PublicPage, dest: Path) -> None:
+    """Write every HTML page, the static assets, robots.txt and sitemap.xml into `dest`."""
+    for path, html in pages(page):
+        _write(dest / path, html)
+    for name, target in (("style.css", urls.STYLESHEET), ("localtime.js", urls.SCRIPT)):
+        (dest / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STATIC / name, dest / target)
+
+
+def pages(page: PublicPage) -> Iterator[tuple[str, str]]:
+    """(path, text) of every generated page, in a fixed order."""
+    env = environment()
+    common: dict[str, Any] = {"page": page, "root": urlsplit(page.base_url).path or "/"}
+    site_feeds = _feeds(page.name, urls.FEED_RSS, urls.FEED_ATOM)
+
+    def render(template: str, here: str | None, **context: Any) -> str:
+        context.setdefault("feeds", site_feeds)
+        return env.get_template(template).render(common, here=here, **context)
+
+    yield urls.HOME, render("home.html", urls.HOME)
+    for incident in page.incidents:
+        path = urls.incident(incident.id)
+        yield path, render("incident.html", path, incident=incident)
+    for component in page.components:
+        path = urls.component(component.id)
+        feeds = _feeds(
+            component.name,
+            urls.component_feed(component.id, "rss"),
+            urls.component_feed(component.id, "atom"),
+        )
+        yield path, render("component.html", path, component=component, feeds=feeds)
+    for window in page.maintenance:
+        path = urls.maintenance(window.id)
+        yield path, render("maintenance.html", path, window=window)
+    for history in views.history_pages(page):
+        yield history.path, render("history.html", history.path, history=history)
+    yield urls.NOT_FOUND, render("404.html", None)
+    yield urls.ROBOTS, f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(page.base_url, urls.SITEMAP)}\n"
+    yield urls.SITEMAP, render("sitemap.xml", urls.SITEMAP, locations=_sitemap(page))
+
+
+def _feeds(name: str, rss: str, atom: str) -> tuple[tuple[str, str, str], ...]:
+    """(MIME type, title, path) of the feeds a page announces in its head."""
+    return (
+        ("application/rss+xml", f"{name} (RSS)", rss),
+        ("application/atom+xml", f"{name} (Atom)", atom),
+    )
+
+
+def _sitemap(page: PublicPage) -> list[str]:
+    paths = [urls.HOME]
+    paths += [h.path for h in views.history_pages(page)]
+    paths += [urls.component(c.id) for c in page.components]
+    paths += [urls.incident(i.id) for i in page.incidents]
+    paths += [urls.maintenance(m.id) for m in page.maintenance]
+    return [urls.absolute(page.base_url, p) for p in paths]
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")

@@ -1,0 +1,155 @@
+"""View data of the public pages, derived from the public projection and nothing else.
+
+Why a separate module: templates should only lay out; everything computed (which incidents
+touched a day, monthly uptime, how history splits into pages) is a pure function here, testable
+without HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from ...derive.uptime import availability, day_start
+from ...model import ImpactLevel, MaintenanceStatus
+from .. import urls
+from ..projection import PublicComponent, PublicIncident, PublicMaintenance, PublicPage
+from .labels import day, percent, state_label
+
+
+@dataclass(frozen=True, slots=True)
+class BarDay:
+    """One day of a component's uptime bar, with its text alternative."""
+
+    day: date
+    uptime: float
+    worst: ImpactLevel | None
+    incidents: tuple[PublicIncident, ...]  # newest first
+
+    @property
+    def text(self) -> str:
+        """What a screen reader (or a focused/hovered bar) says: date, uptime, state, incidents."""
+        state = "no incidents" if self.worst is None else state_label(self.worst).lower()
+        words = f"{day(day_start(self.day))}: {percent(self.uptime)} uptime, {state}"
+        if self.incidents:
+            words += ". " + "; ".join(i.title for i in self.incidents)
+        return words + "."
+
+
+@dataclass(frozen=True, slots=True)
+class MonthUptime:
+    start: date
+    uptime: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """An incident or a completed maintenance window in the archive."""
+
+    kind: str  # "incident" | "maintenance"
+    id: str
+    title: str
+    start: datetime
+    end: datetime | None
+    status: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryMonth:
+    start: date
+    entries: tuple[HistoryEntry, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    number: int  # 1 = newest
+    count: int  # number of pages
+    months: tuple[HistoryMonth, ...]
+
+    @property
+    def path(self) -> str:
+        return urls.history(self.number)
+
+
+def bar_days(page: PublicPage, component: PublicComponent) -> tuple[BarDay, ...]:
+    """The uptime bar of `component`: its `uptime_days`, each with the incidents that touched it."""
+    touching: dict[date, list[PublicIncident]] = {}
+    first = component.uptime_days[0].day if component.uptime_days else page.now.date()
+    for incident in page.incidents:
+        for impact in incident.impacts:
+            if impact.component_id != component.id:
+                continue
+            end = impact.end or page.now
+            last = (end - timedelta(microseconds=1) if end > impact.start else impact.start).astimezone(UTC).date()
+            current = max(impact.start.astimezone(UTC).date(), first)
+            while current <= last:
+                bucket = touching.setdefault(current, [])
+                if incident not in bucket:
+                    bucket.append(incident)
+                current += timedelta(days=1)
+    return tuple(
+        BarDay(d.day, d.uptime, d.worst, tuple(touching.get(d.day, ()))) for d in component.uptime_days
+    )
+
+
+def monthly_uptime(page: PublicPage, component: PublicComponent, months: int = 12) -> tuple[MonthUptime, ...]:
+    """Availability per calendar month (UTC) for the last `months` months, newest first."""
+    result = []
+    start = page.now.date().replace(day=1)
+    for _ in range(months):
+        following = (start + timedelta(days=32)).replace(day=1)
+        value = availability(component.segments, day_start(start), min(day_start(following), page.now),
+                             page.uptime_weights)
+        result.append(MonthUptime(start, value))
+        start = (start - timedelta(days=1)).replace(day=1)
+    return tuple(result)
+
+
+def incidents_of(page: PublicPage, component_id: str) -> tuple[PublicIncident, ...]:
+    return tuple(i for i in page.incidents if component_id in i.component_ids)
+
+
+def maintenance_of(page: PublicPage, component_id: str) -> tuple[PublicMaintenance, ...]:
+    return tuple(m for m in page.maintenance if component_id in m.component_ids)
+
+
+def recent_incidents(page: PublicPage, days: int = 7) -> tuple[PublicIncident, ...]:
+    """Resolved incidents active at some point in the last `days` days, newest first."""
+    since = page.now - timedelta(days=days)
+    return tuple(i for i in page.incidents if not i.is_open and i.resolved_at is not None and i.resolved_at >= since)
+
+
+def history_pages(page: PublicPage) -> tuple[HistoryPage, ...]:
+    """All incidents and completed maintenance, newest first, `history_page_size` per page,
+    each page grouped by month. There is always at least one (possibly empty) page."""
+    entries = [
+        HistoryEntry("incident", i.id, i.title, i.started_at, i.resolved_at, i.status.value, urls.incident(i.id))
+        for i in page.incidents
+    ] + [
+        HistoryEntry("maintenance", m.id, m.title, m.scheduled_start, m.scheduled_end, m.status.value,
+                     urls.maintenance(m.id))
+        for m in page.maintenance
+        if m.status is MaintenanceStatus.COMPLETED
+    ]
+    entries.sort(key=lambda e: (e.start, e.kind, e.id), reverse=True)
+    size = max(1, page.history_page_size)
+    chunks = [entries[k : k + size] for k in range(0, len(entries), size)] or [[]]
+    return tuple(
+        HistoryPage(number, len(chunks), _by_month(chunk)) for number, chunk in enumerate(chunks, start=1)
+    )
+
+
+def _by_month(entries: list[HistoryEntry]) -> tuple[HistoryMonth, ...]:
+    months: dict[date, list[HistoryEntry]] = {}
+    for entry in entries:
+        months.setdefault(entry.start.astimezone(UTC).date().replace(day=1), []).append(entry)
+    return tuple(HistoryMonth(start, tuple(items)) for start, items in months.items())
