@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from .metrics import metrics_command
 from .site import build_command, validate_command
 
 
@@ -19,3 +20,4 @@ def main() -> None:
 
 main.add_command(validate_command)
 main.add_command(build_command)
+main.add_command(metrics_command)
