@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .load import Loaded, load_or_raise
 from .model import Site
-from .publish import Staging, build_into
+from .publish import Staging, build_lock, stage_and_publish
 
 #: A site renderer: fills `dest` (an empty folder) from the validated site.
 Renderer = Callable[[Site, datetime, Path, "BuildRequest"], None]
@@ -43,17 +43,22 @@ def renderers() -> dict[str, Renderer]:
 
 
 def build(request: BuildRequest) -> Loaded:
-    """Validate, render the requested sites, and publish them together, or raise."""
-    request.progress(f"Loading {request.content}")
-    loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes)
-    site = loaded.site
-    available = renderers()
+    """Validate, render the requested sites, and publish them together, or raise.
 
-    def render(staging: Staging) -> None:
-        for name in request.targets:
-            request.progress(f"Rendering the {name} site")
-            available[name](site, request.now, staging.folder(name), request)
-        request.progress(f"Publishing into {request.out}")
+    The lock is taken first, so a second build started meanwhile is refused at once rather
+    than after it has loaded everything.
+    """
+    with build_lock(request.out):
+        request.progress(f"Loading {request.content}")
+        loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes)
+        site = loaded.site
+        available = renderers()
 
-    build_into(request.out, render)
+        def render(staging: Staging) -> None:
+            for name in request.targets:
+                request.progress(f"Rendering the {name} site")
+                available[name](site, request.now, staging.folder(name), request)
+            request.progress(f"Publishing into {request.out}")
+
+        stage_and_publish(request.out, render)
     return loaded

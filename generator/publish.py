@@ -72,15 +72,17 @@ class Staging:
         self.folders.clear()
 
 
-def build_into(out: Path, render: Callable[[Staging], None]) -> None:
-    """Lock `out`, let `render` fill staging folders, and publish them only if it returns."""
-    with build_lock(out):
-        staging = Staging(out)
-        try:
-            render(staging)
-            staging.publish()
-        finally:
-            staging.discard()
+def stage_and_publish(out: Path, render: Callable[[Staging], None]) -> None:
+    """Let `render` fill staging folders, and publish them only if it returns.
+
+    The caller holds `build_lock(out)`.
+    """
+    staging = Staging(out)
+    try:
+        render(staging)
+        staging.publish()
+    finally:
+        staging.discard()
 
 
 def swap_in(staged: Path, target: Path) -> None:

@@ -92,7 +92,7 @@ def test_content_errors_exit_1_and_write_nothing(content: Path, tmp_path: Path) 
     assert "1.yaml:4: severity: expected one of major, medium, minor; got 'tiny'" in result.output
     assert "nothing was written" in result.output
     assert (out / "public" / "index.html").read_text() == "previous site"
-    assert sorted(p.name for p in out.iterdir()) == ["public"]
+    assert sorted(p.name for p in out.iterdir()) == [".statuspress.lock", "public"]
 
 
 def test_usage_errors_exit_2(content: Path, tmp_path: Path) -> None:

@@ -82,6 +82,9 @@ def build_command(
         fail_on_content(error)
     except BuildLocked as error:
         raise click.UsageError(str(error)) from None
+    except OSError as error:
+        click.echo(f"build failed: {error}; the published site is unchanged", err=True)
+        raise SystemExit(1) from None
     print_problems(loaded.problems.warnings)
     if not quiet:
         click.echo(f"Built {', '.join(targets)} into {out}", err=True)
