@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from .metrics import metrics_command
+from .responder import new_group, postmortem_command, resolve_command, update_command
 from .site import build_command, validate_command
 
 
@@ -21,3 +22,7 @@ def main() -> None:
 main.add_command(validate_command)
 main.add_command(build_command)
 main.add_command(metrics_command)
+main.add_command(new_group)
+main.add_command(update_command)
+main.add_command(resolve_command)
+main.add_command(postmortem_command)

@@ -1,0 +1,123 @@
+"""The post-incident review scaffold: a draft pre-filled from the incident, headings to fill in.
+
+The sections follow the Google SRE book template (Summary, Impact, Timeline, Root cause,
+Trigger, Resolution, Detection, lessons and action items). Durations come from
+`derive.durations`, the same numbers the knowledge base shows.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ..derive.durations import duration, format_duration, ttd, ttm, ttr
+from ..model import Incident, Site
+
+_HINT = "<!-- {} -->"
+
+
+def _clock(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def front_matter(incident: Incident) -> str:
+    example = incident.id
+    return "\n".join(
+        [
+            "---",
+            f"incident: {incident.id}",
+            "authors: []",
+            "status: draft               # draft | reviewed | published",
+            "# review_date: YYYY-MM-DD",
+            "# public_summary: |         # shown on the public incident page once published",
+            "#   One paragraph for customers: what happened and what we changed.",
+            "action_items: []",
+            "# action_items:",
+            f"#   - id: AI-{example}-1",
+            "#     title: Add a canary stage to deploys",
+            "#     owner: team-name",
+            "#     priority: P1          # P0 | P1 | P2 | P3",
+            "#     due: YYYY-MM-DD       # default: from the priority (site.yaml)",
+            "#     status: open          # open | in_progress | done | wont_fix",
+            "#     link: https://tracker.example/TICKET-1",
+            "---",
+            "",
+        ]
+    )
+
+
+def impact_section(incident: Incident, site: Site, now: datetime) -> list[str]:
+    lines = ["## Impact", ""]
+    if incident.impact:
+        lines += ["| Component | Impact | From | To |", "|---|---|---|---|"]
+        for impact in incident.impact:
+            service = site.service(impact.component)
+            name = service.name if service else impact.component
+            start = impact.start or incident.started_at
+            end = impact.end or incident.resolved_at
+            level = impact.level.value.replace("_", " ")
+            lines.append(f"| {name} | {level} | {_clock(start)} | {_clock(end)} |")
+        lines.append("")
+    lines += [
+        f"- Type: {incident.type.value}, severity: {incident.severity.value}, detected by: "
+        f"{incident.detection.value.replace('_', ' ')}",
+        f"- Duration: {format_duration(duration(incident, now))}"
+        + ("" if incident.resolved_at else " so far (still open)"),
+        f"- Time to detect (TTD): {format_duration(ttd(incident))}",
+        f"- Time to mitigate (TTM): {format_duration(ttm(incident))}",
+        f"- Time to resolve (TTR): {format_duration(ttr(incident))}",
+        "",
+        _HINT.format("Who was affected and how: customers, requests, revenue, support tickets."),
+        "",
+    ]
+    return lines
+
+
+def timeline_section(incident: Incident) -> list[str]:
+    """Milestones, public updates and internal notes, merged in time order (UTC)."""
+    events: list[tuple[datetime, int, str]] = []
+    milestones = (
+        ("started_at", "Impact started"),
+        ("detected_at", f"Detected ({incident.detection.value.replace('_', ' ')})"),
+        ("mitigated_at", "Mitigated"),
+        ("resolved_at", "Resolved"),
+    )
+    for key, label in milestones:
+        moment = getattr(incident, key)
+        if moment is not None:
+            events.append((moment, 0, f"**{label}**"))
+    for entry in incident.timeline:
+        who = f" ({entry.by})" if entry.by else ""
+        events.append((entry.at, 1, f"Internal{who}: {_one_line(entry.text)}"))
+    for update in incident.updates:
+        events.append((update.at, 2, f"Public update, *{update.status.value}*: {_one_line(update.body)}"))
+    lines = ["## Timeline", "", "All times UTC.", ""]
+    lines += [f"- {_clock(at)} — {text}" for at, _, text in sorted(events, key=lambda e: (e[0], e[1]))]
+    return [*lines, ""]
+
+
+def scaffold(incident: Incident, site: Site, now: datetime) -> str:
+    """The whole draft review as Markdown with front matter."""
+
+    def section(title: str, hint: str) -> list[str]:
+        return [f"## {title}", "", _HINT.format(hint), ""] if hint else [f"## {title}", "", ""]
+
+    lines = [front_matter(incident)]
+    lines += section("Summary", f"{incident.title}: two or three sentences on what happened and why.")
+    lines += impact_section(incident, site, now)
+    lines += timeline_section(incident)
+    cause = incident.root_cause
+    cause_hint = f"Recorded root cause: {cause.type.value}" + (f" in {cause.service}" if cause.service else "")
+    lines += section("Root cause", f"{cause_hint}. Blameless: systems and conditions, not people.")
+    lines += section("Trigger", "The change or event that set it off.")
+    lines += section("Resolution", "What mitigated the impact, and what fixed it for good.")
+    lines += section("Detection", "How we found out, and how we could have found out sooner.")
+    lines += section("What went well", "")
+    lines += section("What went wrong", "")
+    lines += section("Where we got lucky", "")
+    lines += section("Action items", "List them in the front matter (action_items) so they are tracked.")
+    lines += section("Lessons", "")
+    return "\n".join(lines).rstrip("\n") + "\n"
