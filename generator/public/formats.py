@@ -10,6 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .api import render_api
+from .badge import render_badges
+from .calendar import render_calendars
+from .feeds import render_feeds
 from .html import render_html
 from .projection import PublicPage
 
@@ -24,3 +28,7 @@ class OutputFormat:
 
 FORMATS: list[OutputFormat] = []
 FORMATS.append(OutputFormat("html", render_html))
+FORMATS.append(OutputFormat("feeds", render_feeds))
+FORMATS.append(OutputFormat("calendar", render_calendars))
+FORMATS.append(OutputFormat("api", render_api))
+FORMATS.append(OutputFormat("badge", render_badges))

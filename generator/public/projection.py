@@ -168,6 +168,14 @@ class PublicPage:
         ]
         return tuple(sorted(upcoming, key=lambda m: (m.scheduled_start, m.id)))
 
+    @property
+    def last_change(self) -> datetime | None:
+        """The newest public update or resolution on the page (None when there is none): the
+        "updated" time of feeds and API, so they do not change when only the build time does."""
+        times = [i.updated_at for i in self.incidents]
+        times += [u.at for m in self.maintenance for u in m.updates]
+        return max(times, default=None)
+
 
 _ACTIVE_MAINTENANCE = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
 

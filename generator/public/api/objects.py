@@ -1,0 +1,214 @@
+"""The objects of the status API (page, component, incident, scheduled maintenance), as plain
+JSON-ready dicts with the field names and value vocabularies of the de-facto v2 API.
+
+Every time is derived from content (update times, impact spans), never from the build clock
+alone, so the API only changes when something a client would notice changes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ...derive.status import ComponentStatus, rank
+from ...model import MaintenanceStatus, UpdateStatus
+from .. import urls
+from ..feeds import EPOCH, host, utc_stamp
+from ..markdown import plain
+from ..projection import PublicComponent, PublicGroup, PublicIncident, PublicMaintenance, PublicPage
+from .vocab import IMPACT, MAINTENANCE_STATUS, UNDER_MAINTENANCE
+
+Json = dict[str, Any]
+
+OPERATIONAL = ComponentStatus.OPERATIONAL.value
+
+
+def ts(at: datetime | None) -> str | None:
+    """`2026-11-20T14:02:00.000Z`: UTC with milliseconds, as the real API writes times."""
+    if at is None:
+        return None
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+def page_id(page: PublicPage) -> str:
+    return host(page.base_url)
+
+
+def since(page: PublicPage) -> datetime:
+    """The earliest public time on the page: `created_at` of components, which have none."""
+    times = [i.started_at for i in page.incidents] + [m.scheduled_start for m in page.maintenance]
+    times += [u.at for m in page.maintenance for u in m.updates]
+    return min(times, default=EPOCH)
+
+
+def page_object(page: PublicPage) -> Json:
+    return {
+        "id": page_id(page),
+        "name": page.name,
+        "url": page.base_url.rstrip("/"),
+        "time_zone": page.timezone,
+        "updated_at": ts(page.last_change or EPOCH),
+    }
+
+
+def component_updated(page: PublicPage, component: PublicComponent) -> datetime:
+    """When the component last changed state: the latest segment boundary up to now."""
+    times = [s.start for s in component.segments if s.start <= page.now]
+    times += [s.end for s in component.segments if s.end < page.now]
+    return max(times, default=since(page))
+
+
+def group_key(page: PublicPage, group: PublicGroup) -> str:
+    """The group's id in the API; prefixed only if a component has the same id."""
+    return f"group-{group.id}" if group.id in page.by_id else group.id
+
+
+def component_object(page: PublicPage, component: PublicComponent) -> Json:
+    group = next(g for g in page.groups if g.id == component.group_id)
+    return {
+        "id": component.id,
+        "name": component.name,
+        "status": component.status.value,
+        "created_at": ts(since(page)),
+        "updated_at": ts(component_updated(page, component)),
+        "position": group.component_ids.index(component.id) + 1,
+        "description": component.description or None,
+        "showcase": True,
+        "start_date": None,
+        "group_id": group_key(page, group),
+        "page_id": page_id(page),
+        "group": False,
+        "only_show_if_degraded": False,
+    }
+
+
+def group_object(page: PublicPage, group: PublicGroup, position: int) -> Json:
+    members = [page.component(c) for c in group.component_ids]
+    worst = max((m.status for m in members), key=rank, default=ComponentStatus.OPERATIONAL)
+    return {
+        "id": group_key(page, group),
+        "name": group.name,
+        "status": worst.value,
+        "created_at": ts(since(page)),
+        "updated_at": ts(max((component_updated(page, m) for m in members), default=since(page))),
+        "position": position,
+        "description": None,
+        "showcase": False,
+        "start_date": None,
+        "group_id": None,
+        "page_id": page_id(page),
+        "group": True,
+        "only_show_if_degraded": False,
+        "components": list(group.component_ids),
+    }
+
+
+def components_list(page: PublicPage) -> list[Json]:
+    """Each group followed by its components, in page order."""
+    result = []
+    for position, group in enumerate(page.groups, start=1):
+        result.append(group_object(page, group, position))
+        result += [component_object(page, page.component(c)) for c in group.component_ids]
+    return result
+
+
+def _affected(page: PublicPage, ids: tuple[str, ...], before: dict[str, str], after: dict[str, str]) -> list[Json]:
+    return [
+        {
+            "code": c,
+            "name": page.component(c).name,
+            "old_status": before.get(c, OPERATIONAL),
+            "new_status": after.get(c, OPERATIONAL),
+        }
+        for c in ids
+    ]
+
+
+def incident_state(incident: PublicIncident, at: datetime) -> dict[str, str]:
+    """Each affected component's state under this incident at `at`."""
+    state: dict[str, str] = {}
+    for impact in incident.impacts:
+        covers = impact.start <= at and (impact.end is None or at < impact.end)
+        level = impact.level.value if covers else OPERATIONAL
+        current = ComponentStatus(state.get(impact.component_id, OPERATIONAL))
+        if rank(ComponentStatus(level)) >= rank(current):
+            state[impact.component_id] = level
+    return state
+
+
+def incident_object(page: PublicPage, incident: PublicIncident) -> Json:
+    oldest_first = list(reversed(incident.updates))
+    updates = []
+    before: dict[str, str] = {}
+    for update in oldest_first:
+        after = incident_state(incident, update.at)
+        if update.status is UpdateStatus.RESOLVED:
+            after = {}
+        updates.append(
+            _update(incident.id, update.at, update.status.value, update.body)
+            | {"affected_components": _affected(page, incident.component_ids, before, after)}
+        )
+        before = after
+    monitoring = [u.at for u in oldest_first if u.status is UpdateStatus.MONITORING]
+    return {
+        "id": incident.id,
+        "name": incident.title,
+        "status": incident.status.value,
+        "impact": IMPACT[incident.severity],
+        "created_at": ts(min([u.at for u in incident.updates], default=incident.started_at)),
+        "updated_at": ts(incident.updated_at),
+        "started_at": ts(incident.started_at),
+        "monitoring_at": ts(monitoring[0] if monitoring else None),
+        "resolved_at": ts(incident.resolved_at),
+        "shortlink": urls.absolute(page.base_url, urls.incident(incident.id)),
+        "page_id": page_id(page),
+        "incident_updates": list(reversed(updates)),
+        "components": [component_object(page, page.component(c)) for c in incident.component_ids],
+    }
+
+
+def _update(record_id: str, at: datetime, status: str, body: str) -> Json:
+    return {
+        "id": f"{record_id}-{utc_stamp(at)}",
+        "incident_id": record_id,
+        "status": status,
+        "body": plain(body),
+        "created_at": ts(at),
+        "updated_at": ts(at),
+        "display_at": ts(at),
+    }
+
+
+def maintenance_object(page: PublicPage, window: PublicMaintenance) -> Json:
+    oldest_first = list(reversed(window.updates))
+    updates = []
+    before: dict[str, str] = {}
+    for update in oldest_first:
+        level = "under_maintenance" if update.status in UNDER_MAINTENANCE else OPERATIONAL
+        after = {c: level for c in window.component_ids}
+        updates.append(
+            _update(window.id, update.at, MAINTENANCE_STATUS[update.status], update.body)
+            | {"affected_components": _affected(page, window.component_ids, before, after)}
+        )
+        before = after
+    finished = [u.at for u in oldest_first if u.status in _FINISHED]
+    return {
+        "id": window.id,
+        "name": window.title,
+        "status": MAINTENANCE_STATUS[window.status],
+        "impact": "maintenance",
+        "created_at": ts(oldest_first[0].at if oldest_first else window.scheduled_start),
+        "updated_at": ts(window.updated_at),
+        "started_at": ts(window.scheduled_start),
+        "monitoring_at": None,
+        "resolved_at": ts(finished[-1] if finished else None),
+        "shortlink": urls.absolute(page.base_url, urls.maintenance(window.id)),
+        "page_id": page_id(page),
+        "incident_updates": list(reversed(updates)),
+        "components": [component_object(page, page.component(c)) for c in window.component_ids],
+        "scheduled_for": ts(window.scheduled_start),
+        "scheduled_until": ts(window.scheduled_end),
+    }
+
+
+_FINISHED = frozenset({MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED})

@@ -1,0 +1,231 @@
+"""RSS 2.0 and Atom feeds: the whole page, each group and each public component.
+
+Every public update of an external incident or a maintenance window is one item, so a subscriber
+hears of each update. Item ids are tag URIs made from the record id and the update time, never
+from build order, and a feed's own "updated" time is its newest item's time, not the build time:
+rebuilding with a different `--now` and the same content gives the same bytes, and a reader never
+sees an old update as new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+
+from . import urls
+from .markdown import plain, render
+from .projection import PublicIncident, PublicMaintenance, PublicPage
+
+#: The feed time of a page that has no public update at all (keeps feeds free of the build time).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+INCIDENT_WORDS = {
+    "investigating": "Investigating",
+    "identified": "Identified",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+}
+MAINTENANCE_WORDS = {
+    "scheduled": "Maintenance scheduled",
+    "in_progress": "Maintenance in progress",
+    "verifying": "Maintenance verifying",
+    "completed": "Maintenance completed",
+    "cancelled": "Maintenance cancelled",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One public update as a feed entry."""
+
+    guid: str
+    at: datetime
+    title: str
+    link: str
+    html: str
+    component_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed, written once as RSS and once as Atom."""
+
+    rss_path: str
+    atom_path: str
+    title: str
+    subtitle: str
+    page_path: str  # the HTML page the feed belongs to
+    items: tuple[FeedItem, ...]
+
+
+def host(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "localhost"
+
+
+def utc_stamp(at: datetime) -> str:
+    """Compact UTC time for ids: `20261120T141200Z`."""
+    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def tag_uri(base_url: str, kind: str, record_id: str, at: datetime) -> str:
+    """A stable RFC 4151 tag URI for one update of one incident or maintenance window."""
+    day = at.astimezone(UTC).strftime("%Y-%m-%d")
+    return f"tag:{host(base_url)},{day}:{kind}/{record_id}/update/{utc_stamp(at)}"
+
+
+def _names(page: PublicPage, component_ids: Iterable[str]) -> str:
+    return ", ".join(page.component(c).name for c in component_ids) or "none listed"
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
+def incident_items(page: PublicPage, incident: PublicIncident) -> list[FeedItem]:
+    link = urls.absolute(page.base_url, urls.incident(incident.id))
+    names = _names(page, incident.component_ids)
+    result = []
+    for update in incident.updates:
+        word = INCIDENT_WORDS[update.status.value]
+        html = (
+            f"<p><strong>{escape(word)}</strong> \u2014 {escape(incident.title)}</p>"
+            f"<p>Affected components: {escape(names)}</p>"
+            f"{render(update.body)}"
+        )
+        result.append(
+            FeedItem(
+                guid=tag_uri(page.base_url, "incident", incident.id, update.at),
+                at=update.at,
+                title=f"{word}: {plain(incident.title)}",
+                link=link,
+                html=html,
+                component_ids=incident.component_ids,
+            )
+        )
+    return result
+
+
+def maintenance_items(page: PublicPage, window: PublicMaintenance) -> list[FeedItem]:
+    link = urls.absolute(page.base_url, urls.maintenance(window.id))
+    names = _names(page, window.component_ids)
+    span = f"{_utc(window.scheduled_start)} to {_utc(window.scheduled_end)}"
+    result = []
+    for update in window.updates:
+        word = MAINTENANCE_WORDS[update.status.value]
+        html = (
+            f"<p><strong>{escape(word)}</strong> \u2014 {escape(window.title)}</p>"
+            f"<p>Scheduled: {escape(span)}</p>"
+            f"<p>Affected components: {escape(names)}</p>"
+            f"{render(update.body)}"
+        )
+        result.append(
+            FeedItem(
+                guid=tag_uri(page.base_url, "maintenance", window.id, update.at),
+                at=update.at,
+                title=f"{word}: {plain(window.title)}",
+                link=link,
+                html=html,
+                component_ids=window.component_ids,
+            )
+        )
+    return result
+
+
+def all_items(page: PublicPage) -> list[FeedItem]:
+    """Every public update on the page, newest first (ties broken by id, for stable output)."""
+    items = [item for i in page.incidents for item in incident_items(page, i)]
+    items += [item for m in page.maintenance for item in maintenance_items(page, m)]
+    return sorted(items, key=lambda item: (item.at, item.guid), reverse=True)
+
+
+def feeds(page: PublicPage) -> list[Feed]:
+    """The whole-page feed, one per group and one per public component."""
+    items = all_items(page)
+    limit = max(page.feed_items, 0)
+
+    def about(ids: Iterable[str]) -> tuple[FeedItem, ...]:
+        wanted = set(ids)
+        return tuple(i for i in items if wanted.intersection(i.component_ids))[:limit]
+
+    result = [
+        Feed(
+            urls.FEED_RSS,
+            urls.FEED_ATOM,
+            page.name,
+            f"Incidents and maintenance on {page.name}",
+            urls.HOME,
+            tuple(items[:limit]),
+        )
+    ]
+    for group in page.groups:
+        result.append(
+            Feed(
+                urls.group_feed(group.id, "rss"),
+                urls.group_feed(group.id, "atom"),
+                f"{page.name}: {group.name}",
+                f"Incidents and maintenance affecting {group.name} on {page.name}",
+                urls.HOME,
+                about(group.component_ids),
+            )
+        )
+    for component in page.components:
+        result.append(
+            Feed(
+                urls.component_feed(component.id, "rss"),
+                urls.component_feed(component.id, "atom"),
+                f"{page.name}: {component.name}",
+                f"Incidents and maintenance affecting {component.name} on {page.name}",
+                urls.component(component.id),
+                about([component.id]),
+            )
+        )
+    return result
+
+
+def _generator(page: PublicPage, feed: Feed, self_path: str, items: Sequence[FeedItem]) -> FeedGenerator:
+    updated = items[0].at if items else (page.last_change or EPOCH)
+    fg = FeedGenerator()
+    fg.id(urls.absolute(page.base_url, self_path))
+    fg.title(feed.title)
+    fg.subtitle(feed.subtitle)
+    fg.description(feed.subtitle)
+    fg.author({"name": page.name})
+    fg.link(href=urls.absolute(page.base_url, self_path), rel="self")
+    fg.link(href=urls.absolute(page.base_url, feed.page_path), rel="alternate")  # last: RSS <link>
+    fg.language("en")
+    fg.generator("Statuspress")
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    for item in items:
+        entry = fg.add_entry(order="append")
+        entry.id(item.guid)
+        entry.guid(item.guid, permalink=False)
+        entry.title(item.title)
+        entry.link(href=item.link, rel="alternate")
+        entry.updated(item.at)
+        entry.published(item.at)
+        entry.pubDate(item.at)
+        entry.content(item.html, type="html")
+        for component_id in item.component_ids:
+            entry.category(term=component_id, label=page.component(component_id).name)
+    return fg
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if data.endswith(b"\n") else data + b"\n")
+
+
+def render_feeds(page: PublicPage, dest: Path) -> None:
+    """Write every feed in both formats under `dest`."""
+    for feed in feeds(page):
+        rss = _generator(page, feed, feed.rss_path, feed.items)
+        _write(dest / feed.rss_path, rss.rss_str(pretty=True))
+        atom = _generator(page, feed, feed.atom_path, feed.items)
+        _write(dest / feed.atom_path, atom.atom_str(pretty=True))
