@@ -1,0 +1,189 @@
+"""The responder commands, driven through the CLI against temporary content folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+from generator.load.fields import parse_time
+from tests.sitekit import load, make_content
+
+T0 = "2026-11-28T14:02:00Z"
+
+COMMENTED = """\
+# Checkout incident, written by hand
+id: INC-2026-007
+title: "Elevated errors"   # quoted on purpose
+type: external
+severity: major
+started_at: 2026-11-28T13:55:00+01:00
+detected_at: 2026-11-28T13:09:00Z
+detection: monitoring
+impact:
+  - component: api
+    level: major_outage   # whole API
+    regions: [eu-west]
+updates:
+  - at: 2026-11-28T13:12:00Z
+    status: investigating
+    body: 'We are looking into it.'
+"""
+
+
+def run(content: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--content", str(content)], catch_exceptions=False)
+
+
+def incident(content: Path, incident_id: str):  # type: ignore[no-untyped-def]
+    loaded = load(content)
+    assert not loaded.problems.errors, loaded.problems.errors
+    return next(i for i in loaded.site.incidents if i.id == incident_id)
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    return make_content(tmp_path / "content", {"incidents/2026-11-28-errors.yaml": COMMENTED})
+
+
+def test_new_incident_writes_a_valid_file_with_the_next_id(content: Path) -> None:
+    result = run(
+        content, "new", "incident", "--title", "API down", "--severity", "major", "--component", "api",
+        "--component", "web:degraded_performance", "--message", "We are investigating.", "--now", T0,
+    )
+    assert result.exit_code == 0, result.output
+    path_line, id_line = result.output.strip().splitlines()
+    assert id_line == "INC-2026-008"
+    path = Path(path_line)
+    assert path.name == "2026-11-28-api-down.yaml"
+    text = path.read_text()
+    assert "started_at: 2026-11-28T14:02:00Z\n" in text  # plain, not quoted
+    found = incident(content, "INC-2026-008")
+    assert found.started_at == found.detected_at == parse_time(T0)
+    assert [(i.component, i.level.value) for i in found.impact] == [("api", "major_outage"), ("web", "degraded_performance")]
+    assert [(u.status.value, u.body) for u in found.updates] == [("investigating", "We are investigating.")]
+
+
+def test_new_incident_with_id_and_start_time(content: Path) -> None:
+    result = run(
+        content, "new", "incident", "--title", "VPN flaps", "--severity", "minor", "--type", "internal",
+        "--component", "vpn:partial_outage", "--id", "INC-X-1", "--started-at", "2026-11-28T13:00:00+01:00",
+        "--detected-by", "employee", "--now", T0,
+    )
+    assert result.exit_code == 0, result.output
+    found = incident(content, "INC-X-1")
+    assert found.started_at == parse_time("2026-11-28T12:00:00Z")
+    assert found.detection.value == "employee" and found.updates == ()
+
+
+def test_new_incident_unknown_component_is_refused_and_nothing_written(content: Path) -> None:
+    before = sorted(p.name for p in (content / "incidents").iterdir())
+    result = run(content, "new", "incident", "--title", "X", "--severity", "minor", "--component", "nope", "--now", T0)
+    assert result.exit_code == 1
+    assert "unknown service 'nope'" in result.output
+    assert sorted(p.name for p in (content / "incidents").iterdir()) == before
+
+
+def test_update_keeps_comments_order_and_quoting(content: Path) -> None:
+    result = run(content, "update", "INC-2026-007", "--status", "identified", "Found it.", "--now", T0)
+    assert result.exit_code == 0, result.output
+    text = (content / "incidents/2026-11-28-errors.yaml").read_text()
+    assert text.startswith(COMMENTED)  # everything before is byte-identical
+    assert text[len(COMMENTED):] == "  - at: 2026-11-28T14:02:00Z\n    status: identified\n    body: Found it.\n"
+    found = incident(content, "INC-2026-007")
+    assert [u.status.value for u in found.updates] == ["investigating", "identified"]
+
+
+def test_internal_note_and_impact_change(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("USER", "dana")
+    result = run(content, "update", "INC-2026-007", "--internal", "Rolled back.", "--component", "api:partial_outage", "--now", T0)
+    assert result.exit_code == 0, result.output
+    found = incident(content, "INC-2026-007")
+    assert [(t.by, t.text) for t in found.timeline] == [("dana", "Rolled back.")]
+    assert len(found.updates) == 1  # no public update without a message
+    old, new = found.impact
+    assert (old.level.value, old.end) == ("major_outage", parse_time(T0))
+    assert (new.level.value, new.start, new.end, new.regions) == ("partial_outage", parse_time(T0), None, ("eu-west",))
+    assert "level: major_outage   # whole API" in (content / "incidents/2026-11-28-errors.yaml").read_text()
+
+
+def test_refused_update_leaves_the_file_byte_identical(content: Path) -> None:
+    path = content / "incidents/2026-11-28-errors.yaml"
+    before = path.read_bytes()
+    # an impact starting before the incident started is invalid
+    result = run(content, "update", "INC-2026-007", "--component", "web:degraded_performance", "--now", "2026-11-28T12:00:00Z")
+    assert result.exit_code == 1
+    assert "impact[1].from is before the incident's started_at" in result.output
+    assert "Refused" in result.output
+    assert path.read_bytes() == before
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_resolve_sets_times_closes_spans_and_posts_resolved(content: Path) -> None:
+    result = run(content, "resolve", "INC-2026-007", "--mitigated-at", "2026-11-28T13:50:00Z", "--now", T0)
+    assert result.exit_code == 0, result.output
+    found = incident(content, "INC-2026-007")
+    assert found.mitigated_at == parse_time("2026-11-28T13:50:00Z")
+    assert found.resolved_at == parse_time(T0)
+    assert all(i.end == parse_time(T0) for i in found.impact)
+    last = max(found.updates, key=lambda u: u.at)
+    assert (last.status.value, last.body) == ("resolved", "This incident has been resolved.")
+    again = run(content, "resolve", "INC-2026-007", "--now", T0)
+    assert again.exit_code != 0 and "already resolved" in again.output
+
+
+def test_unknown_incident_is_a_usage_error(content: Path) -> None:
+    result = run(content, "update", "INC-NOPE", "hello", "--now", T0)
+    assert result.exit_code == 2 and "no incident with id 'INC-NOPE'" in result.output
+
+
+def test_full_incident_from_the_terminal_then_postmortem(content: Path) -> None:
+    steps = [
+        ("new", "incident", "--title", "Checkout errors", "--severity", "major", "--component", "web", "--id", "INC-2026-042",
+         "--message", "Investigating errors.", "--now", "2026-11-28T10:00:00Z"),
+        ("update", "INC-2026-042", "--status", "identified", "Bad deploy.", "--internal", "Rolling back", "--by", "sam",
+         "--now", "2026-11-28T10:10:00Z"),
+        ("update", "INC-2026-042", "--status", "monitoring", "Rolled back.", "--now", "2026-11-28T10:20:00Z"),
+        ("resolve", "INC-2026-042", "All good now.", "--now", "2026-11-28T10:45:00Z"),
+        ("postmortem", "INC-2026-042", "--now", "2026-11-28T11:00:00Z"),
+    ]
+    for step in steps:
+        result = run(content, *step)
+        assert result.exit_code == 0, (step, result.output)
+    review = content / "postmortems/INC-2026-042.md"
+    text = review.read_text()
+    loaded = load(content)
+    assert not loaded.problems.errors
+    (postmortem,) = loaded.site.postmortems
+    assert postmortem.incident == "INC-2026-042" and postmortem.status.value == "draft"
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["Summary", "Impact", "Timeline", "Root cause", "Trigger", "Resolution", "Detection",
+                        "What went well", "What went wrong", "Where we got lucky", "Action items", "Lessons"]
+    assert "- 2026-11-28 10:10 UTC — Internal (sam): Rolling back" in text
+    assert "- 2026-11-28 10:45 UTC — Public update, *resolved*: All good now." in text
+    assert "Time to resolve (TTR): 45 min" in text
+    assert "#   - id: AI-INC-2026-042-1" in text
+    # never overwrites
+    review.write_text(text + "edited\n")
+    again = run(content, "postmortem", "INC-2026-042", "--now", "2026-11-28T11:00:00Z")
+    assert again.exit_code != 0 and "already exists" in again.output
+    assert review.read_text().endswith("edited\n")
+
+
+def test_new_maintenance(content: Path) -> None:
+    result = run(
+        content, "new", "maintenance", "--title", "DB upgrade", "--component", "api", "--component", "web",
+        "--start", "2026-12-03T02:00:00Z", "--end", "2026-12-03T04:00:00Z", "--message", "Read-only for 10 min.", "--now", T0,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[1] == "MNT-2026-001"
+    (window,) = load(content).site.maintenance
+    assert window.components == ("api", "web")
+    assert [(u.status.value, u.at) for u in window.updates] == [("scheduled", parse_time(T0))]
+    assert "components: [api, web]" in Path(result.output.splitlines()[0]).read_text()
+    bad = run(content, "new", "maintenance", "--title", "Bad", "--component", "api",
+              "--start", "2026-12-03T04:00:00Z", "--end", "2026-12-03T02:00:00Z", "--now", T0)
+    assert bad.exit_code == 1 and "scheduled_end is not after scheduled_start" in bad.output
+    assert len(list((content / "maintenance").iterdir())) == 1
