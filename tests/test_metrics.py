@@ -23,10 +23,6 @@ NOW = "2026-11-28T12:00:00Z"
 PERIOD_SECONDS = 27 * 86400  # 2,332,800
 
 
-def incident(name: str, **fields: str) -> str:
-    return "\n".join(f"{k}: {v}" for k, v in fields.items()) + "\n"
-
-
 FILES = {
     # A: api major outage 10:00-11:00 (3600 s down). TTD 5 min, TTM 30 min, TTR 60 min.
     "incidents/a.yaml": """\

@@ -1,0 +1,125 @@
+"""`statuspress metrics` through click's runner: table, JSON, CSV, --by, --since/--until."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.sitekit import EXAMPLE, make_content
+from tests.test_metrics import FILES, NOW
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_content(tmp_path_factory.mktemp("metrics-cli"), FILES)
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, ["metrics", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+NOVEMBER = ("--since", "2026-11-01", "--until", "2026-11-27")
+
+
+def test_json_figures_and_schema(content: Path) -> None:
+    data = json.loads(run("--content", str(content), "--now", NOW, *NOVEMBER, "--format", "json"))
+    assert data["schema"] == "statuspress.metrics/1"
+    assert data["period"] == {"start": "2026-11-01T00:00:00Z", "end": "2026-11-28T00:00:00Z", "seconds": 2332800}
+    assert data["overall"]["incidents"] == 7
+    assert data["overall"]["durations"]["ttd"] == {
+        "n": 6, "n_missing": 1, "median": 600, "p90": 1500, "mean": 760, "min": 60, "max": 1800,
+    }
+    assert data["groups"]["by"] == "service"
+    assert [row["group"] for row in data["groups"]["rows"]] == ["api", "web", "vpn"]
+    api = data["reliability"][0]
+    assert api["service"] == "api" and api["downtime_seconds"] == 5760
+    assert api["availability_percent"] == 99.7531 and api["slo_met"] is False
+    assert api["error_budget_used_percent"] == 246.91
+    assert api["time_between_failures"] == {"n": 3, "median": 223200, "mean": 523200}
+    overdue = [i for i in data["followup"]["items"] if i["state"] == "overdue"]
+    assert [(i["id"], i["due"], i["days_overdue"]) for i in overdue] == [("AI-1", "2026-11-27", 1)]
+
+
+def test_json_is_stable(content: Path) -> None:
+    args = ("--content", str(content), "--now", NOW, "--format", "json")
+    assert run(*args) == run(*args)
+
+
+def test_by_month_lists_every_month_of_the_period(content: Path) -> None:
+    data = json.loads(run("--content", str(content), "--now", NOW, "--since", "2026-10-01", "--until",
+                          "2026-11-27", "--by", "month", "--format", "json"))
+    rows = {row["group"]: row["incidents"] for row in data["groups"]["rows"]}
+    assert rows == {"2026-10": 1, "2026-11": 7}
+
+
+def test_by_quarter_and_type(content: Path) -> None:
+    data = json.loads(run("--content", str(content), "--now", NOW, "--since", "2026-09-01", "--by", "quarter",
+                          "--format", "json"))
+    assert {row["group"]: row["incidents"] for row in data["groups"]["rows"]} == {"2026-Q3": 0, "2026-Q4": 8}
+    data = json.loads(run("--content", str(content), "--now", NOW, *NOVEMBER, "--by", "type", "--format", "json"))
+    assert {row["group"]: row["incidents"] for row in data["groups"]["rows"]} == {"external": 5, "internal": 2}
+
+
+def test_csv_parses_with_the_documented_header(content: Path) -> None:
+    text = run("--content", str(content), "--now", NOW, *NOVEMBER, "--by", "severity", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == ["section", "group_by", "group", "metric", "stat", "value"]
+
+    def value(**match: str) -> str:
+        found = [r["value"] for r in rows if all(r[k] == v for k, v in match.items())]
+        assert len(found) == 1, match
+        return found[0]
+
+    assert value(section="durations", group_by="all", metric="ttr", stat="p90") == "10800"
+    assert value(section="durations", group_by="severity", group="major", metric="ttd", stat="median") == "450"
+    # medium: C 3600 and E 1800 -> [1800, 3600], p90 h = 0.9 -> 1800 + 0.9 x 1800 = 3420
+    assert value(section="durations", group_by="severity", group="medium", metric="ttm", stat="p90") == "3420"
+    assert value(section="reliability", group="web", stat="availability_percent") == "99.645"
+    assert value(section="followup", group="P1", stat="overdue") == "1"
+    assert value(section="reliability", group="api", metric="tbf", stat="n") == "3"
+
+
+def test_csv_unknown_figures_are_empty_cells(content: Path) -> None:
+    text = run("--content", str(content), "--now", NOW, "--since", "2026-09-01", "--by", "quarter", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    q3 = {r["stat"]: r["value"] for r in rows if r["group"] == "2026-Q3" and r["metric"] == "ttr"}
+    assert q3 == {"n": "0", "n_missing": "0", "median": "", "p90": "", "mean": "", "min": "", "max": ""}
+
+
+def test_table_shows_median_p90_and_missing(content: Path) -> None:
+    text = run("--content", str(content), "--now", NOW, *NOVEMBER, "--by", "severity")
+    assert "2026-11-01 00:00 to 2026-11-28 00:00 UTC (27 days): 7 incidents" in text
+    ttd_line = next(line for line in text.splitlines() if line.startswith("TTD"))
+    assert ttd_line.split()[:5] == ["TTD", "6", "1", "10", "min"]  # n 6, missing 1, median 10 min
+    assert "25 min" in ttd_line  # p90 1500 s
+    api_line = next(line for line in text.splitlines() if line.startswith("api "))
+    assert "99.753%" in api_line and "MISSED" in api_line
+    assert "AI-1 (INC-A, P1, owner dana): due 2026-11-27, 1 day(s) overdue" in text
+
+
+def test_since_after_until_is_a_usage_error(content: Path) -> None:
+    result = CliRunner().invoke(main, ["metrics", "--content", str(content), "--now", NOW,
+                                       "--since", "2026-11-10", "--until", "2026-11-01"])
+    assert result.exit_code == 2 and "empty period" in result.output
+
+
+def test_bad_content_exits_1(tmp_path: Path) -> None:
+    root = make_content(tmp_path, {"incidents/x.yaml": "id: X\ntitle: t\ntype: external\nseverity: sev5\n"})
+    result = CliRunner().invoke(main, ["metrics", "--content", str(root), "--now", NOW])
+    assert result.exit_code == 1
+
+
+def test_example_organisation() -> None:
+    if not (EXAMPLE / "incidents").is_dir():
+        pytest.skip("no example content")
+    data = json.loads(run("--content", str(EXAMPLE), "--now", NOW, "--format", "json"))
+    assert data["overall"]["incidents"] > 0
+    assert {r["service"] for r in data["reliability"]} >= {"checkout", "api"}
