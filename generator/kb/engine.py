@@ -1,0 +1,97 @@
+"""Running MkDocs on the generated tree: which configuration, and a reproducible build.
+
+The configuration is `<content>/../mkdocs.yml` when it exists (the repository's copy, which
+users edit), else the default packaged in `generator/kb/mkdocs.yml`, so an installed
+Statuspress works without a checkout.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from ..model import Site
+from .pages import navigation
+
+PLACEHOLDER_NAME = "Statuspress knowledge base"
+
+
+class KbBuildError(Exception):
+    """MkDocs failed (or, in strict mode, warned) while building the knowledge base."""
+
+
+def config_file(content: Path) -> Path:
+    """The repository's `mkdocs.yml` beside the content folder, else the packaged default."""
+    beside = content.resolve().parent / "mkdocs.yml"
+    if beside.is_file():
+        return beside
+    return Path(str(resources.files("generator.kb") / "mkdocs.yml"))
+
+
+def load(site: Site, content: Path, docs: Path, dest: Path | None, **overrides: Any) -> MkDocsConfig:
+    """The validated MkDocs config for building `docs` into `dest` (None: the config's site_dir)."""
+    if dest is not None:
+        overrides["site_dir"] = str(dest)
+    config = load_config(config_file=str(config_file(content)), docs_dir=str(docs), **overrides)
+    if config.site_name == PLACEHOLDER_NAME:
+        config["site_name"] = f"{site.settings.name} knowledge base"
+    if config.nav is None:
+        config["nav"] = navigation()
+    return config
+
+
+@contextmanager
+def source_date_epoch(now: datetime) -> Iterator[None]:
+    """MkDocs dates its sitemap by SOURCE_DATE_EPOCH: pin it to the build time."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_build(config: MkDocsConfig, now: datetime, strict: bool = False) -> list[str]:
+    """Build the site; returns MkDocs' warnings. Strict: any warning is an error."""
+    config["strict"] = strict
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    propagate = logger.propagate
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        with source_date_epoch(now):
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config, dirty=False)
+            finally:
+                config.plugins.on_shutdown()
+    except Exception as error:  # MkDocs raises Abort, PluginError, ConfigurationError ...
+        details = "; ".join(collect.messages)
+        raise KbBuildError(f"knowledge base build failed: {error}" + (f" ({details})" if details else "")) from error
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    return collect.messages

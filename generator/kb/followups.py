@@ -1,0 +1,58 @@
+"""The follow-up tracker: every action item, open and overdue first, by owner and by priority."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from ..model import Priority, Site
+from . import paths
+from .index import Action, build_index
+from .md import cell, front_matter, table
+from .pages import Page, register
+from .reviews import ACTION_HEADERS, action_rows
+
+HEADERS = [*ACTION_HEADERS, "Review"]
+
+
+def _grouped(actions: Sequence[Action], key: str) -> str:
+    groups: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        groups[action.item.owner or "(no owner)" if key == "owner" else action.item.priority.value].append(action)
+    order = sorted(groups) if key == "owner" else [p.value for p in Priority if p.value in groups]
+    out = ""
+    for name in order:
+        members = groups[name]
+        open_count = sum(1 for a in members if a.is_open)
+        overdue = sum(1 for a in members if a.overdue)
+        out += f"**{cell(name)}** — {open_count} open, {overdue} overdue\n\n"
+        out += table(HEADERS, action_rows(members, paths.FOLLOWUPS, True)) + "\n"
+    return out
+
+
+def tracker(site: Site, now: datetime) -> str:
+    kb = build_index(site, now)
+    actions = kb.actions  # overdue first, then open, then closed; earliest due first
+    open_count = sum(1 for a in actions if a.is_open)
+    overdue = sum(1 for a in actions if a.overdue)
+    out = front_matter("Follow-up tracker") + "# Follow-up tracker\n\n"
+    out += (
+        f"{len(actions)} action items from {len(site.postmortems)} reviews: {open_count} open, "
+        f"**{overdue} overdue** (as of {now.date()}). Items without a `due` date are due "
+        "`action_item_deadlines` days after their review.\n\n"
+    )
+    if not actions:
+        return out + "No action items yet.\n"
+    from .md import tabs
+
+    return out + tabs(
+        [
+            ("Open and overdue first", table(HEADERS, action_rows(actions, paths.FOLLOWUPS, True))),
+            ("By owner", _grouped(actions, "owner")),
+            ("By priority", _grouped(actions, "priority")),
+        ]
+    )
+
+
+register(Page(paths.FOLLOWUPS, "Follow-up tracker", "Follow-ups", tracker, order=50))

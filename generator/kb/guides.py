@@ -1,0 +1,56 @@
+"""Home, severity guidelines and the tags page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..model import Severity, Site
+from . import paths
+from .incidents import INCIDENT_HEADERS, incident_row
+from .index import build_index
+from .md import cell, front_matter, link, table
+from .pages import Page, register, registered
+from .reviews import ACTION_HEADERS, action_rows, due_reviews_table
+
+
+def home(site: Site, now: datetime) -> str:
+    kb = build_index(site, now)
+    source = paths.HOME
+    out = front_matter(f"{site.settings.name} knowledge base") + f"# {cell(site.settings.name)} knowledge base\n\n"
+    out += f"Built {now.strftime('%Y-%m-%d %H:%M UTC')} from the content folder.\n\n"
+    opened = [i for i in reversed(site.incidents) if i.is_open]
+    out += "## Open incidents\n\n"
+    out += table(INCIDENT_HEADERS, (incident_row(kb, i, source) for i in opened)) if opened else "No open incidents.\n"
+    out += "\n## Reviews due or overdue\n\n" + due_reviews_table(kb, source)
+    overdue = [a for a in kb.actions if a.overdue]
+    out += "\n## Overdue action items\n\n"
+    out += table([*ACTION_HEADERS, "Review"], action_rows(overdue, source, True)) if overdue else "None.\n"
+    out += "\n## Sections\n\n"
+    pages, _ = registered()
+    out += "".join(f"- {link(p.title, source, p.path)}\n" for p in pages if p.path != source)
+    return out
+
+
+def severity(site: Site, now: datetime) -> str:
+    guidelines = site.settings.severity_guidelines
+    out = front_matter("Severity guidelines") + "# Severity guidelines\n\n"
+    out += "How to classify an incident, from `site.yaml` (`severity_guidelines`).\n\n"
+    for level in Severity:
+        count = sum(1 for i in site.incidents if i.severity is level)
+        out += f"## {level.value.capitalize()} {{#{level.value}}}\n\n"
+        out += (guidelines.get(level) or "No guideline written yet.").strip() + "\n\n"
+        out += f"*{count} incidents so far.*\n\n"
+    return out
+
+
+def tags(site: Site, now: datetime) -> str:
+    return (
+        front_matter("Tags")
+        + "# Tags\n\nIncidents, reviews, runbooks and services by severity, type, service, root cause and year.\n\n"
+        + "<!-- material/tags -->\n"
+    )
+
+
+register(Page(paths.HOME, "Home", "", home, order=0))
+register(Page(paths.SEVERITY, "Severity guidelines", "", severity, order=70))
+register(Page(paths.TAGS, "Tags", "", tags, order=80))

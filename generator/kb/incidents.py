@@ -1,0 +1,216 @@
+"""Incident pages: the index of every incident and one page per incident (out of the nav)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from ..derive.durations import durations
+from ..derive.followup import review_due
+from ..model import Incident, Site
+from . import paths
+from .index import Kb, build_index
+from .md import admonition, cell, day, front_matter, label, link, span, table, when
+from .pages import Documents, Output, Page, register
+
+_BLOCK_START = re.compile(r"^(\s*)([#>*+=|-]|\d+[.)]|!!!|\?\?\?)")
+
+
+def plain_block(text: str) -> str:
+    """Plain text (internal notes) as Markdown paragraphs: no HTML, no accidental headings."""
+    lines = [html.escape(line, quote=False) for line in text.strip().splitlines()]
+    return "\n".join(_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in lines)
+
+
+def incident_tags(kb: Kb, incident: Incident) -> list[str]:
+    """Material tags: severity, type, affected services, root cause type, year."""
+    tags = [
+        f"Severity: {incident.severity.value}",
+        f"Type: {incident.type.value}",
+        f"Root cause: {incident.root_cause.type.value}",
+        f"Year: {incident.started_at.year}",
+    ]
+    tags.extend(f"Service: {kb.service_name(s)}" for s in kb.services_of(incident))
+    return tags
+
+
+def state(incident: Incident) -> str:
+    if incident.resolved_at is not None:
+        return "resolved"
+    return "open (mitigated)" if incident.mitigated_at is not None else "open"
+
+
+def review_state(kb: Kb, incident: Incident) -> str:
+    """Short review state for tables: the review status, or when one is due."""
+    postmortem = kb.reviews.get(incident.id)
+    if postmortem is not None:
+        return postmortem.status.value
+    due = review_due(incident, kb.site.settings)
+    if due is None:
+        return "none"
+    return f"**overdue** (due {due.date()})" if due < kb.now else f"due {due.date()}"
+
+
+def incident_row(kb: Kb, incident: Incident, source: str) -> list[str]:
+    services = ", ".join(link(kb.service_name(s), source, paths.service(s)) for s in kb.services_of(incident))
+    return [
+        link(incident.id, source, paths.incident(incident.id)),
+        cell(incident.title),
+        day(incident.started_at.date()),
+        str(incident.started_at.year),
+        incident.severity.value,
+        incident.type.value,
+        services or "—",
+        state(incident),
+        review_state(kb, incident),
+    ]
+
+
+INCIDENT_HEADERS = ["Id", "Title", "Started", "Year", "Severity", "Type", "Services", "Status", "Review"]
+
+
+def incidents_index(site: Site, now: datetime) -> str:
+    kb = build_index(site, now)
+    source = paths.INCIDENTS
+    newest = sorted(site.incidents, key=lambda i: (i.started_at, i.id), reverse=True)
+    years = sorted({i.started_at.year for i in site.incidents}, reverse=True)
+    out = front_matter("Incidents") + "# Incidents\n\n"
+    out += (
+        f"{len(site.incidents)} incidents, internal and external, newest first. "
+        f"Filter by year, severity, type, service or root cause on the "
+        f"{link('tags page', source, paths.TAGS)}, or type an incident id or a word into search.\n\n"
+    )
+    if years:
+        counts = ", ".join(f"{y}: {sum(1 for i in site.incidents if i.started_at.year == y)}" for y in years)
+        out += f"Per year: {counts}.\n\n"
+    out += table(INCIDENT_HEADERS, (incident_row(kb, i, source) for i in newest)) if newest else "No incidents yet.\n"
+    return out
+
+
+def _facts(kb: Kb, incident: Incident, source: str) -> str:
+    cause = incident.root_cause
+    cause_text = label(cause.type.value)
+    if cause.service:
+        cause_text += " in " + link(kb.service_name(cause.service), source, paths.service(cause.service))
+    rows = [
+        ["Type", incident.type.value + (" (never public)" if not incident.is_public else " (on the status page)")],
+        ["Severity", link(incident.severity.value, source, paths.SEVERITY, incident.severity.value)],
+        ["Status", state(incident)],
+        ["Detection", label(incident.detection.value)],
+        ["Regions", cell(", ".join(incident.regions)) or "—"],
+        ["Root cause", cause_text],
+    ]
+    return table(["", ""], rows)
+
+
+def _times(incident: Incident) -> str:
+    times = durations(incident)
+    rows = [
+        ["Started", when(incident.started_at), "—"],
+        ["Detected", when(incident.detected_at), f"TTD {span(times.ttd)}"],
+        ["Mitigated", when(incident.mitigated_at), f"TTM {span(times.ttm)}"],
+        ["Resolved", when(incident.resolved_at), f"TTR {span(times.ttr)}"],
+    ]
+    return table(["", "Time (UTC)", "Since start"], rows)
+
+
+def _roles(incident: Incident) -> str:
+    roles = incident.roles
+    rows = [
+        ["Incident manager", cell(roles.incident_manager) or "—"],
+        ["Communications lead", cell(roles.communications_lead) or "—"],
+        ["On-call", cell(", ".join(roles.oncall)) or "—"],
+        ["Customer escalation manager", cell(roles.customer_escalation_manager) or "—"],
+        ["Executive", cell(roles.executive) or "—"],
+    ]
+    return table(["Role", "People"], rows)
+
+
+def _impact(kb: Kb, incident: Incident, source: str) -> str:
+    if not incident.impact:
+        return "No affected services recorded.\n"
+    rows = [
+        [
+            link(kb.service_name(i.component), source, paths.service(i.component)),
+            label(i.level.value),
+            when(i.start or incident.started_at),
+            when(i.end or incident.resolved_at) if (i.end or incident.resolved_at) else "ongoing",
+            cell(", ".join(i.regions)) or "all",
+        ]
+        for i in incident.impact
+    ]
+    return table(["Service", "Level", "From", "To", "Regions"], rows)
+
+
+def _timeline(incident: Incident) -> str:
+    """Public updates and internal notes in one time-ordered list, each marked as which."""
+    entries: list[tuple[datetime, int, str]] = []
+    for entry in incident.timeline:
+        title = f"{when(entry.at)} · Internal note" + (f" · {entry.by}" if entry.by else "")
+        entries.append((entry.at, 0, admonition("note", title, plain_block(entry.text) or "—")))
+    for update in incident.updates:
+        title = f"{when(update.at)} · Public update · {update.status.value}"
+        entries.append((update.at, 1, admonition("info", title, update.body or "—")))
+    if not entries:
+        return "No updates or timeline entries recorded.\n"
+    entries.sort(key=lambda e: (e[0], e[1]))
+    intro = "Public updates (as customers saw them) and internal notes, in time order.\n\n"
+    return intro + "".join(text for _, _, text in entries)
+
+
+def _review(kb: Kb, incident: Incident, source: str) -> str:
+    postmortem = kb.reviews.get(incident.id)
+    if postmortem is not None:
+        review = link("Read the post-incident review", source, paths.review(incident.id))
+        return f"{review} ({postmortem.status.value}).\n"
+    due = review_due(incident, kb.site.settings)
+    if due is None:
+        return admonition("note", "No review yet", "No review deadline applies (internal or still open).")
+    if due < kb.now:
+        return admonition("failure", "No review yet — overdue", f"The review was due on {due.date()}.")
+    return admonition("warning", "No review yet", f"The review is due on {due.date()}.")
+
+
+def _runbooks(kb: Kb, incident: Incident, source: str) -> str:
+    services = kb.services_of(incident)
+    if not services:
+        return "No affected services, so no runbooks.\n"
+    out = ""
+    for service_id in services:
+        items = []
+        for runbook in kb.runbooks_by_service.get(service_id, ()):
+            alerts = f" — alerts: {cell(', '.join(runbook.alerts))}" if runbook.alerts else ""
+            items.append(f"- {link(runbook.title, source, kb.runbook_pages[runbook.path])}{alerts}")
+        service = kb.site.service(service_id)
+        for url in service.runbooks if service else ():
+            items.append(f"- <{url}> (external)")
+        name = link(kb.service_name(service_id), source, paths.service(service_id))
+        out += f"**{name}**\n\n" + ("\n".join(items) if items else "- no runbook yet") + "\n\n"
+    return out
+
+
+def incident_page(kb: Kb, incident: Incident) -> str:
+    source = paths.incident(incident.id)
+    out = front_matter(f"{incident.id}: {incident.title}", incident_tags(kb, incident))
+    out += f"# {incident.id}: {cell(incident.title)}\n\n"
+    if incident.is_open:
+        out += admonition("danger", "Open incident", f"Ongoing since {when(incident.started_at)}.")
+    out += _facts(kb, incident, source) + "\n## Times\n\n" + _times(incident)
+    out += "\n## Roles\n\n" + _roles(incident)
+    out += "\n## Affected services\n\n" + _impact(kb, incident, source)
+    out += "\n## Timeline\n\n" + _timeline(incident)
+    out += "\n## Post-incident review\n\n" + _review(kb, incident, source)
+    out += "\n## Runbooks\n\n" + _runbooks(kb, incident, source)
+    return out
+
+
+def incident_pages(site: Site, now: datetime) -> Iterator[Output]:
+    kb = build_index(site, now)
+    for incident in site.incidents:
+        yield Output(paths.incident(incident.id), incident_page(kb, incident))
+
+
+register(Page(paths.INCIDENTS, "Incidents", "Incidents", incidents_index, order=10))
+register(Documents(incident_pages))

@@ -1,0 +1,92 @@
+"""Lookups every knowledge-base page needs, computed once per build from (site, now).
+
+Pages are pure functions of `Kb`; nothing here touches the disk or the clock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..derive.followup import OPEN_STATUSES, effective_due, is_overdue
+from ..model import ActionItem, Incident, Postmortem, Runbook, Site
+from . import paths
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """An action item with what the tracker shows about it: its review, due day and state."""
+
+    item: ActionItem
+    postmortem: Postmortem
+    incident: Incident | None
+    due: date | None
+    overdue: bool
+
+    @property
+    def is_open(self) -> bool:
+        return self.item.status in OPEN_STATUSES
+
+    def sort_key(self) -> tuple[int, int, str, str]:
+        """Overdue first, then other open items, then closed ones; earliest due first."""
+        state = 0 if self.overdue else 1 if self.is_open else 2
+        return (state, self.due.toordinal() if self.due else 10**7, self.item.priority.value, self.item.id)
+
+
+@dataclass(frozen=True)
+class Kb:
+    """The site plus its cross references (incident <-> review <-> runbooks <-> services)."""
+
+    site: Site
+    now: datetime
+    incidents: dict[str, Incident]
+    reviews: dict[str, Postmortem]
+    actions: tuple[Action, ...]
+    runbooks_by_service: dict[str, tuple[Runbook, ...]]
+    incidents_by_service: dict[str, tuple[Incident, ...]]
+    runbook_pages: dict[str, str]
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def services_of(self, incident: Incident) -> tuple[str, ...]:
+        """Affected service ids, in impact order, without repeats."""
+        return tuple(dict.fromkeys(impact.component for impact in incident.impact))
+
+    def service_name(self, service_id: str) -> str:
+        service = self.site.service(service_id)
+        return service.name if service else service_id
+
+    def actions_of(self, incident_id: str) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.postmortem.incident == incident_id)
+
+
+def build_index(site: Site, now: datetime) -> Kb:
+    incidents = {i.id: i for i in site.incidents}
+    reviews = {p.incident: p for p in site.postmortems}
+    actions: list[Action] = []
+    for postmortem in site.postmortems:
+        incident = incidents.get(postmortem.incident)
+        for item in postmortem.action_items:
+            due = effective_due(item, postmortem, incident, site.settings)
+            actions.append(Action(item, postmortem, incident, due, is_overdue(item, due, now.date())))
+    by_service: dict[str, list[Runbook]] = defaultdict(list)
+    for runbook in site.runbooks:
+        for service_id in runbook.services:
+            by_service[service_id].append(runbook)
+    hit: dict[str, list[Incident]] = defaultdict(list)
+    for incident in site.incidents:
+        for service_id in dict.fromkeys(impact.component for impact in incident.impact):
+            hit[service_id].append(incident)
+    return Kb(
+        site=site,
+        now=now,
+        incidents=incidents,
+        reviews=reviews,
+        actions=tuple(sorted(actions, key=Action.sort_key)),
+        runbooks_by_service={k: tuple(v) for k, v in sorted(by_service.items())},
+        incidents_by_service={k: tuple(v) for k, v in sorted(hit.items())},
+        runbook_pages=paths.runbook_pages(site.runbooks),
+    )

@@ -1,0 +1,88 @@
+"""Small, safe builders of Markdown text: escaped table cells, relative links, front matter.
+
+Everything user-written that lands in a table cell or a link label goes through `cell()`, so a
+pipe, a newline or a stray `<` in a title never breaks the page structure.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+
+def cell(text: str) -> str:
+    """One-line, table-safe text: HTML special characters escaped, pipes escaped, newlines folded."""
+    flat = " ".join(str(text).split())
+    return html.escape(flat, quote=False).replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+
+
+def link(label: str, source: str, target: str, anchor: str = "") -> str:
+    """A Markdown link from the page `source` to the page `target` (both docs-relative paths)."""
+    rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
+    return f"[{cell(label)}]({rel}{'#' + anchor if anchor else ''})"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A Markdown table; cells must already be escaped (use `cell()` / `link()`)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+def front_matter(title: str, tags: Sequence[str] = (), **extra: str | bool) -> str:
+    """YAML front matter written as JSON values, which YAML reads verbatim (no quoting traps)."""
+    lines = ["---", f"title: {json.dumps(title)}"]
+    if tags:
+        lines.append("tags:")
+        lines.extend(f"  - {json.dumps(tag)}" for tag in tags)
+    lines.extend(f"{key}: {json.dumps(value)}" for key, value in sorted(extra.items()))
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def indent(text: str, prefix: str = "    ") -> str:
+    """Indent a block (for admonition and tab bodies); blank lines stay blank."""
+    return "\n".join(prefix + line if line.strip() else "" for line in text.strip("\n").splitlines())
+
+
+def admonition(kind: str, title: str, body: str, collapsible: bool = False) -> str:
+    """`!!! kind "title"` (or `??? ` when collapsible) with the body indented under it."""
+    marker = "???" if collapsible else "!!!"
+    safe_title = title.replace('"', "'")
+    return f'{marker} {kind} "{safe_title}"\n\n{indent(body)}\n\n'
+
+
+def tabs(items: Sequence[tuple[str, str]]) -> str:
+    """Material content tabs (`=== "Label"`)."""
+    return "".join(f'=== "{label}"\n\n{indent(body)}\n\n' for label, body in items)
+
+
+def when(moment: datetime | None) -> str:
+    """A UTC time as shown everywhere in the knowledge base."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "—"
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value is not None else "—"
+
+
+def label(value: str) -> str:
+    """An enum value as words: `major_outage` -> `major outage`."""
+    return str(value).replace("_", " ")
+
+
+def span(value: timedelta | None) -> str:
+    """A duration in short human form: `7 min`, `1 h 07 min`, `2 d 3 h`; `unknown` for None."""
+    if value is None or value < timedelta(0):
+        return "unknown"
+    minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins:02d} min"
+    return f"{mins} min"

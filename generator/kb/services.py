@@ -1,0 +1,118 @@
+"""The service catalogue and one page per service (out of the nav)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from ..derive.status import impact_spans
+from ..derive.uptime import availability, flatten
+from ..model import Service, Site
+from . import paths
+from .incidents import INCIDENT_HEADERS, incident_row
+from .index import Action, Kb, build_index
+from .md import cell, front_matter, link, table
+from .pages import Documents, Output, Page, register
+from .reviews import ACTION_HEADERS, action_rows
+from .runbooks import reviewed_cell
+
+
+def measured(kb: Kb, service: Service) -> float:
+    """Availability in percent over the last `uptime_days`, counting every incident."""
+    spans = impact_spans(kb.incidents_by_service.get(service.id, ()), kb.now).get(service.id, [])
+    start = kb.now - timedelta(days=kb.site.settings.uptime_days)
+    return 100.0 * availability(flatten(spans), start, kb.now, kb.site.settings.uptime_weights)
+
+
+def availability_cell(kb: Kb, service: Service) -> str:
+    value = measured(kb, service)
+    text = f"{value:.3f}%"
+    if service.slo is not None and value < service.slo:
+        text += ' <span class="kb-overdue">below SLO</span>'
+    return text
+
+
+def open_actions(kb: Kb, service_id: str) -> list[Action]:
+    """Open action items from reviews of incidents that affected the service."""
+    hit = {i.id for i in kb.incidents_by_service.get(service_id, ())}
+    return [a for a in kb.actions if a.is_open and a.postmortem.incident in hit]
+
+
+def catalogue(site: Site, now: datetime) -> str:
+    kb = build_index(site, now)
+    source = paths.SERVICES
+    days = site.settings.uptime_days
+    out = front_matter("Services") + "# Services\n\n"
+    out += f"The service catalogue. Availability is measured over the last {days} days from every incident.\n\n"
+    headers = [
+        "Service",
+        "Owner",
+        "On-call",
+        "SLO",
+        f"Availability ({days} d)",
+        "Visibility",
+        "Incidents",
+        "Runbooks",
+        "Open items",
+    ]
+    for group in site.groups:
+        members = [s for s in site.services if s.group == group.name]
+        if not members:
+            continue
+        rows = [
+            [
+                link(s.name, source, paths.service(s.id)),
+                cell(s.owner) or "—",
+                cell(s.oncall) or "—",
+                f"{s.slo}%" if s.slo is not None else "—",
+                availability_cell(kb, s),
+                "public" if s.public else "internal",
+                str(len(kb.incidents_by_service.get(s.id, ()))),
+                str(len(kb.runbooks_by_service.get(s.id, ())) + len(s.runbooks)),
+                str(len(open_actions(kb, s.id))),
+            ]
+            for s in members
+        ]
+        out += f"## {cell(group.name)}\n\n" + table(headers, rows) + "\n"
+    return out
+
+
+def service_page(kb: Kb, service: Service) -> str:
+    source = paths.service(service.id)
+    out = front_matter(service.name, [f"Service: {service.name}"]) + f"# {cell(service.name)}\n\n"
+    if service.description:
+        out += cell(service.description) + "\n\n"
+    rows = [
+        ["Id", f"`{service.id}`"],
+        ["Group", cell(service.group)],
+        ["Owner", cell(service.owner) or "—"],
+        ["On-call", cell(service.oncall) or "—"],
+        ["SLO", f"{service.slo}%" if service.slo is not None else "—"],
+        [f"Availability ({kb.site.settings.uptime_days} d)", availability_cell(kb, service)],
+        ["Visibility", "public (on the status page)" if service.public else "internal (never public)"],
+    ]
+    out += table(["", ""], rows)
+    out += "\n## Runbooks\n\n"
+    runbooks = kb.runbooks_by_service.get(service.id, ())
+    items = [
+        f"- {link(r.title, source, kb.runbook_pages[r.path])} — last reviewed {reviewed_cell(kb, r)}" for r in runbooks
+    ]
+    items += [f"- <{url}> (external)" for url in service.runbooks]
+    out += ("\n".join(items) if items else "No runbook yet.") + "\n"
+    out += "\n## Incidents\n\n"
+    hit = sorted(kb.incidents_by_service.get(service.id, ()), key=lambda i: (i.started_at, i.id), reverse=True)
+    out += table(INCIDENT_HEADERS, (incident_row(kb, i, source) for i in hit)) if hit else "No incidents.\n"
+    out += "\n## Open action items\n\n"
+    actions = open_actions(kb, service.id)
+    out += table([*ACTION_HEADERS, "Review"], action_rows(actions, source, True)) if actions else "None.\n"
+    return out
+
+
+def service_pages(site: Site, now: datetime) -> Iterator[Output]:
+    kb = build_index(site, now)
+    for service in site.services:
+        yield Output(paths.service(service.id), service_page(kb, service))
+
+
+register(Page(paths.SERVICES, "Services", "Services", catalogue, order=40))
+register(Documents(service_pages))
