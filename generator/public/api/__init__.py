@@ -27,10 +27,10 @@ FILES: dict[str, str] = {
     "status.json": "status.schema.json",
     "components.json": "components.schema.json",
     "incidents.json": "incidents.schema.json",
-    "incidents/unresolved.json": "incidents.schema.json",
+    "incidents/unresolved.json": "incidents-unresolved.schema.json",
     "scheduled-maintenances.json": "scheduled-maintenances.schema.json",
-    "scheduled-maintenances/upcoming.json": "scheduled-maintenances.schema.json",
-    "scheduled-maintenances/active.json": "scheduled-maintenances.schema.json",
+    "scheduled-maintenances/upcoming.json": "scheduled-maintenances-upcoming.schema.json",
+    "scheduled-maintenances/active.json": "scheduled-maintenances-active.schema.json",
 }
 
 
