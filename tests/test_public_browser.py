@@ -1,0 +1,139 @@
+"""The public pages in a real browser (Debian's headless Chromium driven by Playwright).
+
+With JavaScript off a reader must see the banner, the components and the active incident; axe-core
+must find no serious or critical violation (light and dark schemes); no request may leave the local
+server; screenshots at 360 and 1280 px go to test-artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.build import BuildRequest, build
+from generator.public import urls
+from generator.public.projection import PublicPage, project
+from tests.sitekit import EXAMPLE, REPO, now
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+
+NOW = "2026-11-28T15:00:00Z"
+ARTIFACTS = REPO / "test-artifacts"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PublicPage]:
+    out = tmp_path_factory.mktemp("browser")
+    loaded = build(BuildRequest(EXAMPLE, out, now(NOW), targets=("public",), progress=lambda _: None))
+    return out / "public", project(loaded.site, now(NOW))
+
+
+@pytest.fixture(scope="module")
+def server(site: tuple[Path, PublicPage]) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site[0]))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    thread.join()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _pages(page: PublicPage) -> dict[str, str]:
+    active = page.active_incidents[0]
+    return {
+        "home": urls.HOME,
+        "incident": urls.incident(active.id),
+        "component": urls.component(active.component_ids[0]),
+    }
+
+
+def _watch(tab: Any, server: str, requests: list[str]) -> None:
+    tab.on("request", lambda request: requests.append(request.url))
+
+
+def test_readable_without_javascript(browser: Any, server: str, site: tuple[Path, PublicPage]) -> None:
+    _, page = site
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
+    tab = context.new_page()
+    requests: list[str] = []
+    _watch(tab, server, requests)
+    tab.goto(server + urls.HOME)
+    banner = tab.locator(".banner h2")
+    assert banner.is_visible() and "outage" in banner.inner_text().lower()
+    for component in page.components:
+        assert tab.locator(f"#component-{component.id} h4").is_visible()
+        assert tab.locator(f"#component-{component.id} .status").is_visible()
+        assert tab.locator(f"#component-{component.id} ol.bars").is_visible()
+    active = page.active_incidents[0]
+    assert tab.get_by_role("link", name=active.title).first.is_visible()
+    tab.goto(server + urls.incident(active.id))
+    assert tab.get_by_role("heading", level=1).inner_text() == active.title
+    assert tab.locator("ol.updates > li").first.is_visible()
+    context.close()
+    assert requests and all(url.startswith(server) for url in requests), requests
+
+
+def test_no_serious_accessibility_violations(browser: Any, server: str, site: tuple[Path, PublicPage]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    requests: list[str] = []
+    found: list[str] = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900}, bypass_csp=True)
+        tab = context.new_page()
+        _watch(tab, server, requests)
+        for name, path in _pages(site[1]).items():
+            tab.goto(server + path)
+            result = axe.run(tab)
+            for violation in result.response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in violation["nodes"]][:3]
+                    found.append(f"{scheme} {name}: {violation['id']} {violation['help']} {targets}")
+        context.close()
+    assert found == []
+    assert all(url.startswith(server) for url in requests), requests
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots(browser: Any, server: str, site: tuple[Path, PublicPage], width: int) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    requests: list[str] = []
+    _watch(tab, server, requests)
+    for name, path in _pages(site[1]).items():
+        tab.goto(server + path)
+        # Nothing sideways: the page fits the viewport at 360 px.
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        tab.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    context.close()
+    assert all(url.startswith(server) for url in requests), requests
