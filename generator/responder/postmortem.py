@@ -1,18 +1,33 @@
 """The post-incident review scaffold: a draft pre-filled from the incident, headings to fill in.
 
 The sections follow the Google SRE book template (Summary, Impact, Timeline, Root cause,
-Trigger, Resolution, Detection, lessons and action items). Durations come from
-`derive.durations`, the same numbers the knowledge base shows.
+Trigger, Resolution, Detection, lessons and action items). TTD/TTM/TTR are measured from
+`started_at`, the same definition as `derive.durations` (computed here so the scaffold does
+not depend on that module's evolving API).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from ..derive.durations import duration, format_duration, ttd, ttm, ttr
 from ..model import Incident, Site
 
 _HINT = "<!-- {} -->"
+
+
+def _since_start(incident: Incident, moment: datetime | None) -> timedelta | None:
+    return None if moment is None else moment - incident.started_at
+
+
+def format_duration(value: timedelta | None) -> str:
+    """`7 min`, `1 h 07 min`, `2 d 3 h`; `unknown` when missing."""
+    if value is None or value < timedelta(0):
+        return "unknown"
+    days, rest = divmod(int(value.total_seconds() // 60), 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def _clock(value: datetime | None) -> str:
@@ -64,11 +79,11 @@ def impact_section(incident: Incident, site: Site, now: datetime) -> list[str]:
     lines += [
         f"- Type: {incident.type.value}, severity: {incident.severity.value}, detected by: "
         f"{incident.detection.value.replace('_', ' ')}",
-        f"- Duration: {format_duration(duration(incident, now))}"
+        f"- Duration: {format_duration((incident.resolved_at or now) - incident.started_at)}"
         + ("" if incident.resolved_at else " so far (still open)"),
-        f"- Time to detect (TTD): {format_duration(ttd(incident))}",
-        f"- Time to mitigate (TTM): {format_duration(ttm(incident))}",
-        f"- Time to resolve (TTR): {format_duration(ttr(incident))}",
+        f"- Time to detect (TTD): {format_duration(_since_start(incident, incident.detected_at))}",
+        f"- Time to mitigate (TTM): {format_duration(_since_start(incident, incident.mitigated_at))}",
+        f"- Time to resolve (TTR): {format_duration(_since_start(incident, incident.resolved_at))}",
         "",
         _HINT.format("Who was affected and how: customers, requests, revenue, support tickets."),
         "",

@@ -1,0 +1,1 @@
+"""Importers: bring incident history from other status pages into `content/`."""
