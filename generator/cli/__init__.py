@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from .importer import import_group
 from .metrics import metrics_command
 from .responder import new_group, postmortem_command, resolve_command, update_command
 from .site import build_command, validate_command
@@ -26,3 +27,4 @@ main.add_command(new_group)
 main.add_command(update_command)
 main.add_command(resolve_command)
 main.add_command(postmortem_command)
+main.add_command(import_group)
