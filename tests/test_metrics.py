@@ -7,12 +7,12 @@ inclusive: [2026-11-01 00:00, 2026-11-28 00:00) = 27 days = 2,332,800 s.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from generator.derive.durations import ttd, ttm, ttr
+from generator.derive.durations import durations
 from generator.derive.metrics import Report, compute, make_period
 from generator.derive.metrics.export import csv_rows, to_json
 from generator.derive.metrics.stats import percentile, summarise
@@ -320,10 +320,10 @@ def test_google_sre_example_outage(tmp_path: Path) -> None:
         root_cause: {type: capacity, service: api}
         """})
     site = load(root, NOW).site
-    sre = site.incidents[0]
-    assert ttd(sre) is not None and ttd(sre).total_seconds() == 60  # type: ignore[union-attr]
-    assert ttm(sre) is not None and ttm(sre).total_seconds() == 42 * 60  # type: ignore[union-attr]
-    assert ttr(sre) is not None and ttr(sre).total_seconds() == 66 * 60  # type: ignore[union-attr]
+    sre = durations(site.incidents[0])
+    assert sre.ttd == timedelta(minutes=1)
+    assert sre.ttm == timedelta(minutes=42)
+    assert sre.ttr == timedelta(minutes=66)
     moment = now(NOW)
     day = compute(site, moment, make_period(moment, date(2015, 10, 21), date(2015, 10, 21)))
     api = next(r for r in day.reliability if r.service == "api")

@@ -8,12 +8,11 @@ empty ones too, so dashboards get stable rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from ...model import Detection, Incident, IncidentType, RootCauseType, Severity, Site
-from ..durations import ttd, ttm, ttr
+from ..durations import DURATION_NAMES, durations
 from .period import Period, month_of, months, quarter_of, quarters
 from .stats import Summary, summarise
 
@@ -22,9 +21,6 @@ GROUPINGS = ("service", "severity", "type", "month", "quarter")
 
 #: The breakdowns counted in every group, in output order.
 COUNT_DIMENSIONS = ("severity", "type", "root_cause_type", "root_cause_service", "detection")
-
-#: The per-incident durations (see `derive.durations`), in output order.
-DURATIONS: dict[str, Callable[[Incident], timedelta | None]] = {"ttd": ttd, "ttm": ttm, "ttr": ttr}
 
 #: The label of incidents without a root cause service.
 NO_SERVICE = "none"
@@ -105,9 +101,10 @@ def counts(incidents: Sequence[Incident]) -> dict[str, dict[str, int]]:
 
 def summarise_incidents(incidents: Sequence[Incident]) -> dict[str, Summary]:
     """TTD, TTM and TTR summaries (seconds) of the incidents."""
+    measured = [durations(i) for i in incidents]
     return {
-        name: summarise(None if (d := measure(i)) is None else d.total_seconds() for i in incidents)
-        for name, measure in DURATIONS.items()
+        name: summarise(None if (d := m.get(name)) is None else d.total_seconds() for m in measured)
+        for name in DURATION_NAMES
     }
 
 
