@@ -11,6 +11,7 @@ import click
 from .importer import import_group
 from .metrics import metrics_command
 from .responder import new_group, postmortem_command, resolve_command, update_command
+from .serve import serve_command
 from .site import build_command, validate_command
 
 
@@ -28,3 +29,4 @@ main.add_command(update_command)
 main.add_command(resolve_command)
 main.add_command(postmortem_command)
 main.add_command(import_group)
+main.add_command(serve_command)
