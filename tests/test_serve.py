@@ -1,0 +1,75 @@
+"""`statuspress serve`: the preview server serves the built site on 127.0.0.1 and rebuilds when
+content changes (driven poll by poll, no timing)."""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.cli.serve import Rebuilder, fingerprint, make_server
+from tests.sitekit import make_content
+
+INCIDENT = """\
+id: INC-1
+title: {title}
+type: external
+severity: minor
+started_at: 2026-11-28T09:00:00Z
+impact:
+  - component: api
+    level: partial_outage
+"""
+
+
+def fetch(port: int, path: str = "/") -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def test_serves_the_public_site_and_rebuilds_on_change(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content", {"incidents/a.yaml": INCIDENT.format(title="Slow API")})
+    messages: list[str] = []
+    rebuilder = Rebuilder(content, tmp_path / "out", "public", messages.append)
+    assert rebuilder.poll() is True
+    assert rebuilder.poll() is False  # nothing changed: no rebuild
+    server = make_server(tmp_path / "out" / "public", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        assert host == "127.0.0.1"
+        assert "Slow API" in BeautifulSoup(fetch(port), "html.parser").get_text()
+
+        (content / "incidents/a.yaml").write_text(INCIDENT.format(title="API errors everywhere"))
+        assert rebuilder.poll() is True
+        text = BeautifulSoup(fetch(port), "html.parser").get_text()
+        assert "API errors everywhere" in text and "Slow API" not in text
+
+        # a broken edit keeps the last good site and says why
+        (content / "incidents/a.yaml").write_text(INCIDENT.format(title="Broken").replace("minor", "sev5"))
+        assert rebuilder.poll() is False
+        assert any("severity: expected one of major, medium, minor; got 'sev5'" in m for m in messages)
+        assert "API errors everywhere" in BeautifulSoup(fetch(port), "html.parser").get_text()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_fingerprint_ignores_hidden_files_and_sees_new_ones(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content")
+    first = fingerprint(content)
+    (content / ".services.yaml.swp").write_text("editor scratch")
+    assert fingerprint(content) == first
+    (content / "incidents").mkdir()
+    (content / "incidents/b.yaml").write_text(INCIDENT.format(title="x"))
+    assert fingerprint(content) != first
+
+
+def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--content", str(tmp_path / "nope"), "--port", "0"])
+    assert result.exit_code == 2 and "content folder not found" in result.output
