@@ -27,7 +27,8 @@ def _apply(content: Path, plan: Plan, now: str | None) -> None:
     for path in outcome.written:
         click.echo(f"wrote {path}")
     if outcome.services_added:
-        click.echo(f"added {len(outcome.services_added)} service(s) to services.yaml: {', '.join(outcome.services_added)}")
+        added = ", ".join(outcome.services_added)
+        click.echo(f"added {len(outcome.services_added)} service(s) to services.yaml: {added}")
     click.echo(
         f"{len(outcome.written)} record(s) written, {len(outcome.skipped)} already present, "
         f"{len(outcome.services_added)} service(s) added",
