@@ -137,3 +137,29 @@ def test_screenshots(browser: Any, server: str, site: tuple[Path, PublicPage], w
         tab.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
     context.close()
     assert all(url.startswith(server) for url in requests), requests
+
+
+def test_keyboard_focus_on_a_bar_shows_its_text(browser: Any, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
+    tab = context.new_page()
+    tab.goto(server + urls.HOME)
+    link = tab.locator("ol.bars a").first
+    tip = link.locator(".tip")
+    assert tip.bounding_box()["width"] <= 1  # hidden until focused or hovered
+    link.focus()
+    box = tip.bounding_box()
+    assert box["width"] > 100 and "uptime" in tip.inner_text()
+    context.close()
+
+
+def test_optional_script_shows_the_readers_time_and_keeps_utc(browser: Any, server: str) -> None:
+    context = browser.new_context(locale="en-US", timezone_id="America/New_York")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(server + urls.HOME)
+    stamp = tab.locator("footer time")
+    assert stamp.get_attribute("title") == "28 Nov 2026, 15:00 UTC"
+    assert stamp.inner_text() == "Nov 28, 2026, 10:00 AM EST"
+    assert errors == []
+    context.close()
