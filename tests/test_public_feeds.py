@@ -234,3 +234,27 @@ def test_every_alternate_link_of_every_page_resolves_to_a_file(example: Path) ->
             assert target.is_file(), f"{page.relative_to(example)}: {href}"
             seen += 1
     assert seen >= len(pages)
+
+
+def test_two_updates_posted_in_the_same_second_get_distinct_ids(tmp_path: Path) -> None:
+    incident = """\
+        id: INC-7
+        title: API slow
+        type: external
+        severity: minor
+        started_at: 2026-11-27T10:00:00Z
+        impact:
+          - component: api
+            level: degraded_performance
+        updates:
+          - at: 2026-11-27T10:05:00Z
+            status: investigating
+            body: Slow.
+          - at: 2026-11-27T10:05:00Z
+            status: identified
+            body: Found it.
+        """
+    public = build_public(make_content(tmp_path / "c", {"incidents/i.yaml": incident}), tmp_path / "o")
+    ids = [e.id for e in parse(public / "feeds" / "all.atom").entries]
+    stem = "tag:status.acme.example,2026-11-27:incident/INC-7/update/20261127T100500Z"
+    assert sorted(ids) == [stem, stem + "-2"]

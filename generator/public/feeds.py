@@ -73,10 +73,21 @@ def utc_stamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def tag_uri(base_url: str, kind: str, record_id: str, at: datetime) -> str:
-    """A stable RFC 4151 tag URI for one update of one incident or maintenance window."""
+def update_keys(times: Sequence[datetime]) -> list[str]:
+    """A key per update of one record: its UTC time, plus `-2`, `-3`... for later updates posted
+    at the same second (in file order), so two updates never share an id."""
+    seen: dict[datetime, int] = {}
+    keys = []
+    for at in times:
+        seen[at] = seen.get(at, 0) + 1
+        keys.append(utc_stamp(at) + (f"-{seen[at]}" if seen[at] > 1 else ""))
+    return keys
+
+
+def tag_uri(base_url: str, kind: str, record_id: str, at: datetime, key: str) -> str:
+    """A stable RFC 4151 tag URI for one update (`key`, from `update_keys`) of one record."""
     day = at.astimezone(UTC).strftime("%Y-%m-%d")
-    return f"tag:{host(base_url)},{day}:{kind}/{record_id}/update/{utc_stamp(at)}"
+    return f"tag:{host(base_url)},{day}:{kind}/{record_id}/update/{key}"
 
 
 def _names(page: PublicPage, component_ids: Iterable[str]) -> str:
@@ -91,7 +102,8 @@ def incident_items(page: PublicPage, incident: PublicIncident) -> list[FeedItem]
     link = urls.absolute(page.base_url, urls.incident(incident.id))
     names = _names(page, incident.component_ids)
     result = []
-    for update in incident.updates:
+    keys = update_keys([u.at for u in incident.updates])
+    for update, key in zip(incident.updates, keys, strict=True):
         word = INCIDENT_WORDS[update.status.value]
         html = (
             f"<p><strong>{escape(word)}</strong> \u2014 {escape(incident.title)}</p>"
@@ -100,7 +112,7 @@ def incident_items(page: PublicPage, incident: PublicIncident) -> list[FeedItem]
         )
         result.append(
             FeedItem(
-                guid=tag_uri(page.base_url, "incident", incident.id, update.at),
+                guid=tag_uri(page.base_url, "incident", incident.id, update.at, key),
                 at=update.at,
                 title=f"{word}: {plain(incident.title)}",
                 link=link,
@@ -116,7 +128,8 @@ def maintenance_items(page: PublicPage, window: PublicMaintenance) -> list[FeedI
     names = _names(page, window.component_ids)
     span = f"{_utc(window.scheduled_start)} to {_utc(window.scheduled_end)}"
     result = []
-    for update in window.updates:
+    keys = update_keys([u.at for u in window.updates])
+    for update, key in zip(window.updates, keys, strict=True):
         word = MAINTENANCE_WORDS[update.status.value]
         html = (
             f"<p><strong>{escape(word)}</strong> \u2014 {escape(window.title)}</p>"
@@ -126,7 +139,7 @@ def maintenance_items(page: PublicPage, window: PublicMaintenance) -> list[FeedI
         )
         result.append(
             FeedItem(
-                guid=tag_uri(page.base_url, "maintenance", window.id, update.at),
+                guid=tag_uri(page.base_url, "maintenance", window.id, update.at, key),
                 at=update.at,
                 title=f"{word}: {plain(window.title)}",
                 link=link,

@@ -13,7 +13,7 @@ from typing import Any
 from ...derive.status import ComponentStatus, rank
 from ...model import MaintenanceStatus, UpdateStatus
 from .. import urls
-from ..feeds import EPOCH, host, utc_stamp
+from ..feeds import EPOCH, host, update_keys
 from ..markdown import plain
 from ..projection import PublicComponent, PublicGroup, PublicIncident, PublicMaintenance, PublicPage
 from .vocab import IMPACT, MAINTENANCE_STATUS, UNDER_MAINTENANCE
@@ -138,14 +138,15 @@ def incident_state(incident: PublicIncident, at: datetime) -> dict[str, str]:
 
 def incident_object(page: PublicPage, incident: PublicIncident) -> Json:
     oldest_first = list(reversed(incident.updates))
+    keys = list(reversed(update_keys([u.at for u in incident.updates])))
     updates = []
     before: dict[str, str] = {}
-    for update in oldest_first:
+    for update, key in zip(oldest_first, keys, strict=True):
         after = incident_state(incident, update.at)
         if update.status is UpdateStatus.RESOLVED:
             after = {}
         updates.append(
-            _update(incident.id, update.at, update.status.value, update.body)
+            _update(incident.id, key, update.at, update.status.value, update.body)
             | {"affected_components": _affected(page, incident.component_ids, before, after)}
         )
         before = after
@@ -167,9 +168,9 @@ def incident_object(page: PublicPage, incident: PublicIncident) -> Json:
     }
 
 
-def _update(record_id: str, at: datetime, status: str, body: str) -> Json:
+def _update(record_id: str, key: str, at: datetime, status: str, body: str) -> Json:
     return {
-        "id": f"{record_id}-{utc_stamp(at)}",
+        "id": f"{record_id}-{key}",
         "incident_id": record_id,
         "status": status,
         "body": plain(body),
@@ -181,13 +182,14 @@ def _update(record_id: str, at: datetime, status: str, body: str) -> Json:
 
 def maintenance_object(page: PublicPage, window: PublicMaintenance) -> Json:
     oldest_first = list(reversed(window.updates))
+    keys = list(reversed(update_keys([u.at for u in window.updates])))
     updates = []
     before: dict[str, str] = {}
-    for update in oldest_first:
+    for update, key in zip(oldest_first, keys, strict=True):
         level = "under_maintenance" if update.status in UNDER_MAINTENANCE else OPERATIONAL
         after = {c: level for c in window.component_ids}
         updates.append(
-            _update(window.id, update.at, MAINTENANCE_STATUS[update.status], update.body)
+            _update(window.id, key, update.at, MAINTENANCE_STATUS[update.status], update.body)
             | {"affected_components": _affected(page, window.component_ids, before, after)}
         )
         before = after
