@@ -96,6 +96,16 @@ def test_update_keeps_comments_order_and_quoting(content: Path) -> None:
     assert [u.status.value for u in found.updates] == ["investigating", "identified"]
 
 
+def test_comment_lines_at_the_end_stay_at_the_end(content: Path) -> None:
+    path = content / "incidents/2026-11-28-errors.yaml"
+    path.write_text(COMMENTED + "# TODO: add roles\n")
+    result = run(content, "update", "INC-2026-007", "Still looking.", "--now", T0)
+    assert result.exit_code == 0, result.output
+    text = path.read_text()
+    assert text.startswith(COMMENTED) and text.endswith("    body: Still looking.\n# TODO: add roles\n")
+    assert incident(content, "INC-2026-007").updates[-1].status.value == "investigating"
+
+
 def test_internal_note_and_impact_change(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("USER", "dana")
     result = run(content, "update", "INC-2026-007", "--internal", "Rolled back.", "--component", "api:partial_outage", "--now", T0)

@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..responder.ids import free_path
 from ..responder.store import commit, record_ids
-from ..responder.yamlrt import dump_doc, flow_list, load_doc, mapping
+from ..responder.yamlrt import append_item, dump_doc, flow_list, load_doc, mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ def _merge_services(doc: CommentedMap, specs: list[ServiceSpec]) -> tuple[dict[s
         if spec.description:
             entry["description"] = spec.description
         entry["public"] = True
-        services.append(entry)
+        append_item(services, entry)
         by_id[spec.id] = by_name[spec.name.casefold()] = rename[spec.id] = spec.id
         added.append(spec.id)
     return rename, added

@@ -13,7 +13,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..load.fields import format_time
 from ..model import Detection, ImpactLevel, IncidentType, Severity, UpdateStatus
-from .yamlrt import Time, as_time, mapping, put
+from .yamlrt import Time, append_item, as_time, mapping, put
 
 #: The level `--component checkout` gets when no `:level` is given.
 DEFAULT_LEVEL = ImpactLevel.MAJOR_OUTAGE
@@ -117,13 +117,13 @@ def add_update(doc: CommentedMap, at: datetime, status: UpdateStatus, body: str)
     if status is UpdateStatus.RESOLVED:
         raise EditError("use `statuspress resolve` to resolve an incident")
     require_open(doc)
-    _list(doc, "updates", ("impact", "roles", "root_cause")).append(_update(at, status, body))
+    append_item(_list(doc, "updates", ("impact", "roles", "root_cause")), _update(at, status, body))
 
 
 def add_note(doc: CommentedMap, at: datetime, by: str, text: str) -> None:
     """Append an internal timeline note."""
     entry = mapping([("at", Time.of(at)), ("by", by or None), ("text", text)])
-    _list(doc, "timeline", ("updates", "impact", "roles", "root_cause")).append(entry)
+    append_item(_list(doc, "timeline", ("updates", "impact", "roles", "root_cause")), entry)
 
 
 def _open_spans(doc: CommentedMap, component: str) -> list[CommentedMap]:
@@ -150,7 +150,7 @@ def change_impact(doc: CommentedMap, change: ComponentImpact, at: datetime) -> N
     entry = mapping([("component", change.component), ("level", change.level.value), ("from", Time.of(at))])
     if regions is not None:
         entry["regions"] = regions
-    impacts.append(entry)
+    append_item(impacts, entry)
 
 
 def resolve(doc: CommentedMap, at: datetime, mitigated_at: datetime | None, message: str | None) -> None:
@@ -167,4 +167,4 @@ def resolve(doc: CommentedMap, at: datetime, mitigated_at: datetime | None, mess
             if start is None or start < at:
                 span["to"] = Time.of(at)
     updates = _list(doc, "updates", ("impact", "roles", "root_cause"))
-    updates.append(_update(at, UpdateStatus.RESOLVED, message or DEFAULT_RESOLVED_MESSAGE))
+    append_item(updates, _update(at, UpdateStatus.RESOLVED, message or DEFAULT_RESOLVED_MESSAGE))

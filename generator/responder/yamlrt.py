@@ -82,6 +82,23 @@ def flow_list(items: list[str]) -> CommentedSeq:
     return seq
 
 
+def append_item(seq: CommentedSeq, item: CommentedMap) -> None:
+    """Append to a block list, keeping comment lines that followed the old last item after the
+    new one (ruamel attaches them to the last key of the last item)."""
+    last = seq[-1] if len(seq) else None
+    if isinstance(last, CommentedMap) and len(last) and isinstance(item, CommentedMap) and len(item):
+        key = list(last.keys())[-1]
+        tokens = last.ca.items.get(key)
+        token = tokens[2] if tokens and len(tokens) > 2 else None
+        if token is not None and "\n" in token.value.rstrip("\n"):
+            inline, _, rest = token.value.partition("\n")
+            token.value = inline + "\n"
+            new_key = list(item.keys())[-1]
+            item.yaml_add_eol_comment("#", new_key)
+            item.ca.items[new_key][2].value = "\n" + rest
+    seq.append(item)
+
+
 def put(doc: CommentedMap, key: str, value: Any, after: tuple[str, ...]) -> None:
     """Set `key`; a new key goes right after whichever of `after` comes last in the file,
     else at the end."""
