@@ -87,6 +87,7 @@ def pages(page: PublicPage) -> Iterator[tuple[str, str]]:
 
     def render(template: str, here: str | None, **context: Any) -> str:
         context.setdefault("feeds", site_feeds)
+        context.setdefault("calendars", ())
         return env.get_template(template).render(common, here=here, **context)
 
     yield urls.HOME, render("home.html", urls.HOME)
@@ -100,7 +101,9 @@ def pages(page: PublicPage) -> Iterator[tuple[str, str]]:
             urls.component_feed(component.id, "rss"),
             urls.component_feed(component.id, "atom"),
         )
-        yield path, render("component.html", path, component=component, feeds=feeds)
+        calendar = (("text/calendar", f"{component.name} maintenance calendar (iCalendar)",
+                     urls.component_calendar(component.id)),)
+        yield path, render("component.html", path, component=component, feeds=feeds, calendars=calendar)
     for window in page.maintenance:
         path = urls.maintenance(window.id)
         yield path, render("maintenance.html", path, window=window)
