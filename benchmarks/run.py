@@ -1,0 +1,345 @@
+"""Benchmark the build at several sizes and print a table of times, memory and output.
+
+    python benchmarks/run.py                      # N = 1,000 and 5,000
+    python benchmarks/run.py --with-20k           # also N = 20,000
+    python benchmarks/run.py --sizes 200 1000 --keep /tmp/bench --json /tmp/bench.json
+
+For each N the synthetic corpus (benchmarks/make_corpus.py) is written first, then a fresh
+Python process runs every stage in turn, so peak memory is per N and caches never carry over:
+
+* load + validate (`load_site`), derive (`project`), each registered public format,
+  the knowledge base (Markdown tree and MkDocs build when generator.kb offers them separately,
+  else `render_internal` as one stage), `statuspress build --public` end to end, and a rebuild
+  after one incident changed (a full rebuild until builds are incremental);
+* a floor in the same process: reading and YAML-composing the same files, and writing as many
+  files and bytes as the public build wrote. build/floor says how far we are from plain I/O.
+
+`statuspress validate` is timed as its own process. A stage whose renderer is not there yet is
+printed as n/a. Wall time is `time.perf_counter`, CPU time `resource.getrusage` (self + reaped
+children), memory the process's high-water mark (`ru_maxrss`) after the stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+NOW = "2026-11-28T12:00:00Z"
+Row = dict[str, Any]
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+def cpu_seconds() -> float:
+    self_, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return self_.ru_utime + self_.ru_stime + children.ru_utime + children.ru_stime
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    """(files, bytes) under `root`."""
+    files = size = 0
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            files += 1
+            size += os.stat(os.path.join(dirpath, name)).st_size
+    return files, size
+
+
+class Stages:
+    """Runs and records the stages of one N in this process."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+
+    @contextmanager
+    def stage(self, name: str, output: Path | None = None) -> Iterator[Row]:
+        """Time the block; `output` is a folder whose growth counts as this stage's output."""
+        before = tree_size(output) if output is not None and output.exists() else (0, 0)
+        row: Row = {"stage": name}
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        try:
+            yield row
+        except NotImplementedError as exc:
+            row.update(na=True, note=str(exc) or "not implemented")
+        else:
+            row.update(wall=time.perf_counter() - wall, cpu=cpu_seconds() - cpu, peak=peak_mib())
+            if output is not None and output.exists() and "files" not in row:
+                after = tree_size(output)
+                row.update(files=after[0] - before[0], bytes=after[1] - before[1])
+        self.rows.append(row)
+
+    def na(self, name: str, note: str) -> None:
+        self.rows.append({"stage": name, "na": True, "note": note})
+
+
+# ---------------------------------------------------------------------------- the worker
+
+
+def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[Row]:
+    """Every in-process stage for one corpus; runs in a fresh interpreter per N."""
+    from generator.build import BuildRequest, build
+    from generator.load import load_site
+    from generator.load.fields import parse_time
+    from generator.public.formats import FORMATS
+    from generator.public.projection import project
+
+    now = parse_time(now_text)
+    stages = Stages()
+    with stages.stage("load + validate") as row:
+        loaded = load_site(content, now)
+        row.update(errors=len(loaded.problems.errors), warnings=len(loaded.problems.warnings))
+    site = loaded.site
+    with stages.stage("derive (project)"):
+        page = project(site, now)
+    public = out / "formats"
+    public.mkdir(parents=True)
+    if not FORMATS:
+        stages.na("public: (no formats)", "generator.public.formats.FORMATS is empty")
+    for output_format in FORMATS:
+        with stages.stage(f"public: {output_format.name}", public):
+            output_format.render(page, public)
+    stages.rows.append(total("public: all formats", [r for r in stages.rows if r["stage"].startswith("public: ")]))
+    if with_kb:
+        kb_stages(stages, site, now, content, out)
+    else:
+        stages.na("kb: (all stages)", "skipped: N is above --kb-max")
+
+    def request(target: Path) -> BuildRequest:
+        return BuildRequest(content=content, out=target, now=now, targets=("public",), progress=lambda _: None)
+
+    with stages.stage("build --public (end to end)", out / "site"):
+        build(request(out / "site"))
+    newest = max((content / "incidents").iterdir())
+    original = newest.read_bytes()
+    try:
+        newest.write_bytes(add_update(original))
+        with stages.stage("rebuild, 1 incident changed (full)") as row:
+            build(request(out / "site"))
+            row.update(dict(zip(("files", "bytes"), tree_size(out / "site" / "public"), strict=True)))
+    finally:
+        newest.write_bytes(original)
+    floor(stages, content, out, tree_size(out / "site" / "public"))
+    return stages.rows
+
+
+def add_update(text: bytes) -> bytes:
+    """The incident with one more public update, as `statuspress update` would add during an outage."""
+    extra = b'  - at: 2026-11-28T11:59:00Z\n    status: identified\n    body: "Benchmark: one more update."\n'
+    head, sep, tail = text.partition(b"\ntimeline:")
+    return head + b"\n" + extra.rstrip(b"\n") + sep + tail if sep else text
+
+
+def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> None:
+    """The knowledge base, as separate stages when generator.kb offers them, else as one."""
+    import generator.kb as kb
+
+    try:
+        from generator.kb.engine import load, run_build
+        from generator.kb.tree import generate, sync_tree
+    except ImportError:
+        from generator.build import BuildRequest
+
+        dest = out / "internal"
+        dest.mkdir()
+        request = BuildRequest(content=content, out=out, now=now, targets=("internal",), progress=lambda _: None)
+        with stages.stage("kb: render_internal (Markdown + MkDocs)", dest):
+            kb.render_internal(site, now, dest, request)
+        return
+    docs, dest = out / "kb-docs", out / "internal"
+    with stages.stage("kb: generate Markdown (in memory)") as row:
+        outputs = generate(site, now)
+        row.update(files=len(outputs))
+    with stages.stage("kb: write Markdown tree", docs):
+        sync_tree(outputs, docs)
+    with stages.stage("kb: MkDocs build", dest):
+        for _ in run_build(load(site, content, docs, dest), now):
+            pass
+
+
+def total(name: str, rows: list[Row]) -> Row:
+    done = [r for r in rows if not r.get("na")]
+    if not done:
+        return {"stage": name, "na": True, "note": "no public format"}
+    summed: Row = {"stage": name, "peak": max(r["peak"] for r in done)}
+    for key in ("wall", "cpu", "files", "bytes"):
+        summed[key] = sum(r.get(key, 0) for r in done)
+    return summed
+
+
+def floor(stages: Stages, content: Path, out: Path, written: tuple[int, int]) -> None:
+    """Plain I/O of the same size: read + compose the YAML, write as many files and bytes."""
+    import yaml
+
+    paths = sorted(p for p in content.rglob("*") if p.is_file() and not p.name.startswith("."))
+    with stages.stage("floor: read + compose YAML") as row:
+        for path in paths:
+            text = path.read_bytes().decode("utf-8")
+            if path.suffix == ".md":
+                text = text[4 : text.find("\n---", 3) + 1]
+            yaml.compose(text, Loader=yaml.CSafeLoader)
+        row.update(files=len(paths))
+    files, size = written
+    target = out / "floor"
+    with stages.stage("floor: write same files+bytes", target):
+        chunk = b"x" * (size // max(files, 1))
+        folder = target
+        for index in range(files):
+            if index % 500 == 0:
+                folder = target / f"d{index // 500}"
+                folder.mkdir(parents=True)
+            data = chunk if index else chunk + b"x" * (size - len(chunk) * files)
+            with open(folder / f"f{index}.html", "wb") as handle:
+                handle.write(data)
+
+
+# ---------------------------------------------------------------------------- the driver
+
+
+def run_child(args: list[str], log: Path) -> tuple[int, float, float, float]:
+    """Run a process; (exit code, wall s, CPU s, peak MiB) from its own rusage."""
+    with open(log, "wb") as handle:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tuple[list[Row], dict[str, Any]]:
+    base = keep if keep is not None else Path(tempfile.mkdtemp(prefix="statuspress-bench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    content, out = base / f"corpus-{n}", base / f"out-{n}"
+    info: dict[str, Any] = {"n": n}
+    try:
+        marker = content / ".corpus"
+        if not (marker.exists() and marker.read_text() == f"{n} {seed}\n"):
+            start = time.perf_counter()
+            code, *_ = run_child([sys.executable, str(HERE / "make_corpus.py"), str(n), str(content),
+                                  "--seed", str(seed), "--force"], base / f"corpus-{n}.log")
+            if code:
+                raise SystemExit((base / f"corpus-{n}.log").read_text())
+            marker.write_text(f"{n} {seed}\n")
+            info["corpus_seconds"] = time.perf_counter() - start
+        info["corpus_files"], info["corpus_bytes"] = tree_size(content)
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        result = base / f"rows-{n}.json"
+        worker = [sys.executable, __file__, "--worker", str(content), str(out), now, str(result), str(int(n <= kb_max))]
+        code, wall, cpu, peak = run_child(worker, base / f"worker-{n}.log")
+        if code:
+            raise SystemExit(f"worker for N={n} failed:\n" + (base / f"worker-{n}.log").read_text()[-4000:])
+        rows: list[Row] = json.loads(result.read_text())
+        info.update(worker_wall=wall, worker_peak=peak)
+        log = base / f"validate-{n}.log"
+        code, wall, cpu, peak = run_child(
+            [sys.executable, "-m", "generator", "validate", "--content", str(content), "--now", now], log
+        )
+        summary = log.read_text().strip().rsplit("\n", 1)[-1]
+        row: Row = {"stage": "statuspress validate (process)", "wall": wall, "cpu": cpu, "peak": peak}
+        row.update(note=summary.split(": ")[-1] if code in (0, 1) else f"failed (exit {code}): {summary}")
+        rows.insert(1, row if code in (0, 1) else {**row, "na": True})
+        return rows, info
+    finally:
+        if keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+        else:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def print_table(results: list[tuple[list[Row], dict[str, Any]]]) -> None:
+    for _, info in results:
+        made = f", made in {info['corpus_seconds']:.1f} s" if "corpus_seconds" in info else " (reused)"
+        print(f"N={info['n']:,}: corpus {info['corpus_files']:,} files, {info['corpus_bytes'] / 1e6:.1f} MB{made}; "
+              f"worker process peak {info['worker_peak']:.0f} MiB")
+    columns = ("N", 7), ("wall s", 8), ("cpu s", 8), ("peak MiB", 9), ("files", 8), ("MB", 8), ("xprev", 6), ("lin", 5)
+    header = f"{'stage':40} " + " ".join(f"{name:>{width}}" for name, width in columns)
+    print()
+    print(header)
+    print("-" * len(header))
+    names = list(dict.fromkeys(r["stage"] for rows, _ in results for r in rows))
+    for name in names:
+        previous: tuple[int, float] | None = None
+        for index, (rows, info) in enumerate(results):
+            row: Row = next((r for r in rows if r["stage"] == name), {"na": True, "note": "not run"})
+            label = name if index == 0 else ""
+            n = info["n"]
+            if row.get("na"):
+                print(f"{label:40} {n:>7,} {'n/a':>8}   {row.get('note', '')[:60]}")
+                previous = None
+                continue
+            ratio = lin = ""
+            if previous is not None and previous[1] > 0:
+                growth = row["wall"] / previous[1]
+                ratio, lin = f"{growth:.2f}", f"{growth / (n / previous[0]):.2f}"
+            files = f"{row['files']:,}" if "files" in row else "-"
+            size = fmt(row["bytes"] / 1e6, 1) if "bytes" in row else "-"
+            note = f"  {row['note']}" if row.get("note") else ""
+            if "errors" in row:
+                note = f"  {row['errors']} errors, {row['warnings']} warnings"
+            print(f"{label:40} {n:>7,} {row['wall']:>8.2f} {row['cpu']:>8.2f} {row['peak']:>9.0f} "
+                  f"{files:>8} {size:>8} {ratio:>6} {lin:>5}{note}")
+            previous = (n, row["wall"])
+    print()
+    print("xprev: wall time / the previous N's; lin: xprev / (N / previous N), 1.00 = linear growth.")
+    for rows, info in results:
+        by = {r["stage"]: r for r in rows if not r.get("na")}
+        parts = []
+        read = by.get("floor: read + compose YAML")
+        write = by.get("floor: write same files+bytes")
+        if read and "load + validate" in by:
+            parts.append(f"load+validate / read+compose = {by['load + validate']['wall'] / read['wall']:.1f}")
+        if read and write and "build --public (end to end)" in by:
+            ratio = by["build --public (end to end)"]["wall"] / (read["wall"] + write["wall"])
+            parts.append(f"build --public / floor = {ratio:.1f}")
+        print(f"N={info['n']:,}: " + ("; ".join(parts) or "no floor ratio"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--worker"]:
+        content, out, now, result, with_kb = args[1:6]
+        Path(result).write_text(json.dumps(work(Path(content), Path(out), now, with_kb == "1")))
+        return 0
+    parser = argparse.ArgumentParser(description="Benchmark statuspress builds at several sizes.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000], help="incident counts (1000 5000)")
+    parser.add_argument("--with-20k", action="store_true", help="also N = 20,000 (slow)")
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the corpora in this folder")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--now", default=NOW, help=f"build time (default {NOW})")
+    parser.add_argument("--kb-max", type=int, default=5000, help="skip the knowledge base above this N (5000)")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    options = parser.parse_args(args)
+    sizes = sorted(set(options.sizes) | ({20000} if options.with_20k else set()))
+    results = []
+    for n in sizes:
+        print(f"measuring N={n:,} ...", file=sys.stderr, flush=True)
+        results.append(measure(n, options.seed, options.keep, options.now, options.kb_max))
+    print_table(results)
+    if options.json:
+        options.json.write_text(json.dumps([{"info": info, "rows": rows} for rows, info in results], indent=1))
+    return 0
+
+if __name__ == "__main__":
+    raise SystemExit(main())
