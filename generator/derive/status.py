@@ -62,14 +62,16 @@ def impact_spans(incidents: Iterable[Incident], now: datetime) -> dict[str, list
 
 
 def maintenance_spans(windows: Iterable[Maintenance], now: datetime) -> dict[str, list[Span]]:
-    """Spans of maintenance that has actually started (an in_progress or later update)."""
+    """Spans of maintenance that has actually started by `now`: from its first in_progress (or
+    later) update to its completed update, open while not completed."""
     spans: dict[str, list[Span]] = defaultdict(list)
     for window in windows:
-        started = [u.at for u in window.updates if u.status is not MaintenanceStatus.SCHEDULED]
-        if window.status is MaintenanceStatus.CANCELLED or not started:
+        posted = sorted((u for u in window.updates if u.at <= now), key=lambda u: u.at)
+        started = [u.at for u in posted if u.status is not MaintenanceStatus.SCHEDULED]
+        if not started or posted[-1].status is MaintenanceStatus.CANCELLED:
             continue
-        start = min(min(started), window.scheduled_start)
-        finished = [u.at for u in window.updates if u.status is MaintenanceStatus.COMPLETED]
+        start = min(started)
+        finished = [u.at for u in posted if u.status is MaintenanceStatus.COMPLETED]
         for component in window.components:
             if finished:
                 spans[component].append(Span(start, max(finished), ImpactLevel.UNDER_MAINTENANCE))

@@ -218,22 +218,26 @@ def project(site: Site, now: datetime) -> PublicPage:
         )
         for i in external
     ]
-    windows = [
-        PublicMaintenance(
-            id=m.id,
-            title=m.title,
-            component_ids=tuple(c for c in m.components if c in public_ids),
-            scheduled_start=m.scheduled_start,
-            scheduled_end=m.scheduled_end,
-            updates=tuple(
-                PublicMaintenanceUpdate(u.at, u.status, u.body)
-                for u in sorted(m.updates, key=lambda u: u.at, reverse=True)
-                if u.at <= now
-            ),
-            status=m.status,
+    windows = []
+    for m in site.maintenance:
+        posted = tuple(
+            PublicMaintenanceUpdate(u.at, u.status, u.body)
+            for u in sorted(m.updates, key=lambda u: u.at, reverse=True)
+            if u.at <= now
         )
-        for m in site.maintenance
-    ]
+        if m.updates and not posted:
+            continue  # announced after `now`: not public yet
+        windows.append(
+            PublicMaintenance(
+                id=m.id,
+                title=m.title,
+                component_ids=tuple(c for c in m.components if c in public_ids),
+                scheduled_start=m.scheduled_start,
+                scheduled_end=m.scheduled_end,
+                updates=posted,
+                status=posted[0].status if posted else MaintenanceStatus.SCHEDULED,
+            )
+        )
     spans = impact_spans(external, now)
     for component_id, extra in maintenance_spans(site.maintenance, now).items():
         spans[component_id].extend(extra)
