@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,13 +30,19 @@ class Loaded:
     problems: Problems
 
 
-def load_site(root: Path, now: datetime, max_bytes: int | None = None) -> Loaded:
-    """Read and check everything under `root`; `now` dates the warnings (overdue items)."""
+def load_site(
+    root: Path, now: datetime, max_bytes: int | None = None, overrides: Mapping[str, str] | None = None
+) -> Loaded:
+    """Read and check everything under `root`; `now` dates the warnings (overdue items).
+
+    `overrides` maps paths relative to `root` to text that replaces (or adds) those files, so a
+    change can be validated before it is written.
+    """
     problems = Problems()
-    folder = ContentFolder(root, problems, max_bytes or DEFAULT_MAX_BYTES)
+    folder = ContentFolder(root, problems, max_bytes or DEFAULT_MAX_BYTES, overrides)
     settings = Settings(name="Status", base_url="https://status.example.com/")
     site_file = folder.file("site.yaml")
-    if not site_file.path.exists():
+    if not site_file.path.exists() and site_file.rel not in folder.overrides:
         problems.error(site_file.shown, 1, "missing: every content folder needs a site.yaml")
     else:
         node = folder.read_yaml(site_file)
@@ -47,7 +54,7 @@ def load_site(root: Path, now: datetime, max_bytes: int | None = None) -> Loaded
     groups: tuple[Group, ...] = ()
     services: tuple[Service, ...] = ()
     services_file = folder.file("services.yaml")
-    if not services_file.path.exists():
+    if not services_file.path.exists() and services_file.rel not in folder.overrides:
         problems.error(services_file.shown, 1, "missing: every content folder needs a services.yaml")
     else:
         node = folder.read_yaml(services_file)

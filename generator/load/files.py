@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +24,11 @@ class ContentFile:
 class ContentFolder:
     """The content folder: lists files and reads them, reporting problems instead of raising."""
 
-    def __init__(self, root: Path, problems: Problems, max_bytes: int) -> None:
+    def __init__(
+        self, root: Path, problems: Problems, max_bytes: int, overrides: Mapping[str, str] | None = None
+    ) -> None:
         self.root = root
+        self.overrides = dict(overrides or {})
         self.real_root = root.resolve()
         self.problems = problems
         self.max_bytes = max_bytes
@@ -53,6 +57,12 @@ class ContentFolder:
                     continue
                 full = Path(dirpath, name)
                 found.append(ContentFile(full, full.relative_to(self.root).as_posix(), str(full)))
+        known = {f.rel for f in found}
+        for rel in self.overrides:
+            parent, _, name = rel.rpartition("/")
+            inside = parent == folder or (recursive and parent.startswith(folder + "/"))
+            if inside and name.endswith(suffixes) and rel not in known:
+                found.append(self.file(rel))
         return sorted(found, key=lambda f: f.rel)
 
     def inside(self, path: Path) -> bool:
@@ -63,6 +73,8 @@ class ContentFolder:
 
     def read_text(self, file: ContentFile) -> str | None:
         """The file's text, or None after reporting why it cannot be used."""
+        if file.rel in self.overrides:
+            return self.decode(file, self.overrides[file.rel].encode("utf-8", "surrogatepass"))
         if not self.inside(file.path):
             self.problems.error(file.shown, 1, "symlink leaves the content folder; refusing to read it")
             return None

@@ -1,6 +1,6 @@
 """Finding records and writing changes safely: validated first, then atomic, or not at all.
 
-A change set is checked by loading a copy of the content folder with the changes applied. Only
+A change set is checked by loading the content folder with the changes laid over it. Only
 errors the change introduces refuse it, so an unrelated broken file elsewhere does not stop a
 responder from posting an update. Each file is then replaced atomically (temp file + rename).
 """
@@ -8,7 +8,6 @@ responder from posting an update. Each file is then replaced atomically (temp fi
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -16,8 +15,6 @@ from pathlib import Path
 
 from ..load import load_site
 from ..load.yamlsafe import YamlError, parse
-
-_MARK = "\x00content\x00"
 
 
 class Refused(Exception):
@@ -59,23 +56,21 @@ def find_incident(content: Path, incident: str) -> Path:
     raise LookupError(f"no incident with id {incident!r} in {content / 'incidents'}")
 
 
-def _errors(root: Path, now: datetime) -> set[str]:
-    loaded = load_site(root, now)
-    return {str(p).replace(str(root), _MARK, 1) for p in loaded.problems.errors}
+def _errors(root: Path, now: datetime, overrides: Mapping[str, str] | None = None) -> set[str]:
+    loaded = load_site(root, now, overrides=overrides)
+    return {str(p) for p in loaded.problems.errors}
 
 
 def check_changes(content: Path, changes: Mapping[Path, str], now: datetime) -> list[str]:
-    """Errors the changes would introduce, shown with the real content path."""
-    before = _errors(content, now)
-    with tempfile.TemporaryDirectory(prefix=".statuspress-check-") as tmp:
-        copy = Path(tmp) / "content"
-        shutil.copytree(content, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", "__pycache__"))
-        for path, text in changes.items():
-            target = copy / path.resolve().relative_to(content.resolve())
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        after = _errors(copy, now)
-    return sorted(e.replace(_MARK, str(content), 1) for e in after - before)
+    """Errors the changes would introduce, found by loading the folder with the changes laid
+    over it in memory (nothing is copied or written). The folder is loaded a second time, to
+    tell old errors from new ones, only when the changed folder has errors at all."""
+    root = content.resolve()
+    overrides = {path.resolve().relative_to(root).as_posix(): text for path, text in changes.items()}
+    after = _errors(content, now, overrides)
+    if not after:
+        return []
+    return sorted(after - _errors(content, now))
 
 
 def atomic_write(path: Path, text: str) -> None:
