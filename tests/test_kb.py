@@ -241,7 +241,10 @@ def test_alert_index_finds_the_runbook(kb: Path) -> None:
         if row.find("td").get_text(strip=True) == "ApiLatencyHigh":
             target = resolve(kb, "runbooks/alerts.html", row.find("a")["href"])
             assert target is not None and target.is_file()
-            assert article(kb, str(target.relative_to(kb))).find("h1").get_text(strip=True).rstrip("¶") == "API error rate high"
+            assert (
+                article(kb, str(target.relative_to(kb))).find("h1").get_text(strip=True).rstrip("¶")
+                == "API error rate high"
+            )
             return
     raise AssertionError("ApiLatencyHigh not in the alert index")
 
@@ -344,3 +347,34 @@ def test_same_input_gives_identical_output(tmp_path: Path) -> None:
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     different = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
     assert not different
+
+
+def test_strict_build_fails_on_a_broken_link_in_a_review(tmp_path: Path) -> None:
+    review = "---\nincident: INC-1\nstatus: reviewed\n---\nSee [the runbook](../runbooks/missing.md).\n"
+    content = make_content(tmp_path / "content", {"incidents/inc-1.yaml": INCIDENT, "postmortems/INC-1.md": review})
+    build_kb(content, tmp_path / "lenient")  # not strict: a warning only
+    with pytest.raises(ContentError) as failure:
+        build_kb(content, tmp_path / "strict", strict=True)
+    assert re.search(r"mkdocs\.yml:1: knowledge base build failed", str(failure.value))
+    assert "missing.md" in str(failure.value)
+    assert not (tmp_path / "strict" / "internal").exists()
+
+
+def test_registered_pages_join_the_navigation(tmp_path: Path) -> None:
+    from generator.kb import pages
+
+    extra = pages.Page("extra/index.md", "Extra", "Extra", lambda site, now: "# Extra\n\nplugged in\n", order=65)
+    chart = pages.Documents(
+        lambda site, now: [pages.Output("extra/chart.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")]
+    )
+    pages.register(extra)
+    pages.register(chart)
+    try:
+        site = build_kb(make_content(tmp_path / "content"), tmp_path / "site")
+    finally:
+        pages._PAGES.pop(extra.path)
+        pages._DOCUMENTS.remove(chart)
+    assert "plugged in" in article(site, "extra/index.html").get_text()
+    assert (site / "extra" / "chart.svg").is_file()
+    nav = [a.get_text(strip=True) for a in page(site, "index.html").select("nav.md-nav--primary a")]
+    assert nav.index("Extra") > nav.index("Follow-ups")

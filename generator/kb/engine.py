@@ -21,13 +21,18 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from ..model import Site
+from ..problems import ContentError, Problem
 from .pages import navigation
 
 PLACEHOLDER_NAME = "Statuspress knowledge base"
 
 
-class KbBuildError(Exception):
-    """MkDocs failed (or, in strict mode, warned) while building the knowledge base."""
+class KbBuildError(ContentError):
+    """MkDocs failed (or, in strict mode, warned): reported like content errors, `path:line: message`."""
+
+    def __init__(self, config: str, message: str, warnings: list[str]) -> None:
+        problems = [Problem(config, 1, message)] + [Problem(config, 1, f"MkDocs: {w}") for w in warnings]
+        super().__init__(problems)
 
 
 def config_file(content: Path) -> Path:
@@ -89,8 +94,8 @@ def run_build(config: MkDocsConfig, now: datetime, strict: bool = False) -> list
             finally:
                 config.plugins.on_shutdown()
     except Exception as error:  # MkDocs raises Abort, PluginError, ConfigurationError ...
-        details = "; ".join(collect.messages)
-        raise KbBuildError(f"knowledge base build failed: {error}" + (f" ({details})" if details else "")) from error
+        message = f"knowledge base build failed: {error or type(error).__name__}"
+        raise KbBuildError(config.config_file_path or "mkdocs.yml", message, collect.messages) from error
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
