@@ -58,7 +58,7 @@ def calendar(page: PublicPage, title: str, windows: Iterable[PublicMaintenance])
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", title)
+    cal.add("x-wr-calname", " ".join(title.split()))  # icalendar refuses a raw newline here
     for window in sorted(windows, key=lambda m: (m.scheduled_start, m.id)):
         cal.add_component(event(page, window))
     return cal

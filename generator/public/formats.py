@@ -14,6 +14,7 @@ from .api import render_api
 from .badge import render_badges
 from .calendar import render_calendars
 from .feeds import render_feeds
+from .headers import render_headers
 from .html import render_html
 from .projection import PublicPage
 
@@ -32,3 +33,4 @@ FORMATS.append(OutputFormat("feeds", render_feeds))
 FORMATS.append(OutputFormat("calendar", render_calendars))
 FORMATS.append(OutputFormat("api", render_api))
 FORMATS.append(OutputFormat("badge", render_badges))
+FORMATS.append(OutputFormat("headers", render_headers))
