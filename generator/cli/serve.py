@@ -7,7 +7,6 @@ fails prints its problems and keeps serving the last good site, since builds are
 from __future__ import annotations
 
 import functools
-import importlib
 import os
 import tempfile
 import threading
@@ -115,16 +114,6 @@ def serve(content: Path, out: Path, target: str, port: int, interval: float = 1.
         server.server_close()
 
 
-def _kb_server() -> Callable[[Path, int], None] | None:
-    """The knowledge base's own live-reload server, when it provides one."""
-    try:
-        module = importlib.import_module("generator.kb.serve")
-    except ImportError:
-        return None
-    function = getattr(module, "serve_internal", None)
-    return function if callable(function) else None
-
-
 @click.command("serve")
 @content_option
 @click.option("--internal", is_flag=True, help="Preview the knowledge base instead of the public site.")
@@ -135,9 +124,9 @@ def serve_command(content: Path, internal: bool, port: int, out: Path | None) ->
     """Build and preview the public site (or the knowledge base) locally; rebuild on changes."""
     check_content_folder(content)
     if internal:
-        kb_serve = _kb_server()
-        if kb_serve is not None:
-            kb_serve(content, port)
-            return
+        from ..kb.serve import serve_internal  # MkDocs' own live-reload server
+
+        serve_internal(content, port)
+        return
     with tempfile.TemporaryDirectory(prefix="statuspress-serve-") as tmp:
-        serve(content, out or Path(tmp), "internal" if internal else "public", port)
+        serve(content, out or Path(tmp), "public", port)
