@@ -149,10 +149,10 @@ class Fields:
         node = self.node(key, required)
         if node is None:
             return default
-        allowed = ", ".join(member.value for member in kind)
         try:
             return kind(node.value)
         except ValueError:
+            allowed = ", ".join(member.value for member in kind)
             self.bad(key, f"expected one of {allowed}; got {node.value!r}")
             return default
 

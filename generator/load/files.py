@@ -32,6 +32,8 @@ class ContentFolder:
         self.real_root = root.resolve()
         self.problems = problems
         self.max_bytes = max_bytes
+        self.real_dirs: dict[str, str] = {}
+        self.real_prefix = str(self.real_root).rstrip("/") + "/"  # what `inside` compares with
 
     def file(self, rel: str) -> ContentFile:
         return ContentFile(self.root / rel, rel, str(self.root / rel))
@@ -52,11 +54,13 @@ class ContentFolder:
                     rel = full.relative_to(self.root).as_posix()
                     self.problems.error(str(full), 1, f"symlink leaves the content folder: {rel}")
                     dirnames.remove(dirname)
+            here = Path(dirpath)
+            prefix = here.relative_to(self.root).as_posix()
             for name in sorted(filenames):
                 if name.startswith(".") or not name.endswith(suffixes):
                     continue
-                full = Path(dirpath, name)
-                found.append(ContentFile(full, full.relative_to(self.root).as_posix(), str(full)))
+                full = here / name
+                found.append(ContentFile(full, f"{prefix}/{name}", str(full)))
         known = {f.rel for f in found}
         for rel in self.overrides:
             parent, _, name = rel.rpartition("/")
@@ -67,6 +71,13 @@ class ContentFolder:
 
     def inside(self, path: Path) -> bool:
         try:
+            if not os.path.islink(path):  # resolves like its folder: resolve each folder once
+                parent, name = os.path.split(path)
+                folder = self.real_dirs.get(parent)
+                if folder is None:
+                    folder = self.real_dirs[parent] = os.path.realpath(parent)
+                real = os.path.join(folder, name)
+                return real == self.real_prefix[:-1] or real.startswith(self.real_prefix)
             return path.resolve().is_relative_to(self.real_root)
         except (OSError, RuntimeError):  # symlink loops
             return False
