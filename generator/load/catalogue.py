@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zoneinfo
 
 from ..model import Group, Priority, Service, Settings, Severity, Source, UptimeWeights
 from ..problems import Problems
-from .fields import Fields
+from .fields import MAX_ID_LENGTH, Fields
 from .files import ContentFile
 from .yamlsafe import Node
 
 
 def slug(text: str) -> str:
-    """A URL-safe id for a display name (groups have names, not ids)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "group"
+    """A URL-safe id for a display name (groups have names, not ids), short enough for a file name.
+    A name without ASCII letters or digits gets `group-` and a hash of the name, so two such
+    names still get two ids."""
+    found = re.sub(r"[^a-z0-9]+", "-", text.lower())[:MAX_ID_LENGTH].strip("-")
+    return found or "group-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings:
@@ -92,6 +96,10 @@ def read_services(
     f = Fields(problems, file.shown, node)
     group_names = f.text_list("groups", required=True)
     groups = tuple(Group(slug(name), name) for name in group_names)
+    named: dict[str, str] = {}
+    for entry in groups:
+        if named.setdefault(entry.id, entry.name) != entry.name:  # their feeds would overwrite each other
+            f.bad("groups", f"{named[entry.id]!r} and {entry.name!r} have the same id {entry.id!r} in URLs; rename one")
     services = []
     for item in f.items("services", required=True):
         group = item.text("group", required=True)

@@ -14,11 +14,14 @@ from enum import StrEnum
 from typing import TypeVar
 
 from ..problems import Problems
+from .files import FORBIDDEN_CHARACTERS
 from .yamlsafe import Node
 
 E = TypeVar("E", bound=StrEnum)
 
 SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
+#: Ids become file names (`incidents/<id>.html`); file systems refuse names over 255 bytes.
+MAX_ID_LENGTH = 100
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -102,13 +105,25 @@ class Fields:
         if isinstance(node.value, bool) or not isinstance(node.value, str | int | float):
             self.bad(key, f"expected text; got {node.kind}")
             return default
-        return str(node.value)
+        return self.checked(node.line, key, str(node.value), default)
+
+    def checked(self, line: int, key: str, value: str, default: str) -> str:
+        """`value`, or `default` after reporting a control character that a YAML escape such as
+        `"\\0"` or `"\\x1b"` wrote (raw ones are refused when the file is read)."""
+        bad = FORBIDDEN_CHARACTERS.search(value)
+        if bad is None:
+            return value
+        self.error(line, f"{self.where}{key}: control character U+{ord(bad.group()):04X} in text")
+        return default
 
     def ident(self, key: str, required: bool = True) -> str:
         """An id that becomes part of URLs and file names: `[A-Za-z0-9_-]+`."""
         value = self.text(key, required)
         if value and not SAFE_ID.fullmatch(value):
             self.bad(key, f"{value!r} is not a safe id (use letters, digits, '-' and '_' only)")
+            return ""
+        if len(value) > MAX_ID_LENGTH:
+            self.bad(key, f"id is {len(value):,} characters long; the limit is {MAX_ID_LENGTH}")
             return ""
         return value
 
@@ -192,7 +207,9 @@ class Fields:
             if isinstance(item.value, bool) or not isinstance(item.value, str | int | float):
                 self.error(item.line, f"{self.where}{key}[{index}]: expected text; got {item.kind}")
                 continue
-            result.append(str(item.value))
+            text = self.checked(item.line, f"{key}[{index}]", str(item.value), "")
+            if text:
+                result.append(text)
         return tuple(result)
 
     def mapping(self, key: str, required: bool = False) -> Fields | None:

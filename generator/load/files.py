@@ -110,7 +110,7 @@ class ContentFolder:
             self.problems.error(file.shown, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")
             return None
         text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-        bad = _FORBIDDEN.search(text)
+        bad = FORBIDDEN_CHARACTERS.search(text)
         if bad is not None:
             line = text.count("\n", 0, bad.start()) + 1
             self.problems.error(file.shown, line, f"control character U+{ord(bad.group()):04X} in text")
@@ -129,6 +129,11 @@ class ContentFolder:
 
 
 
-#: Control characters (other than tab and newline), lone surrogates and non-characters: they
-#: break XML feeds and calendars, so they are refused at the door.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+#: Control characters (other than tab and newline; C1 too, mostly mis-decoded Windows-1252),
+#: lone surrogates and non-characters: they break XML feeds and calendars or are HTML parse
+#: errors, so they are refused at the door.
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
