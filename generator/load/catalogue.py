@@ -32,7 +32,7 @@ def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings
     timezone = f.text("timezone", default="UTC")
     try:
         zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: e.g. a name too long for a path
         f.bad("timezone", f"unknown time zone {timezone!r} (expected an IANA name like Europe/Amsterdam)")
         timezone = "UTC"
     guidelines = {}
@@ -50,6 +50,7 @@ def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings
             re.compile(pattern)
         except re.error as exc:
             f.bad("redaction_patterns", f"invalid regular expression {pattern!r}: {exc}")
+            patterns = tuple(p for p in patterns if p != pattern)  # the checks compile the rest
     defaults = Settings(name="", base_url="")
     deadlines = dict(defaults.action_item_deadlines)
     for key, value in f.raw("action_item_deadlines").items():
