@@ -1,10 +1,7 @@
-"""The build: atomic publish, nothing written on bad content, locks, and reproducibility."""
+"""The build: atomic publish, nothing written on bad content, locks (reproducibility: test_reproducible.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -17,9 +14,7 @@ from generator.cli import main
 from generator.model import Site
 from generator.publish import build_lock
 from tests.sitekit import make_content, now
-from tests.treediff import differences, snapshot
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.treediff import snapshot
 
 
 def fake_renderer(fail_after: int | None = None):  # type: ignore[no-untyped-def]
@@ -137,24 +132,3 @@ def test_source_date_epoch_fixes_the_build_time() -> None:
 
     assert resolve_now(None, {"SOURCE_DATE_EPOCH": "1795000000"}).isoformat() == "2026-11-18T11:06:40+00:00"
     assert resolve_now("2026-11-28T13:00:00+01:00", {"SOURCE_DATE_EPOCH": "1"}).isoformat() == "2026-11-28T12:00:00+00:00"
-
-
-def build_example(out: Path, extra_env: dict[str, str]) -> None:
-    env = {**os.environ, **extra_env}
-    subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--quiet", "--content", str(REPO / "content"), "--out", str(out)],
-        check=True,
-        env=env,
-        cwd=REPO,
-        timeout=600,
-    )
-
-
-def test_two_builds_with_the_same_time_are_identical(tmp_path: Path) -> None:
-    fixed = {"SOURCE_DATE_EPOCH": "1795867200"}
-    build_example(tmp_path / "a", {**fixed, "PYTHONHASHSEED": "1", "TZ": "America/New_York"})
-    build_example(tmp_path / "b", {**fixed, "PYTHONHASHSEED": "2", "TZ": "Asia/Tokyo", "LC_ALL": "C"})
-    first, second = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
-    assert differences(first, second) == []
-    assert any(path.startswith("public/") for path in first)
-    assert any(path.startswith("internal/") for path in first)
