@@ -147,6 +147,7 @@ def test_headers_file_sets_the_security_headers_for_every_path(public: Path) -> 
     assert every["x-content-type-options"] == "nosniff"
     assert every["x-frame-options"] == "DENY"
     assert every["referrer-policy"] == "no-referrer"
+    assert rules["/" + urls.API_ROOT + "*"] == [("Access-Control-Allow-Origin", "*")]  # dashboards may poll
 
 
 def parse_headers(text: str) -> dict[str, list[tuple[str, str]]]:
