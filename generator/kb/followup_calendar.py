@@ -24,7 +24,7 @@ OWNER_FOLDER = "follow-ups/calendars"
 
 def owner_slug(owner: str) -> str:
     """A file-name-safe slug of an owner (`Dana Ruiz` -> `dana-ruiz`); `unowned` when empty."""
-    slug = re.sub(r"[^a-z0-9]+", "-", owner.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", owner.lower())[:100].strip("-")  # a file name: 255 bytes at most
     return slug or "unowned"
 
 
