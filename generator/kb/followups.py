@@ -9,7 +9,8 @@ from datetime import datetime
 from ..model import Priority, Site
 from . import paths
 from .index import Action, build_index
-from .md import cell, front_matter, table
+from .md import cell, front_matter, table, tabs
+from .metrics_pages import followup_figures
 from .pages import Page, register
 from .reviews import ACTION_HEADERS, action_rows
 
@@ -44,13 +45,12 @@ def tracker(site: Site, now: datetime) -> str:
     )
     if not actions:
         return out + "No action items yet.\n"
-    from .md import tabs
-
     return out + tabs(
         [
             ("Open and overdue first", table(HEADERS, action_rows(actions, paths.FOLLOWUPS, True))),
             ("By owner", _grouped(actions, "owner")),
             ("By priority", _grouped(actions, "priority")),
+            ("Completion and overdue figures", followup_figures(site, now, source=paths.FOLLOWUPS)),
         ]
     )
 
