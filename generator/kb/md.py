@@ -12,6 +12,8 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
+from ..derive.metrics.table import human
+
 
 def cell(text: str) -> str:
     """One-line, table-safe text: HTML special characters escaped, pipes escaped, newlines folded."""
@@ -75,14 +77,7 @@ def label(value: str) -> str:
 
 
 def span(value: timedelta | None) -> str:
-    """A duration in short human form: `7 min`, `1 h 07 min`, `2 d 3 h`; `unknown` for None."""
+    """A duration in the metrics' short form (`7 min`, `1 h 07 min`); `unknown` for None."""
     if value is None or value < timedelta(0):
         return "unknown"
-    minutes = int(value.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins:02d} min"
-    return f"{mins} min"
+    return human(value.total_seconds())

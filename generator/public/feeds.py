@@ -99,55 +99,51 @@ def _utc(at: datetime) -> str:
 
 
 def incident_items(page: PublicPage, incident: PublicIncident) -> list[FeedItem]:
-    link = urls.absolute(page.base_url, urls.incident(incident.id))
-    names = _names(page, incident.component_ids)
-    result = []
-    keys = update_keys([u.at for u in incident.updates])
-    for update, key in zip(incident.updates, keys, strict=True):
-        word = INCIDENT_WORDS[update.status.value]
-        html = (
-            f"<p><strong>{escape(word)}</strong> \u2014 {escape(incident.title)}</p>"
-            f"<p>Affected components: {escape(names)}</p>"
-            f"{render(update.body)}"
-        )
-        result.append(
-            FeedItem(
-                guid=tag_uri(page.base_url, "incident", incident.id, update.at, key),
-                at=update.at,
-                title=f"{word}: {plain(incident.title)}",
-                link=link,
-                html=html,
-                component_ids=incident.component_ids,
-            )
-        )
-    return result
+    return _update_items(
+        page, "incident", incident.id, incident.title, incident.component_ids,
+        [(u.at, INCIDENT_WORDS[u.status.value], u.body) for u in incident.updates],
+        link=urls.absolute(page.base_url, urls.incident(incident.id)),
+        context="",
+    )
 
 
 def maintenance_items(page: PublicPage, window: PublicMaintenance) -> list[FeedItem]:
-    link = urls.absolute(page.base_url, urls.maintenance(window.id))
-    names = _names(page, window.component_ids)
     span = f"{_utc(window.scheduled_start)} to {_utc(window.scheduled_end)}"
-    result = []
-    keys = update_keys([u.at for u in window.updates])
-    for update, key in zip(window.updates, keys, strict=True):
-        word = MAINTENANCE_WORDS[update.status.value]
-        html = (
-            f"<p><strong>{escape(word)}</strong> \u2014 {escape(window.title)}</p>"
-            f"<p>Scheduled: {escape(span)}</p>"
-            f"<p>Affected components: {escape(names)}</p>"
-            f"{render(update.body)}"
+    return _update_items(
+        page, "maintenance", window.id, window.title, window.component_ids,
+        [(u.at, MAINTENANCE_WORDS[u.status.value], u.body) for u in window.updates],
+        link=urls.absolute(page.base_url, urls.maintenance(window.id)),
+        context=f"<p>Scheduled: {escape(span)}</p>",
+    )
+
+
+def _update_items(
+    page: PublicPage,
+    kind: str,
+    record_id: str,
+    title: str,
+    component_ids: tuple[str, ...],
+    updates: Sequence[tuple[datetime, str, str]],
+    link: str,
+    context: str,
+) -> list[FeedItem]:
+    """One item per (time, status word, Markdown body) update of one incident or window."""
+    names = escape(_names(page, component_ids))
+    keys = update_keys([at for at, _, _ in updates])
+    return [
+        FeedItem(
+            guid=tag_uri(page.base_url, kind, record_id, at, key),
+            at=at,
+            title=f"{word}: {plain(title)}",
+            link=link,
+            html=(
+                f"<p><strong>{escape(word)}</strong> \u2014 {escape(title)}</p>"
+                f"{context}<p>Affected components: {names}</p>{render(body)}"
+            ),
+            component_ids=component_ids,
         )
-        result.append(
-            FeedItem(
-                guid=tag_uri(page.base_url, "maintenance", window.id, update.at, key),
-                at=update.at,
-                title=f"{word}: {plain(window.title)}",
-                link=link,
-                html=html,
-                component_ids=window.component_ids,
-            )
-        )
-    return result
+        for (at, word, body), key in zip(updates, keys, strict=True)
+    ]
 
 
 def all_items(page: PublicPage) -> list[FeedItem]:
