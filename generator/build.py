@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .load import Loaded, load_or_raise
+from .load.cache import LoadCache
 from .model import Site
 from .publish import Staging, build_lock, stage_and_publish
 
@@ -32,6 +33,8 @@ class BuildRequest:
     strict: bool = False
     max_bytes: int | None = None
     progress: Callable[[str], None] = field(default=_say)
+    #: Folder of the build caches (see generator/load/cache.py); None: no cache.
+    cache_dir: Path | None = None
 
 
 def renderers() -> dict[str, Renderer]:
@@ -50,7 +53,8 @@ def build(request: BuildRequest) -> Loaded:
     """
     with build_lock(request.out):
         request.progress(f"Loading {request.content}")
-        loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes)
+        cache = LoadCache(request.cache_dir) if request.cache_dir is not None else None
+        loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes, cache)
         site = loaded.site
         available = renderers()
 

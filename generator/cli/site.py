@@ -8,9 +8,24 @@ import click
 
 from ..build import BuildRequest, build
 from ..load import load_site
+from ..load.cache import DEFAULT_CACHE_DIR, LoadCache
 from ..problems import ContentError
 from ..publish import BuildLocked
-from .common import check_content_folder, content_option, fail_on_content, now_option, parse_now, print_problems
+from .common import F, check_content_folder, content_option, fail_on_content, now_option, parse_now, print_problems
+
+
+def cache_options(command: F) -> F:
+    """--cache-dir and --no-cache: what was read (and rendered) before is reused when unchanged."""
+    command = click.option(
+        "--no-cache", is_flag=True, help="Read every file again and do not write the cache."
+    )(command)
+    return click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=DEFAULT_CACHE_DIR,
+        show_default=True,
+        help="Where to keep the build cache (safe to delete).",
+    )(command)
 
 
 @click.command("validate")
@@ -18,10 +33,14 @@ from .common import check_content_folder, content_option, fail_on_content, now_o
 @now_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--max-file-bytes", type=int, default=None, help="Reject larger files (default from site.yaml, 1 MiB).")
-def validate_command(content: Path, now: str | None, strict: bool, max_file_bytes: int | None) -> None:
+@cache_options
+def validate_command(
+    content: Path, now: str | None, strict: bool, max_file_bytes: int | None, cache_dir: Path, no_cache: bool
+) -> None:
     """Check every content file and report every problem as path:line: message."""
     check_content_folder(content)
-    loaded = load_site(content, parse_now(now), max_file_bytes)
+    cache = None if no_cache else LoadCache(cache_dir)
+    loaded = load_site(content, parse_now(now), max_file_bytes, cache=cache)
     problems = loaded.problems.sorted()
     print_problems(problems)
     errors = len(loaded.problems.errors)
@@ -52,6 +71,7 @@ def validate_command(content: Path, now: str | None, strict: bool, max_file_byte
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--max-file-bytes", type=int, default=None, help="Reject larger files (default from site.yaml, 1 MiB).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@cache_options
 def build_command(
     content: Path,
     out: Path,
@@ -61,6 +81,8 @@ def build_command(
     strict: bool,
     max_file_bytes: int | None,
     quiet: bool,
+    cache_dir: Path,
+    no_cache: bool,
 ) -> None:
     """Validate, then build both sites atomically into OUT/public and OUT/internal."""
     check_content_folder(content)
@@ -75,6 +97,7 @@ def build_command(
         strict=strict,
         max_bytes=max_file_bytes,
         progress=(lambda _: None) if quiet else (lambda message: click.echo(message, err=True)),
+        cache_dir=None if no_cache else cache_dir,
     )
     try:
         loaded = build(request)

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..model import Group, Incident, Maintenance, Postmortem, Runbook, Service, Settings, Site
+from ..model import Group, Incident, Maintenance, Runbook, Service, Settings, Site
 from ..problems import ContentError, Problems
+from .cache import LoadCache, context_bytes, gc_paused, read_files
 from .catalogue import read_services, read_settings
 from .checks import Checker
 from .documents import read_postmortem, read_runbook
-from .files import ContentFolder
+from .files import ContentFile, ContentFolder
 from .records import read_incident, read_maintenance
+from .yamlsafe import Node, YamlError, parse
 
 DEFAULT_MAX_BYTES = Settings(name="", base_url="").max_file_bytes
 
@@ -31,15 +33,33 @@ class Loaded:
 
 
 def load_site(
-    root: Path, now: datetime, max_bytes: int | None = None, overrides: Mapping[str, str] | None = None
+    root: Path,
+    now: datetime,
+    max_bytes: int | None = None,
+    overrides: Mapping[str, str] | None = None,
+    cache: LoadCache | None = None,
 ) -> Loaded:
     """Read and check everything under `root`; `now` dates the warnings (overdue items).
 
     `overrides` maps paths relative to `root` to text that replaces (or adds) those files, so a
-    change can be validated before it is written.
+    change can be validated before it is written. With a `cache`, files whose bytes are
+    unchanged since the last load are not parsed again (the result is the same).
     """
+    with gc_paused():  # everything loaded lives on: collecting as it grows was 1/3 of the time
+        return _load_site(root, now, max_bytes, overrides, cache)
+
+
+def _load_site(
+    root: Path,
+    now: datetime,
+    max_bytes: int | None,
+    overrides: Mapping[str, str] | None,
+    cache: LoadCache | None,
+) -> Loaded:
     problems = Problems()
     folder = ContentFolder(root, problems, max_bytes or DEFAULT_MAX_BYTES, overrides)
+    if cache is not None:
+        cache.begin(root, context_bytes(folder, ("site.yaml", "services.yaml")))
     settings = Settings(name="Status", base_url="https://status.example.com/")
     site_file = folder.file("site.yaml")
     if not site_file.path.exists() and site_file.rel not in folder.overrides:
@@ -62,33 +82,23 @@ def load_site(
             groups, services = read_services(problems, services_file, node)
     by_id = {s.id: s for s in services}
 
-    incidents: list[Incident] = []
-    for file in folder.find("incidents", (".yaml", ".yml")):
-        node = folder.read_yaml(file)
-        incident = read_incident(problems, file, node, by_id) if node is not None else None
-        if incident is not None:
-            incidents.append(incident)
+    def incident(p: Problems, file: ContentFile, text: str) -> Incident | None:
+        node = _parse(p, file, text)
+        return read_incident(p, file, node, by_id) if node is not None else None
 
-    windows: list[Maintenance] = []
-    for file in folder.find("maintenance", (".yaml", ".yml")):
-        node = folder.read_yaml(file)
-        window = read_maintenance(problems, file, node, by_id) if node is not None else None
-        if window is not None:
-            windows.append(window)
+    def window(p: Problems, file: ContentFile, text: str) -> Maintenance | None:
+        node = _parse(p, file, text)
+        return read_maintenance(p, file, node, by_id) if node is not None else None
 
-    postmortems: list[Postmortem] = []
-    for file in folder.find("postmortems", (".md",)):
-        text = folder.read_text(file)
-        postmortem = read_postmortem(problems, file, text) if text is not None else None
-        if postmortem is not None:
-            postmortems.append(postmortem)
+    def runbook(p: Problems, file: ContentFile, text: str) -> Runbook | None:
+        return read_runbook(p, file, text, by_id)
 
-    runbooks: list[Runbook] = []
-    for file in folder.find("runbooks", (".md",), recursive=True):
-        text = folder.read_text(file)
-        runbook = read_runbook(problems, file, text, by_id) if text is not None else None
-        if runbook is not None:
-            runbooks.append(runbook)
+    incidents = read_files(folder, folder.find("incidents", (".yaml", ".yml")), incident, cache)
+    windows = read_files(folder, folder.find("maintenance", (".yaml", ".yml")), window, cache)
+    postmortems = read_files(folder, folder.find("postmortems", (".md",)), read_postmortem, cache)
+    runbooks = read_files(folder, folder.find("runbooks", (".md",), recursive=True), runbook, cache)
+    if cache is not None:
+        cache.save()
 
     site = Site(
         settings=settings,
@@ -105,9 +115,19 @@ def load_site(
     return Loaded(site, problems)
 
 
-def load_or_raise(root: Path, now: datetime, strict: bool = False, max_bytes: int | None = None) -> Loaded:
+def _parse(problems: Problems, file: ContentFile, text: str) -> Node | None:
+    try:
+        return parse(text)
+    except YamlError as exc:
+        problems.error(file.shown, exc.line, exc.message)
+        return None
+
+
+def load_or_raise(
+    root: Path, now: datetime, strict: bool = False, max_bytes: int | None = None, cache: LoadCache | None = None
+) -> Loaded:
     """Load, then raise `ContentError` listing every error (and warning, when `strict`)."""
-    loaded = load_site(root, now, max_bytes)
+    loaded = load_site(root, now, max_bytes, cache=cache)
     failing = loaded.problems.sorted() if strict else loaded.problems.errors
     if failing:
         raise ContentError(failing)

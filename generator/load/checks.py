@@ -83,12 +83,26 @@ class Checker:
         patterns = [re.compile(p) for p in site.settings.redaction_patterns]
         if not patterns:
             return
+        any_pattern = _any_of(patterns)
         for source, where, text in public_texts(site):
+            if any_pattern is not None and any_pattern.search(text) is None:
+                continue  # one search instead of one per pattern for the (usual) clean text
             for pattern in patterns:
                 match = pattern.search(text)
                 if match:
                     found = f"{pattern.pattern!r} ({match.group()!r})"
                     self.warning(source, f"{where}: public text matches redaction pattern {found}")
+
+
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches where any of `patterns` does, or None when they cannot be
+    joined safely (back-references or group names would change meaning)."""
+    if len(patterns) < 2 or any(re.search(r"\\\d|\(\?P[<=]", p.pattern) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except re.error:
+        return None
 
 
 def public_texts(site: Site) -> Iterator[tuple[Source, str, str]]:

@@ -84,23 +84,28 @@ class ContentFolder:
 
     def read_text(self, file: ContentFile) -> str | None:
         """The file's text, or None after reporting why it cannot be used."""
+        data = self.read_bytes(file)
+        return None if data is None else self.decode(file, data)
+
+    def read_bytes(self, file: ContentFile) -> bytes | None:
+        """The file's bytes (inside the folder, under the size limit), or None after reporting why."""
         if file.rel in self.overrides:
-            return self.decode(file, self.overrides[file.rel].encode("utf-8", "surrogatepass"))
+            return self.overrides[file.rel].encode("utf-8", "surrogatepass")
         if not self.inside(file.path):
             self.problems.error(file.shown, 1, "symlink leaves the content folder; refusing to read it")
             return None
         try:
-            size = file.path.stat().st_size
-            if size > self.max_bytes:
-                self.problems.error(
-                    file.shown, 1, f"file is {size:,} bytes; the limit is {self.max_bytes:,} (max_file_bytes)"
-                )
-                return None
-            data = file.path.read_bytes()
+            with open(file.shown, "rb") as handle:  # one open and fstat: this runs per file
+                size = os.fstat(handle.fileno()).st_size
+                if size > self.max_bytes:
+                    self.problems.error(
+                        file.shown, 1, f"file is {size:,} bytes; the limit is {self.max_bytes:,} (max_file_bytes)"
+                    )
+                    return None
+                return handle.read()
         except OSError as exc:
             self.problems.error(file.shown, 1, f"cannot read file: {exc.strerror or exc}")
             return None
-        return self.decode(file, data)
 
     def decode(self, file: ContentFile, data: bytes) -> str | None:
         try:
