@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from ...derive.status import ComponentStatus, OverallStatus
 from ...model import ImpactLevel, MaintenanceStatus, Severity, UpdateStatus
@@ -70,20 +71,30 @@ def word(value: str) -> str:
     return _WORDS.get(str(value), str(value).replace("_", " ").capitalize())
 
 
+# The date labels below are called ~10 times per incident across pages, and strftime cost ~10 µs
+# a call (profiled at 5,000 incidents): they are formatted by hand (same text as strftime in the C
+# locale Python runs in) and remembered, since the same moments appear on several pages.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@lru_cache(maxsize=1 << 16)
 def iso(moment: datetime) -> str:
     """Machine-readable UTC time for `<time datetime>`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    m = moment.astimezone(UTC)
+    return f"{m.year}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
+@lru_cache(maxsize=1 << 16)
 def utc(moment: datetime) -> str:
     """Human-readable UTC time with the zone named: `20 Nov 2026, 14:02 UTC`."""
     m = moment.astimezone(UTC)
-    return f"{m.day} {m:%b %Y, %H:%M} UTC"
+    return f"{m.day} {_MONTHS[m.month - 1]} {m.year}, {m.hour:02d}:{m.minute:02d} UTC"
 
 
+@lru_cache(maxsize=1 << 16)
 def day(moment: datetime) -> str:
     m = moment.astimezone(UTC)
-    return f"{m.day} {m:%b %Y}"
+    return f"{m.day} {_MONTHS[m.month - 1]} {m.year}"
 
 
 def duration(delta: timedelta) -> str:
