@@ -17,6 +17,7 @@ from .feeds import render_feeds
 from .headers import render_headers
 from .html import render_html
 from .projection import PublicPage
+from .reuse import PageCache
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,12 @@ class OutputFormat:
 
     name: str
     render: Callable[[PublicPage, Path], None]
+    #: The same, reusing unchanged files of the previous build (see reuse.py); None: not incremental.
+    render_incremental: Callable[[PublicPage, Path, PageCache], None] | None = None
 
 
 FORMATS: list[OutputFormat] = []
-FORMATS.append(OutputFormat("html", render_html))
+FORMATS.append(OutputFormat("html", render_html, render_html))
 FORMATS.append(OutputFormat("feeds", render_feeds))
 FORMATS.append(OutputFormat("calendar", render_calendars))
 FORMATS.append(OutputFormat("api", render_api))

@@ -9,7 +9,7 @@ printing nothing. Every path comes from urls.py; Markdown goes through markdown.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import urls
+from . import reuse, urls
 from .markdown import render as render_markdown
 from .pages import labels, views
 from .projection import PublicPage
+from .reuse import PageCache
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "public"
 STATIC = Path(__file__).resolve().parent.parent / "static" / "public"
@@ -70,10 +71,18 @@ def _href(context: jinja2.runtime.Context, target: str) -> str:
     return urls.relative(here, target)
 
 
-def render_html(page: PublicPage, dest: Path) -> None:
-    """Write every HTML page, the static assets, robots.txt and sitemap.xml into `dest`."""
-    for path, html in pages(page):
-        _write(dest / path, html)
+def render_html(page: PublicPage, dest: Path, cache: PageCache | None = None) -> None:
+    """Write every HTML page, the static assets, robots.txt and sitemap.xml into `dest`.
+
+    With a `cache` (incremental builds), a page whose key is unchanged is taken from the
+    previous build instead of being rendered.
+    """
+    for path, page_key, make in jobs(page, cache.salt if cache is not None else b""):
+        if cache is not None and page_key is not None and cache.reuse(path, page_key, dest):
+            continue
+        _write(dest / path, make())
+        if cache is not None:
+            cache.written(path, page_key, dest)
     for name, target in (("style.css", urls.STYLESHEET), ("localtime.js", urls.SCRIPT)):
         (dest / target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STATIC / name, dest / target)
@@ -81,19 +90,40 @@ def render_html(page: PublicPage, dest: Path) -> None:
 
 def pages(page: PublicPage) -> Iterator[tuple[str, str]]:
     """(path, text) of every generated page, in a fixed order."""
+    for path, _, make in jobs(page, b""):
+        yield path, make()
+
+
+#: One page to write: its path, its key (None: always rendered) and how to render it.
+Job = tuple[str, "bytes | None", Callable[[], str]]
+
+
+def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
+    """Every page as a job, in a fixed order.
+
+    A page's key covers exactly what its template reads besides the page-wide settings in the
+    salt; pages that show the build time (home, components, open incidents, the 404 page) or
+    read many records (sitemap) have none and are always rendered.
+    """
     env = environment()
     common: dict[str, Any] = {"page": page, "root": urlsplit(page.base_url).path or "/"}
     site_feeds = _feeds(page.name, urls.FEED_RSS, urls.FEED_ATOM)
 
-    def render(template: str, here: str | None, **context: Any) -> str:
+    def render(template: str, here: str | None, **context: Any) -> Callable[[], str]:
         context.setdefault("feeds", site_feeds)
         context.setdefault("calendars", ())
-        return env.get_template(template).render(common, here=here, **context)
+        context.setdefault("updated", page.now)
+        return lambda: env.get_template(template).render(common, here=here, **context)
 
-    yield urls.HOME, render("home.html", urls.HOME)
+    yield urls.HOME, None, render("home.html", urls.HOME)
     for incident in page.incidents:
         path = urls.incident(incident.id)
-        yield path, render("incident.html", path, incident=incident)
+        if incident.is_open:  # "ongoing for" depends on the build time
+            yield path, reuse.key(salt, ("incident", incident, page.now)), render("incident.html", path,
+                                                                                 incident=incident)
+        else:
+            yield path, reuse.key(salt, ("incident", incident)), render(
+                "incident.html", path, incident=incident, updated=incident.updated_at)
     for component in page.components:
         path = urls.component(component.id)
         feeds = _feeds(
@@ -103,15 +133,25 @@ def pages(page: PublicPage) -> Iterator[tuple[str, str]]:
         )
         calendar = (("text/calendar", f"{component.name} maintenance calendar (iCalendar)",
                      urls.component_calendar(component.id)),)
-        yield path, render("component.html", path, component=component, feeds=feeds, calendars=calendar)
+        yield path, None, render("component.html", path, component=component, feeds=feeds, calendars=calendar)
     for window in page.maintenance:
         path = urls.maintenance(window.id)
-        yield path, render("maintenance.html", path, window=window)
-    for history in views.history_pages(page):
-        yield history.path, render("history.html", history.path, history=history)
-    yield urls.NOT_FOUND, render("404.html", None)
-    yield urls.ROBOTS, f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(page.base_url, urls.SITEMAP)}\n"
-    yield urls.SITEMAP, render("sitemap.xml", urls.SITEMAP, locations=_sitemap(page))
+        if window.updates:
+            yield path, reuse.key(salt, ("maintenance", window)), render(
+                "maintenance.html", path, window=window, updated=window.updated_at)
+        else:  # nothing posted yet: no time of its own to show
+            yield path, reuse.key(salt, ("maintenance", window, page.now)), render("maintenance.html", path,
+                                                                                   window=window)
+    history_pages = views.history_pages(page)
+    for history in history_pages:
+        updated = history.updated
+        context = (history,) if updated is not None else (history, page.now)
+        yield history.path, reuse.key(salt, ("history", *context)), render(
+            "history.html", history.path, history=history, updated=updated or page.now)
+    yield urls.NOT_FOUND, None, render("404.html", None)
+    robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(page.base_url, urls.SITEMAP)}\n"
+    yield urls.ROBOTS, None, lambda: robots
+    yield urls.SITEMAP, None, render("sitemap.xml", urls.SITEMAP, locations=_sitemap(page, history_pages))
 
 
 def _feeds(name: str, rss: str, atom: str) -> tuple[tuple[str, str, str], ...]:
@@ -122,9 +162,9 @@ def _feeds(name: str, rss: str, atom: str) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def _sitemap(page: PublicPage) -> list[str]:
+def _sitemap(page: PublicPage, history_pages: tuple[views.HistoryPage, ...]) -> list[str]:
     paths = [urls.HOME]
-    paths += [h.path for h in views.history_pages(page)]
+    paths += [h.path for h in history_pages]
     paths += [urls.component(c.id) for c in page.components]
     paths += [urls.incident(i.id) for i in page.incidents]
     paths += [urls.maintenance(m.id) for m in page.maintenance]

@@ -57,6 +57,7 @@ class HistoryEntry:
     end: datetime | None
     status: str
     path: str
+    updated: datetime  # its last public change: the history page's "Last updated" time
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,11 @@ class HistoryPage:
     @property
     def path(self) -> str:
         return urls.history(self.number)
+
+    @property
+    def updated(self) -> datetime | None:
+        """The newest change among its entries; None for the empty page of an empty site."""
+        return max((e.updated for m in self.months for e in m.entries), default=None)
 
 
 def bar_days(page: PublicPage, component: PublicComponent) -> tuple[BarDay, ...]:
@@ -132,11 +138,12 @@ def history_pages(page: PublicPage) -> tuple[HistoryPage, ...]:
     """All incidents and completed maintenance, newest first, `history_page_size` per page,
     each page grouped by month. There is always at least one (possibly empty) page."""
     entries = [
-        HistoryEntry("incident", i.id, i.title, i.started_at, i.resolved_at, i.status.value, urls.incident(i.id))
+        HistoryEntry("incident", i.id, i.title, i.started_at, i.resolved_at, i.status.value, urls.incident(i.id),
+                     i.updated_at)
         for i in page.incidents
     ] + [
         HistoryEntry("maintenance", m.id, m.title, m.scheduled_start, m.scheduled_end, m.status.value,
-                     urls.maintenance(m.id))
+                     urls.maintenance(m.id), m.updated_at)
         for m in page.maintenance
         if m.status is MaintenanceStatus.COMPLETED
     ]

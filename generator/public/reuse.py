@@ -1,0 +1,139 @@
+"""Incremental public builds: reuse a page from the previous build when the inputs it is
+rendered from have not changed.
+
+Each reusable page has a key: a hash of exactly what its renderer reads (the incident or
+maintenance window itself, the history entries on a history page, the build time only for
+pages that show it) plus a salt covering the page-wide settings, the public components' names
+and the code, templates and libraries that make the HTML. The previous build's keys are kept in
+the cache folder (`render/`), and its bytes are the published site itself, intact until the new
+one is swapped in: an unchanged page is hard-linked (or copied) from there instead of rendered.
+A published file is trusted only if its inode, size and modification time are the ones recorded
+when it was written, so a file edited or replaced by hand is rendered again. Like the load cache
+this is an optimisation only: any doubt means rendering, and the output is byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+#: Bumped when the layout of the manifest changes.
+FORMAT = 1
+_ROOT = Path(__file__).resolve().parent.parent
+#: Everything that shapes a public page besides its data.
+_CODE_GLOBS = ("public/**/*.py", "templates/public/*", "static/public/*", "derive/*.py", "model.py")
+_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3")
+
+#: (key, inode, size, mtime in ns) of one written file.
+_Entry = tuple[bytes, int, int, int]
+
+
+def code_salt() -> bytes:
+    """A hash of the page code, templates, static files, library versions and Python version."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version_info[:3]}".encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:  # pragma: no cover - vendored or odd install
+            digest.update(f"{name}=?\0".encode())
+    for pattern in _CODE_GLOBS:
+        for path in sorted(_ROOT.glob(pattern)):
+            if path.is_file():
+                digest.update(path.relative_to(_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def key(salt: bytes, parts: Iterable[Any]) -> bytes:
+    """The key of one page: the salt and the `repr` of each input (reprs of the frozen
+    projection types list every field, so any change to what a page shows changes its key)."""
+    digest = hashlib.sha256(salt)
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
+    return digest.digest()
+
+
+class PageCache:
+    """The previous build's pages of one output folder, and what this build rendered.
+
+    `reuse()` puts a previous page into the staging folder if its key is unchanged; `written()`
+    records a page this build rendered; `save()` keeps this build's keys for the next one.
+    `rendered` lists the paths rendered (not reused) by this build, in order, for tests.
+    """
+
+    def __init__(self, directory: Path, published: Path, salt: bytes) -> None:
+        self.published = published
+        self.salt = salt
+        name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        self.path = directory / "render" / f"public-{name}.pickle"
+        self.old = self._read()
+        self.new: dict[str, _Entry] = {}
+        self.rendered: list[str] = []
+        self.reused = 0
+
+    def _read(self) -> dict[str, _Entry]:
+        try:
+            with open(self.path, "rb") as handle:
+                stored = pickle.load(handle)
+            if isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (FORMAT, self.salt):
+                entries = stored[2]
+                if isinstance(entries, dict):
+                    return entries
+        except Exception:  # missing, damaged or foreign: render everything
+            pass
+        return {}
+
+    def reuse(self, path: str, page_key: bytes, dest: Path) -> bool:
+        """Link the previous `path` into `dest` if it was made from the same key; else False."""
+        entry = self.old.get(path)
+        if entry is None or entry[0] != page_key:
+            return False
+        source = self.published / path
+        try:
+            info = source.stat()
+        except OSError:
+            return False
+        if (info.st_ino, info.st_size, info.st_mtime_ns) != entry[1:]:
+            return False
+        target = dest / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+            info = target.stat()
+        self.new[path] = (page_key, info.st_ino, info.st_size, info.st_mtime_ns)
+        self.reused += 1
+        return True
+
+    def written(self, path: str, page_key: bytes | None, dest: Path) -> None:
+        """Note that this build rendered `path` (reusable next time when it has a key)."""
+        self.rendered.append(path)
+        if page_key is not None:
+            info = (dest / path).stat()
+            self.new[path] = (page_key, info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def save(self) -> None:
+        """Keep this build's keys; a failure only costs speed next time."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.path.parent.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Statuspress cache: safe to delete\n*\n")
+            fd, tmp = tempfile.mkstemp(prefix=".render-", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump((FORMAT, self.salt, self.new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except (OSError, pickle.PicklingError):
+            return

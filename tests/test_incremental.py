@@ -1,0 +1,172 @@
+"""Incremental public builds: after one incident changes, only the pages that depend on it are
+rendered again, and the site is byte-identical to a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildRequest, build
+from generator.public import urls
+from generator.public.pages import views
+from generator.public.projection import project
+from generator.public.reuse import PageCache
+from tests.sitekit import EXAMPLE, load, now
+from tests.treediff import differences, snapshot
+
+#: An update appended to a resolved incident (after its resolution, still before NOW).
+EXTRA = '  - at: 2026-11-27T10:00:00Z\n    status: resolved\n    body: "Incremental: one more note."\n'
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths every build in the test rendered (not reused), in order."""
+    paths: list[str] = []
+    original = PageCache.written
+
+    def spy(self: PageCache, path: str, page_key: bytes | None, dest: Path) -> None:
+        paths.append(path)
+        original(self, path, page_key, dest)
+
+    monkeypatch.setattr(PageCache, "written", spy)
+    return paths
+
+
+def run(content: Path, out: Path, cache: Path | None, when: timedelta = timedelta()) -> Path:
+    build(BuildRequest(content=content, out=out, now=now() + when, targets=("public",),
+                       progress=lambda _: None, cache_dir=cache))
+    return out / "public"
+
+
+def resolved_incident(content: Path) -> tuple[Path, str]:
+    """A resolved incident file of the example and its id."""
+    page = project(load(content).site, now())
+    incident = next(i for i in page.incidents if not i.is_open and i.resolved_at
+                    and i.resolved_at < now() - timedelta(days=2) and i.updates)
+    for path in sorted((content / "incidents").glob("*.yaml")):
+        if f"id: {incident.id}\n" in path.read_text():
+            return path, incident.id
+    raise AssertionError(incident.id)
+
+
+def add_update(path: Path) -> None:
+    head, sep, tail = path.read_text().partition("\nupdates:\n")
+    assert sep, path
+    path.write_text(head + sep + EXTRA + tail)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    return content
+
+
+def test_one_changed_incident_rerenders_only_its_dependents(
+    example: Path, tmp_path: Path, rendered: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    run(example, tmp_path / "out", cache)
+    first = list(rendered)
+    assert urls.incident(resolved_incident(example)[1]) in first
+    path, incident_id = resolved_incident(example)
+    add_update(path)
+    rendered.clear()
+    public = run(example, tmp_path / "out", cache, timedelta(minutes=5))
+    clean = run(example, tmp_path / "clean", None, timedelta(minutes=5))
+    assert differences(snapshot(public), snapshot(clean)) == []
+
+    page = project(load(example).site, now() + timedelta(minutes=5))
+    history = [h.path for h in views.history_pages(page)
+               if any(e.id == incident_id for m in h.months for e in m.entries)]
+    expected = {urls.HOME, urls.NOT_FOUND, urls.ROBOTS, urls.SITEMAP, urls.incident(incident_id), *history}
+    expected |= {urls.component(c.id) for c in page.components}
+    expected |= {urls.incident(i.id) for i in page.incidents if i.is_open}
+    expected |= {urls.maintenance(m.id) for m in page.maintenance if not m.updates}
+    assert set(rendered) == expected
+    assert len(first) > len(rendered) + 20  # the example has many more pages than that
+
+
+def test_nothing_changed_same_now_reuses_every_keyed_page(
+    example: Path, tmp_path: Path, rendered: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    run(example, tmp_path / "out", cache)
+    rendered.clear()
+    public = run(example, tmp_path / "out", cache)
+    assert not any(p.startswith(("incidents/", "maintenance/", "history/")) and p.endswith(".html")
+                   and p in rendered for p in rendered
+                   if p not in {urls.incident(i.id) for i in project(load(example).site, now()).incidents
+                                if i.is_open})
+    assert differences(snapshot(public), snapshot(run(example, tmp_path / "clean", None))) == []
+
+
+@pytest.mark.parametrize("edit", ["site.yaml", "services.yaml", "template"])
+def test_settings_services_or_templates_invalidate_everything(
+    example: Path, tmp_path: Path, rendered: list[str], edit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    run(example, tmp_path / "out", cache)
+    first = set(rendered)
+    if edit == "template":
+        import generator.public.reuse as reuse
+
+        original = reuse.code_salt
+        monkeypatch.setattr(reuse, "code_salt", lambda: original() + b"changed template")
+    elif edit == "services.yaml":
+        with open(example / edit, "a") as handle:
+            handle.write("\n# edited\n")
+    else:
+        text = (example / edit).read_text()
+        assert "\nname: " in text
+        (example / edit).write_text(text.replace("\nname: ", "\nname: Edited ", 1))
+    rendered.clear()
+    public = run(example, tmp_path / "out", cache)
+    if edit == "services.yaml":  # a comment changes no record: everything may be reused
+        assert set(rendered) < first
+    else:
+        assert set(rendered) == first
+    assert differences(snapshot(public), snapshot(run(example, tmp_path / "clean", None))) == []
+
+
+def test_service_rename_invalidates_every_page(example: Path, tmp_path: Path, rendered: list[str]) -> None:
+    cache = tmp_path / "cache"
+    run(example, tmp_path / "out", cache)
+    first = set(rendered)
+    text = (example / "services.yaml").read_text()
+    name = next(line.split("name:", 1)[1].strip() for line in text.splitlines() if "name:" in line)
+    (example / "services.yaml").write_text(text.replace(f"name: {name}", f"name: {name} Renamed", 1))
+    rendered.clear()
+    public = run(example, tmp_path / "out", cache)
+    assert set(rendered) == first
+    assert differences(snapshot(public), snapshot(run(example, tmp_path / "clean", None))) == []
+
+
+def test_published_page_edited_by_hand_is_rendered_again(
+    example: Path, tmp_path: Path, rendered: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    public = run(example, tmp_path / "out", cache)
+    _, incident_id = resolved_incident(example)
+    page = public / urls.incident(incident_id)
+    page.write_text(page.read_text() + "<!-- defaced -->")
+    rendered.clear()
+    public = run(example, tmp_path / "out", cache)
+    assert urls.incident(incident_id) in rendered
+    assert "defaced" not in (public / urls.incident(incident_id)).read_text()
+
+
+def test_footer_shows_the_pages_own_last_change(example: Path, tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    public = run(example, tmp_path / "out", None)
+    site = project(load(example).site, now())
+    resolved = next(i for i in site.incidents if not i.is_open)
+    soup = BeautifulSoup((public / urls.incident(resolved.id)).read_text(), "html.parser")
+    stamp = soup.select_one("footer p.updated time")
+    assert stamp is not None and stamp["datetime"] == resolved.updated_at.isoformat().replace("+00:00", "Z")
+    home = BeautifulSoup((public / urls.HOME).read_text(), "html.parser").select_one("footer p.updated time")
+    assert home is not None and home["datetime"] == "2026-11-28T12:00:00Z"
