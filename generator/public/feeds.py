@@ -153,14 +153,55 @@ def all_items(page: PublicPage) -> list[FeedItem]:
     return sorted(items, key=lambda item: (item.at, item.guid), reverse=True)
 
 
-def feeds(page: PublicPage) -> list[Feed]:
-    """The whole-page feed, one per group and one per public component."""
-    items = all_items(page)
-    limit = max(page.feed_items, 0)
+#: A feed item before its text is made: (time, guid, component ids, record).
+_Stub = tuple[datetime, str, tuple[str, ...], "PublicIncident | PublicMaintenance"]
 
-    def about(ids: Iterable[str]) -> tuple[FeedItem, ...]:
-        wanted = set(ids)
-        return tuple(i for i in items if wanted.intersection(i.component_ids))[:limit]
+
+def _stubs(page: PublicPage) -> list[_Stub]:
+    """Every public update as a stub, in the order of `all_items` (newest first, ties by guid)."""
+    stubs: list[_Stub] = []
+    records: list[tuple[str, PublicIncident | PublicMaintenance, Sequence[datetime]]] = [
+        ("incident", i, [u.at for u in i.updates]) for i in page.incidents
+    ]
+    records += [("maintenance", m, [u.at for u in m.updates]) for m in page.maintenance]
+    for kind, record, times in records:
+        for at, key in zip(times, update_keys(times), strict=True):
+            stubs.append((at, tag_uri(page.base_url, kind, record.id, at, key), record.component_ids, record))
+    stubs.sort(key=lambda stub: (stub[0], stub[1]), reverse=True)
+    return stubs
+
+
+def feeds(page: PublicPage) -> list[Feed]:
+    """The whole-page feed, one per group and one per public component.
+
+    Only the records whose updates make it into some feed get their items made (Markdown
+    rendered): at 20,000 incidents making every item cost more than all feeds together.
+    """
+    stubs = _stubs(page)
+    limit = max(page.feed_items, 0)
+    made: dict[str, FeedItem] = {}
+
+    def item(stub: _Stub) -> FeedItem:
+        if stub[1] not in made:
+            record = stub[3]
+            if isinstance(record, PublicIncident):
+                new = incident_items(page, record)
+            else:
+                new = maintenance_items(page, record)
+            made.update((i.guid, i) for i in new)
+        return made[stub[1]]
+
+    def about(ids: Iterable[str] | None) -> tuple[FeedItem, ...]:
+        wanted = None if ids is None else set(ids)
+        chosen: list[FeedItem] = []
+        for stub in stubs:
+            if len(chosen) >= limit:
+                break
+            if wanted is None or wanted.intersection(stub[2]):
+                chosen.append(item(stub))
+        return tuple(chosen)
+
+    items = about(None)
 
     result = [
         Feed(
@@ -169,7 +210,7 @@ def feeds(page: PublicPage) -> list[Feed]:
             page.name,
             f"Incidents and maintenance on {page.name}",
             urls.HOME,
-            tuple(items[:limit]),
+            items,
         )
     ]
     for group in page.groups:

@@ -34,8 +34,20 @@ def page_id(page: PublicPage) -> str:
     return host(page.base_url)
 
 
+#: `since()` of the last page asked about: components ask again and again, each a full scan.
+_since: list[tuple[PublicPage, datetime]] = []
+
+
 def since(page: PublicPage) -> datetime:
     """The earliest public time on the page: `created_at` of components, which have none."""
+    if _since and _since[0][0] is page:
+        return _since[0][1]
+    value = _earliest(page)
+    _since[:] = [(page, value)]
+    return value
+
+
+def _earliest(page: PublicPage) -> datetime:
     times = [i.started_at for i in page.incidents] + [m.scheduled_start for m in page.maintenance]
     times += [u.at for m in page.maintenance for u in m.updates]
     return min(times, default=EPOCH)
