@@ -9,14 +9,15 @@ Python process runs every stage in turn, so peak memory is per N and caches neve
 
 * load + validate (`load_site`), derive (`project`), each registered public format,
   the knowledge base (Markdown tree and MkDocs build when generator.kb offers them separately,
-  else `render_internal` as one stage), `statuspress build --public` end to end, and a rebuild
-  after one incident changed (a full rebuild until builds are incremental);
+  else `render_internal` as one stage), `statuspress build --public` end to end with an empty
+  cache folder, `load + validate` again with the now warm load cache, and a rebuild a minute later
+  after one incident changed, incremental (with the cache) and without the cache;
 * a floor in the same process: reading and YAML-composing the same files, and writing as many
   files and bytes as the public build wrote. build/floor says how far we are from plain I/O.
 
-`statuspress validate` is timed as its own process. A stage whose renderer is not there yet is
-printed as n/a. Wall time is `time.perf_counter`, CPU time `resource.getrusage` (self + reaped
-children), memory the process's high-water mark (`ru_maxrss`) after the stage.
+`statuspress validate` is timed as its own process, without and with the (warm) cache. A stage
+whose renderer is not there yet is printed as n/a. Wall time is `time.perf_counter`, CPU time
+`resource.getrusage` (self + reaped children), memory the process's high-water mark (`ru_maxrss`) after the stage.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 NOW = "2026-11-28T12:00:00Z"
 Row = dict[str, Any]
 
@@ -96,6 +99,7 @@ def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[
     """Every in-process stage for one corpus; runs in a fresh interpreter per N."""
     from generator.build import BuildRequest, build
     from generator.load import load_site
+    from generator.load.cache import LoadCache
     from generator.load.fields import parse_time
     from generator.public.formats import FORMATS
     from generator.public.projection import project
@@ -121,22 +125,42 @@ def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[
     else:
         stages.na("kb: (all stages)", "skipped: N is above --kb-max")
 
-    def request(target: Path) -> BuildRequest:
-        return BuildRequest(content=content, out=target, now=now, targets=("public",), progress=lambda _: None)
+    cache = out / "cache"
 
-    with stages.stage("build --public (end to end)", out / "site"):
-        build(request(out / "site"))
+    def request(target: Path, cache_dir: Path | None, later: int = 0) -> BuildRequest:
+        return BuildRequest(content=content, out=target, now=now + timedelta(minutes=later), targets=("public",),
+                            progress=lambda _: None, cache_dir=cache_dir)
+
+    with stages.stage("build --public (end to end, cold cache)", out / "site"):
+        build(request(out / "site", cache))
+    with stages.stage("load + validate (warm cache)") as row:
+        loaded = load_site(content, now, cache=LoadCache(cache))
+        row.update(errors=len(loaded.problems.errors), warnings=len(loaded.problems.warnings))
     newest = max((content / "incidents").iterdir())
     original = newest.read_bytes()
     try:
         newest.write_bytes(add_update(original))
-        with stages.stage("rebuild, 1 incident changed (full)") as row:
-            build(request(out / "site"))
+        # A minute later, as a real rebuild during an outage: pages that show the build time change.
+        with stages.stage("rebuild, 1 incident changed (incremental)") as row:
+            build(request(out / "site", cache, later=1))
             row.update(dict(zip(("files", "bytes"), tree_size(out / "site" / "public"), strict=True)))
+        with stages.stage("rebuild, 1 incident changed (no cache)") as row:
+            build(request(out / "full", None, later=1))
+            row.update(dict(zip(("files", "bytes"), tree_size(out / "full" / "public"), strict=True)))
+        same = snapshot(out / "site" / "public") == snapshot(out / "full" / "public")
+        row.update(note="output identical to the incremental one" if same else "OUTPUT DIFFERS from incremental")
     finally:
         newest.write_bytes(original)
     floor(stages, content, out, tree_size(out / "site" / "public"))
     return stages.rows
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Relative path -> SHA-256 of every file under `root`, to compare two builds."""
+    import hashlib
+
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).digest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def add_update(text: bytes) -> bytes:
@@ -216,7 +240,9 @@ def run_child(args: list[str], log: Path) -> tuple[int, float, float, float]:
     """Run a process; (exit code, wall s, CPU s, peak MiB) from its own rusage."""
     with open(log, "wb") as handle:
         start = time.perf_counter()
-        process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT)
+        # This checkout's generator, not whichever one `pip install -e` pointed at.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))}
+        process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -248,14 +274,17 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
             raise SystemExit(f"worker for N={n} failed:\n" + (base / f"worker-{n}.log").read_text()[-4000:])
         rows: list[Row] = json.loads(result.read_text())
         info.update(worker_wall=wall, worker_peak=peak)
-        log = base / f"validate-{n}.log"
-        code, wall, cpu, peak = run_child(
-            [sys.executable, "-m", "generator", "validate", "--content", str(content), "--now", now], log
-        )
-        summary = log.read_text().strip().rsplit("\n", 1)[-1]
-        row: Row = {"stage": "statuspress validate (process)", "wall": wall, "cpu": cpu, "peak": peak}
-        row.update(note=summary.split(": ")[-1] if code in (0, 1) else f"failed (exit {code}): {summary}")
-        rows.insert(1, row if code in (0, 1) else {**row, "na": True})
+        for position, (label, cache) in enumerate(
+            (("no cache", ["--no-cache"]), ("warm cache", ["--cache-dir", str(out / "cache")])), start=1
+        ):
+            log = base / f"validate-{n}.log"
+            code, wall, cpu, peak = run_child(
+                [sys.executable, "-m", "generator", "validate", "--content", str(content), "--now", now, *cache], log
+            )
+            summary = log.read_text().strip().rsplit("\n", 1)[-1]
+            row: Row = {"stage": f"statuspress validate (process, {label})", "wall": wall, "cpu": cpu, "peak": peak}
+            row.update(note=summary.split(": ")[-1] if code in (0, 1) else f"failed (exit {code}): {summary}")
+            rows.insert(position, row if code in (0, 1) else {**row, "na": True})
         return rows, info
     finally:
         if keep is None:
@@ -310,8 +339,8 @@ def print_table(results: list[tuple[list[Row], dict[str, Any]]]) -> None:
         write = by.get("floor: write same files+bytes")
         if read and "load + validate" in by:
             parts.append(f"load+validate / read+compose = {by['load + validate']['wall'] / read['wall']:.1f}")
-        if read and write and "build --public (end to end)" in by:
-            ratio = by["build --public (end to end)"]["wall"] / (read["wall"] + write["wall"])
+        if read and write and "build --public (end to end, cold cache)" in by:
+            ratio = by["build --public (end to end, cold cache)"]["wall"] / (read["wall"] + write["wall"])
             parts.append(f"build --public / floor = {ratio:.1f}")
         print(f"N={info['n']:,}: " + ("; ".join(parts) or "no floor ratio"))
 

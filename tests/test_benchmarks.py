@@ -82,14 +82,18 @@ def test_runner_prints_every_stage(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr + result.stdout
     table = result.stdout
-    for stage in ("load + validate", "statuspress validate (process)", "derive (project)", "public: all formats",
-                  "build --public (end to end)", "rebuild, 1 incident changed (full)", "floor: read + compose YAML"):
+    for stage in ("load + validate", "statuspress validate (process, no cache)",
+                  "statuspress validate (process, warm cache)", "load + validate (warm cache)", "derive (project)",
+                  "public: all formats", "build --public (end to end, cold cache)",
+                  "rebuild, 1 incident changed (incremental)", "rebuild, 1 incident changed (no cache)",
+                  "floor: read + compose YAML"):
         assert stage in table
+    assert "output identical to the incremental one" in table
     assert "0 errors" in table and "build --public / floor =" in table
     figures = json.loads(raw.read_text())
     assert [f["info"]["n"] for f in figures] == [10, 20]
     rows = {r["stage"]: r for r in figures[1]["rows"]}
     assert rows["load + validate"]["errors"] == 0
-    assert rows["build --public (end to end)"]["files"] > 0
+    assert rows["build --public (end to end, cold cache)"]["files"] > 0
     # the changed incident is put back: the kept corpus is reused unchanged
     assert load(tmp_path / "keep" / "corpus-20").problems.errors == []
