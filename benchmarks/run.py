@@ -101,8 +101,8 @@ def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[
     from generator.load import load_site
     from generator.load.cache import LoadCache
     from generator.load.fields import parse_time
+    from generator.public import frozen_heap, projected
     from generator.public.formats import FORMATS
-    from generator.public.projection import project
 
     now = parse_time(now_text)
     stages = Stages()
@@ -111,14 +111,15 @@ def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[
         row.update(errors=len(loaded.problems.errors), warnings=len(loaded.problems.warnings))
     site = loaded.site
     with stages.stage("derive (project)"):
-        page = project(site, now)
+        page = projected(site, now)  # as render_public does it
     public = out / "formats"
     public.mkdir(parents=True)
     if not FORMATS:
         stages.na("public: (no formats)", "generator.public.formats.FORMATS is empty")
-    for output_format in FORMATS:
-        with stages.stage(f"public: {output_format.name}", public):
-            output_format.render(page, public)
+    with frozen_heap():
+        for output_format in FORMATS:
+            with stages.stage(f"public: {output_format.name}", public):
+                output_format.render(page, public)
     stages.rows.append(total("public: all formats", [r for r in stages.rows if r["stage"].startswith("public: ")]))
     if with_kb:
         kb_stages(stages, site, now, content, out)

@@ -3,14 +3,18 @@ output formats rendered from it (HTML, feeds, calendar, JSON API, badges)."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..load.cache import gc_paused
 from ..model import Site
 from . import reuse
 from .formats import FORMATS
-from .projection import project
+from .projection import PublicPage, project
 from .reuse import PageCache
 
 if TYPE_CHECKING:
@@ -23,15 +27,38 @@ def render_public(site: Site, now: datetime, dest: Path, request: BuildRequest) 
     With a cache folder, formats that can reuse the previous build's unchanged files do so
     (reuse.py); the output is the same bytes either way.
     """
-    page = project(site, now)
+    page = projected(site, now)
     cache = None
     if request.cache_dir is not None:
         salt = reuse.key(reuse.code_salt(), (site.settings, site.groups, site.services))
         cache = PageCache(request.cache_dir, request.out / "public", salt)
-    for output_format in FORMATS:
-        if cache is not None and output_format.render_incremental is not None:
-            output_format.render_incremental(page, dest, cache)
-        else:
-            output_format.render(page, dest)
+    with frozen_heap():
+        for output_format in FORMATS:
+            if cache is not None and output_format.render_incremental is not None:
+                output_format.render_incremental(page, dest, cache)
+            else:
+                output_format.render(page, dest)
     if cache is not None:
         cache.save()
+
+
+def projected(site: Site, now: datetime) -> PublicPage:
+    """`project()` with the cyclic collector paused: everything it makes lives on, and a full
+    collection over the loaded site in the middle of it cost 1.1 s at 20,000 incidents."""
+    with gc_paused():
+        return project(site, now)
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Keep the collector off what exists now (the site and its projection) while rendering.
+
+    Rendering makes short-lived objects, and each full collection walked the whole loaded
+    site again, so the calendars (and any format) grew faster than the number of incidents.
+    Young garbage is still collected; the frozen objects go back to the collector afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
