@@ -21,6 +21,7 @@ from markupsafe import Markup
 from . import reuse, urls
 from .markdown import render as render_markdown
 from .pages import labels, views
+from .parallel import write_pages
 from .projection import PublicPage
 from .reuse import PageCache
 
@@ -77,11 +78,14 @@ def render_html(page: PublicPage, dest: Path, cache: PageCache | None = None) ->
     With a `cache` (incremental builds), a page whose key is unchanged is taken from the
     previous build instead of being rendered.
     """
+    todo: list[Job] = []
     for path, page_key, make in jobs(page, cache.salt if cache is not None else b""):
         if cache is not None and page_key is not None and cache.reuse(path, page_key, dest):
             continue
-        _write(dest / path, make())
-        if cache is not None:
+        todo.append((path, page_key, make))
+    write_pages([(path, make) for path, _, make in todo], dest)  # on every core for a large site
+    if cache is not None:
+        for path, page_key, _ in todo:
             cache.written(path, page_key, dest)
     for name, target in (("style.css", urls.STYLESHEET), ("localtime.js", urls.SCRIPT)):
         (dest / target).parent.mkdir(parents=True, exist_ok=True)
@@ -169,8 +173,3 @@ def _sitemap(page: PublicPage, history_pages: tuple[views.HistoryPage, ...]) -> 
     paths += [urls.incident(i.id) for i in page.incidents]
     paths += [urls.maintenance(m.id) for m in page.maintenance]
     return [urls.absolute(page.base_url, p) for p in paths]
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")

@@ -1,0 +1,49 @@
+"""Rendering the public pages in worker processes gives the same files as rendering in order,
+with and without the incremental cache (generator/public/parallel.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildRequest, build
+from generator.public import parallel
+from tests.sitekit import EXAMPLE, now
+from tests.treediff import differences, snapshot
+
+
+def _build(out: Path, cache: Path | None = None, minutes: int = 0) -> dict[str, str]:
+    from datetime import timedelta
+
+    build(BuildRequest(content=EXAMPLE, out=out, now=now() + timedelta(minutes=minutes), targets=("public",),
+                       progress=lambda _: None, cache_dir=cache))
+    return snapshot(out / "public")
+
+
+def test_workers_only_for_large_sites() -> None:
+    assert parallel.workers(10) == 1
+    assert parallel.workers(parallel.MIN_PAGES) >= 1
+
+
+def test_worker_processes_write_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = _build(tmp_path / "serial")
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "workers", lambda pages: 2)  # even on a one-core machine
+    forked = _build(tmp_path / "forked")
+    assert len(serial) > 50
+    assert differences(serial, forked) == []
+    # Incremental with workers: a cold build, then a rebuild a minute later reusing pages.
+    _build(tmp_path / "inc", tmp_path / "cache")
+    again = _build(tmp_path / "inc", tmp_path / "cache", minutes=1)
+    assert differences(_build(tmp_path / "clean", minutes=1), again) == []
+
+
+def test_a_failing_page_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "workers", lambda pages: 2)
+
+    def boom() -> str:
+        raise RuntimeError("template failed")
+
+    with pytest.raises(RuntimeError, match="template failed"):
+        parallel.write_pages([("a.html", lambda: "ok"), ("b.html", boom)], tmp_path)
