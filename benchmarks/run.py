@@ -132,8 +132,14 @@ def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[
         return BuildRequest(content=content, out=target, now=now + timedelta(minutes=later), targets=("public",),
                             progress=lambda _: None, cache_dir=cache_dir)
 
-    with stages.stage("build --public (end to end, cold cache)", out / "site"):
-        build(request(out / "site", cache))
+    # As users run it, in its own process: its peak memory is the build's, not this worker's so far.
+    with stages.stage("build --public (end to end, cold cache)", out / "site") as row:
+        code, _, _, peak = run_child([sys.executable, "-m", "generator", "build", "--public", "--quiet",
+                                      "--content", str(content), "--out", str(out / "site"), "--now", now_text,
+                                      "--cache-dir", str(cache)], out / "build.log")
+        if code:
+            raise SystemExit("build --public failed:\n" + (out / "build.log").read_text()[-4000:])
+    row.update(peak=peak, note="own process; peak MiB is that process's (workers included)")
     with stages.stage("load + validate (warm cache)") as row:
         loaded = load_site(content, now, cache=LoadCache(cache))
         row.update(errors=len(loaded.problems.errors), warnings=len(loaded.problems.warnings))
@@ -193,9 +199,24 @@ def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> 
         row.update(files=len(outputs))
     with stages.stage("kb: write Markdown tree", docs):
         sync_tree(outputs, docs)
+    config = load(site, content, docs, dest)
     with stages.stage("kb: MkDocs build", dest):
-        for _ in run_build(load(site, content, docs, dest), now):
+        for _ in run_build(config, now):
             pass
+    # The yardstick: `mkdocs build` as anyone would run it on the same Markdown tree, with the
+    # same configuration (theme, plugins, navigation), in its own process.
+    from generator.kb.engine import config_file
+
+    plain = out / "kb-plain"
+    plain.mkdir()
+    settings = {"INHERIT": str(config_file(content)), "docs_dir": str(docs), "site_dir": str(plain / "site"),
+                "site_name": config["site_name"], "nav": config["nav"]}
+    (plain / "mkdocs.yml").write_text(json.dumps(settings, indent=1))  # JSON is YAML
+    with stages.stage("kb: plain mkdocs build (process)", plain / "site"):
+        code, *_ = run_child([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(plain / "mkdocs.yml")],
+                             plain / "mkdocs.log")
+        if code:
+            raise SystemExit("plain mkdocs build failed:\n" + (plain / "mkdocs.log").read_text()[-4000:])
 
 
 def total(name: str, rows: list[Row]) -> Row:
@@ -343,6 +364,12 @@ def print_table(results: list[tuple[list[Row], dict[str, Any]]]) -> None:
         if read and write and "build --public (end to end, cold cache)" in by:
             ratio = by["build --public (end to end, cold cache)"]["wall"] / (read["wall"] + write["wall"])
             parts.append(f"build --public / floor = {ratio:.1f}")
+        kb = [by.get(f"kb: {name}")
+              for name in ("generate Markdown (in memory)", "write Markdown tree", "MkDocs build")]
+        plain = by.get("kb: plain mkdocs build (process)")
+        if plain and all(kb):
+            ratio = sum(r["wall"] for r in kb if r) / plain["wall"]
+            parts.append(f"kb (Markdown + write + MkDocs) / plain mkdocs build = {ratio:.2f}")
         print(f"N={info['n']:,}: " + ("; ".join(parts) or "no floor ratio"))
 
 

@@ -90,6 +90,7 @@ def test_runner_prints_every_stage(tmp_path: Path) -> None:
         assert stage in table
     assert "output identical to the incremental one" in table
     assert "0 errors" in table and "build --public / floor =" in table
+    assert "kb: plain mkdocs build (process)" in table and "/ plain mkdocs build =" in table
     figures = json.loads(raw.read_text())
     assert [f["info"]["n"] for f in figures] == [10, 20]
     rows = {r["stage"]: r for r in figures[1]["rows"]}
