@@ -132,14 +132,7 @@ def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[
         return BuildRequest(content=content, out=target, now=now + timedelta(minutes=later), targets=("public",),
                             progress=lambda _: None, cache_dir=cache_dir)
 
-    # As users run it, in its own process: its peak memory is the build's, not this worker's so far.
-    with stages.stage("build --public (end to end, cold cache)", out / "site") as row:
-        code, _, _, peak = run_child([sys.executable, "-m", "generator", "build", "--public", "--quiet",
-                                      "--content", str(content), "--out", str(out / "site"), "--now", now_text,
-                                      "--cache-dir", str(cache)], out / "build.log")
-        if code:
-            raise SystemExit("build --public failed:\n" + (out / "build.log").read_text()[-4000:])
-    row.update(peak=peak, note="own process; peak MiB is that process's (workers included)")
+    # The cold `build --public` ran before this process, from the small driver (see measure()).
     with stages.stage("load + validate (warm cache)") as row:
         loaded = load_site(content, now, cache=LoadCache(cache))
         row.update(errors=len(loaded.problems.errors), warnings=len(loaded.problems.warnings))
@@ -289,12 +282,24 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
         info["corpus_files"], info["corpus_bytes"] = tree_size(content)
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
+        # `build --public` as users run it, in its own process started from this small one: Linux
+        # gives a child the high-water mark of the process it was started from, so started from
+        # the worker it would report the worker's memory, not the build's.
+        code, wall, cpu, peak = run_child([sys.executable, "-m", "generator", "build", "--public", "--quiet",
+                                           "--content", str(content), "--out", str(out / "site"), "--now", now,
+                                           "--cache-dir", str(out / "cache")], base / f"build-{n}.log")
+        if code:
+            raise SystemExit(f"build --public for N={n} failed:\n" + (base / f"build-{n}.log").read_text()[-4000:])
+        files, size = tree_size(out / "site" / "public")
+        built: Row = {"stage": "build --public (end to end, cold cache)", "wall": wall, "cpu": cpu, "peak": peak,
+                      "files": files, "bytes": size, "note": "own process (worker processes included)"}
         result = base / f"rows-{n}.json"
         worker = [sys.executable, __file__, "--worker", str(content), str(out), now, str(result), str(int(n <= kb_max))]
         code, wall, cpu, peak = run_child(worker, base / f"worker-{n}.log")
         if code:
             raise SystemExit(f"worker for N={n} failed:\n" + (base / f"worker-{n}.log").read_text()[-4000:])
         rows: list[Row] = json.loads(result.read_text())
+        rows.insert(next(i for i, r in enumerate(rows) if r["stage"].startswith("load + validate (warm")), built)
         info.update(worker_wall=wall, worker_peak=peak)
         for position, (label, cache) in enumerate(
             (("no cache", ["--no-cache"]), ("warm cache", ["--cache-dir", str(out / "cache")])), start=1
