@@ -102,7 +102,7 @@ def _facts(kb: Kb, incident: Incident, source: str) -> str:
         ["Regions", cell(", ".join(incident.regions)) or "—"],
         ["Root cause", cause_text],
     ]
-    return table(["", ""], rows)
+    return table(["Field", "Value"], rows)
 
 
 def _times(incident: Incident) -> str:

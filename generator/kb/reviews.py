@@ -119,7 +119,7 @@ def _header(kb: Kb, postmortem: Postmortem, incident: Incident | None, source: s
         ["Review status", postmortem.status.value],
         ["Review date", day(postmortem.review_date)],
     ]
-    return table(["", ""], rows)
+    return table(["Field", "Value"], rows)
 
 
 def review_page(kb: Kb, postmortem: Postmortem) -> str:

@@ -88,7 +88,7 @@ def runbook_page(kb: Kb, runbook: Runbook) -> str:
         ["Last reviewed", reviewed_cell(kb, runbook)],
         ["Source", f"`content/{runbook.source.path}`"],
     ]
-    return out + table(["", ""], rows) + "\n" + runbook.body.strip() + "\n"
+    return out + table(["Field", "Value"], rows) + "\n" + runbook.body.strip() + "\n"
 
 
 def runbook_pages(site: Site, now: datetime) -> Iterator[Output]:

@@ -91,7 +91,7 @@ def service_page(kb: Kb, service: Service) -> str:
         [f"Availability ({kb.site.settings.uptime_days} d)", availability_cell(kb, service)],
         ["Visibility", "public (on the status page)" if service.public else "internal (never public)"],
     ]
-    out += table(["", ""], rows)
+    out += table(["Field", "Value"], rows)
     out += "\n## Runbooks\n\n"
     runbooks = kb.runbooks_by_service.get(service.id, ())
     items = [

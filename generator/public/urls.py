@@ -62,5 +62,8 @@ def absolute(base_url: str, path: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """A link from the page at `from_path` to `to_path`, both relative to the public root."""
+    from_dir = from_path.rpartition("/")[0]
+    if from_dir and to_path.startswith(from_dir + "/"):
+        return to_path[len(from_dir) + 1 :]  # same folder: history/2.html from history/index.html
     depth = from_path.count("/")
     return "../" * depth + to_path
