@@ -32,7 +32,8 @@ def workers(pages: int) -> int:
     """How many processes should render `pages` pages: 1 means in this process."""
     if pages < MIN_PAGES or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), 4))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 4))
 
 
 def write_pages(pages: Sequence[tuple[str, Callable[[], str]]], dest: Path) -> None:
