@@ -53,7 +53,6 @@ class Fields:
         self.line = node.line
         self.where = where
         self.used: set[str] = set()
-        self.ok = True
         if isinstance(node.value, dict):
             self.values: dict[str, Node] = node.value
         else:
@@ -63,7 +62,6 @@ class Fields:
     # ------------------------------------------------------------------ reporting
 
     def error(self, line: int, message: str) -> None:
-        self.ok = False
         self.problems.error(self.path, line, message)
 
     def bad(self, key: str, message: str) -> None:

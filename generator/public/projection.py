@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ..derive.status import (
     ComponentStatus,
@@ -290,7 +290,3 @@ def project(site: Site, now: datetime) -> PublicPage:
     )
 
 
-
-def first_uptime_day(page: PublicPage) -> date:
-    """The oldest day of the uptime bars."""
-    return page.now.date() - timedelta(days=page.uptime_day_count - 1)
