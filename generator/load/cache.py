@@ -1,5 +1,5 @@
 """A per-file cache of what the readers made of each content file, so an unchanged folder
-is validated by reading, hashing and unpickling instead of parsing YAML again.
+is validated without parsing YAML again, and mostly without even reading the files.
 
 Each file's entry is keyed by the SHA-256 of its bytes, its path, and a context: the bytes of
 `site.yaml` and `services.yaml` (readers check service ids) and a hash of the loader's own source
@@ -7,6 +7,17 @@ Each file's entry is keyed by the SHA-256 of its bytes, its path, and a context:
 file produced on its own. Checks across files (`checks.py`) are never cached: they run on every
 load. The cache is an optimisation only: an unreadable, corrupt or foreign cache is ignored, a
 cache that cannot be written is skipped, and messages and records are the same either way.
+
+Like git's index, an entry also keeps the file's status when it was read (size, modification and
+change times in ns, inode). A file whose status is the same is not read or hashed again; any
+write changes its change time, which no tool can set back. A file modified within two seconds of
+being read is never trusted this way (a second write in the same clock tick could keep its
+status), so it is read and hashed next time.
+
+Layout of the cache file: a header pickle (format, context, index of rel -> (key, status, chunk)),
+then the records in chunks of about 1,000 files, each a length-prefixed pickle. Saving copies the
+bytes of every chunk whose files all came back unchanged, so one changed file re-pickles one
+chunk, not the whole folder (re-pickling 20,000 records took longer than the rest of the load).
 """
 
 from __future__ import annotations
@@ -17,8 +28,10 @@ import gc
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,19 +47,26 @@ Reader = Callable[[Problems, ContentFile, str], T | None]
 
 #: Default cache folder, relative to the current directory (like .pytest_cache or .mypy_cache).
 DEFAULT_CACHE_DIR = Path(".statuspress-cache")
-#: Entries per pickle in the cache file.
+#: Files per chunk of records in the cache file.
 _CHUNK = 1000
 #: Bumped when the layout of a cache file changes.
-FORMAT = 2
+FORMAT = 3
+#: A file modified less than this long before it was read is not trusted by its status.
+RACY_NS = 2_000_000_000
 #: Source files whose code shapes the cached records: any change invalidates every entry.
 _CODE = Path(__file__).resolve().parent
 _CODE_FILES = (*sorted(_CODE.glob("*.py")), _CODE.parent / "model.py", _CODE.parent / "problems.py")
 #: Stands for "this file's own path" in a stored problem, so the entry does not depend on how
 #: the content folder was named on the command line.
 _SELF = ""
+_LENGTH = 8  # bytes of a chunk's length prefix
 
 #: A stored problem: (path or _SELF, line, message, is it an error).
 _Stored = tuple[str, int, str, bool]
+#: What identifies a file's state without reading it: size, mtime, ctime (ns), inode.
+Status = tuple[int, int, int, int]
+#: Index entry of one file: its key, its status when read (None: not trusted) and its chunk.
+_Indexed = tuple[bytes, Status | None, int]
 
 
 def code_hash() -> bytes:
@@ -61,22 +81,32 @@ def code_hash() -> bytes:
     return digest.digest()
 
 
-class LoadCache:
-    """The cache entries of one content folder, in one pickle under the cache directory.
+def status_of(info: os.stat_result) -> Status | None:
+    """The status to keep for a file just read, or None when it was modified too recently."""
+    if info.st_mtime_ns > time.time_ns() - RACY_NS or info.st_ctime_ns > time.time_ns() - RACY_NS:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
-    One pickle for the whole folder, not one per file: unpickling 20,000 small pickles costs
-    twice as much as one large one (classes are looked up again for each). `begin` loads it;
-    `lookup`/`store` are used per content file; `save` writes back only the entries this load
-    used (so deleted and changed files do not pile up), and only if anything changed.
+
+class LoadCache:
+    """The cache entries of one content folder, in one file under the cache directory.
+
+    `begin` reads the index and the records; `unchanged`, `lookup` and `store` are used per
+    content file; `save` writes back only the entries this load used (so deleted and changed
+    files do not pile up), and only if anything changed.
     """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.context = b""
         self.path: Path | None = None
-        self.old: dict[str, Any] = {}
-        self.new: dict[str, tuple[bytes, Any, list[_Stored]]] = {}
+        self.index: dict[str, _Indexed] = {}
+        self.records: dict[str, tuple[Any, list[_Stored]]] = {}
+        self.chunks: list[tuple[int, int]] = []  # (offset, length) of each chunk in `handle`
+        self.handle: BinaryIO | None = None  # the file read, kept open to copy unchanged chunks
+        self.new: dict[str, tuple[bytes, Status | None, int]] = {}  # chunk -1: stored by this load
         self.changed = False
+        self.hits = 0
 
     def begin(self, root: Path, context: Iterable[bytes]) -> None:
         digest = hashlib.sha256(code_hash())
@@ -85,52 +115,94 @@ class LoadCache:
         self.context = digest.digest()
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         self.path = self.directory / f"load-{name}.pickle"
-        self.old, self.new, self.changed = self._read(self.path), {}, False
+        self.new, self.changed, self.hits = {}, False, 0
+        self._read(self.path)
 
-    def _write(self, handle: BinaryIO) -> None:
-        """A header, then the entries in chunks: one pickler for all keeps class lookups few on
-        load; clearing its memo between chunks keeps its memory small (it remembers every object)."""
-        pickler = _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-        items = list(self.new.items())
-        chunks = [dict(items[i : i + _CHUNK]) for i in range(0, len(items), _CHUNK)]
-        pickler.dump((FORMAT, self.context, len(chunks)))
-        for chunk in chunks:
-            pickler.clear_memo()
-            pickler.dump(chunk)
-
-    def _read(self, path: Path) -> dict[str, Any]:
-        entries: dict[str, Any] = {}
+    def _read(self, path: Path) -> None:
+        self.close()
+        self.index, self.records, self.chunks = {}, {}, []
         try:
-            with open(path, "rb") as handle, gc_paused():
-                header = pickle.Unpickler(handle).load()
-                if not (isinstance(header, tuple) and len(header) == 3 and header[:2] == (FORMAT, self.context)):
-                    return {}
-                for _ in range(int(header[2])):
-                    chunk = pickle.Unpickler(handle).load()  # a fresh memo, as when it was written
-                    if not isinstance(chunk, dict):
-                        return {}
-                    entries.update(chunk)
-        except Exception:  # missing, truncated or damaged: start empty
-            return {}
-        return entries
+            handle = open(path, "rb")  # noqa: SIM115 - kept open until save() or close()
+        except OSError:
+            return
+        try:
+            with gc_paused():
+                unpickler = pickle.Unpickler(handle)
+                header = unpickler.load()
+                if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.context)):
+                    handle.close()
+                    return
+                index, count = header[2], int(header[3])
+                records: dict[str, tuple[Any, list[_Stored]]] = {}
+                chunks = []
+                for _ in range(count):
+                    length = int.from_bytes(handle.read(_LENGTH), "little")
+                    offset = handle.tell()
+                    blob = handle.read(length)
+                    if len(blob) != length:
+                        raise EOFError("truncated cache")
+                    chunks.append((offset, length))
+                    records.update(pickle.loads(blob))
+            if not isinstance(index, dict):
+                raise TypeError("foreign cache")
+        except Exception:  # truncated, damaged or foreign: start empty
+            handle.close()
+            return
+        self.index, self.records, self.chunks, self.handle = index, records, chunks, handle
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
 
     def key(self, rel: str, data: bytes) -> bytes:
         return hashlib.sha256(self.context + rel.encode("utf-8", "surrogatepass") + b"\0" + data).digest()
 
-    def lookup(self, rel: str, key: bytes) -> tuple[Any, list[_Stored]] | None:
-        entry = self.old.get(rel)
-        if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == key):
+    def unchanged(self, folder: ContentFolder, file: ContentFile) -> tuple[Any, list[_Stored]] | None:
+        """The entry of a file whose status is what it was when its entry was made, checked
+        without reading it (the same checks as reading: not a symlink, inside, under the limit)."""
+        indexed = self.index.get(file.rel)
+        if indexed is None or indexed[1] is None or file.rel in folder.overrides:
             return None
-        self.new[rel] = entry
-        return entry[1], entry[2]
+        try:
+            info = os.lstat(file.shown)
+        except OSError:
+            return None
+        status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if status != indexed[1] or not stat.S_ISREG(info.st_mode) or info.st_size > folder.max_bytes:
+            return None
+        if not folder.folder_inside(file.shown):
+            return None
+        return self._hit(file.rel, indexed)
 
-    def store(self, rel: str, key: bytes, record: Any, stored: list[_Stored]) -> None:
-        self.new[rel] = (key, record, stored)
+    def lookup(self, rel: str, key: bytes, info: os.stat_result | None) -> tuple[Any, list[_Stored]] | None:
+        """The entry of a file read again, if its bytes are the ones the entry was made from."""
+        indexed = self.index.get(rel)
+        if indexed is None or indexed[0] != key:
+            return None
+        status = status_of(info) if info is not None else None
+        if status != indexed[1]:  # same bytes, new status (touched, copied): keep the new one
+            indexed = (key, status, -1)
+            self.changed = True
+        return self._hit(rel, indexed)
+
+    def _hit(self, rel: str, indexed: _Indexed) -> tuple[Any, list[_Stored]] | None:
+        entry = self.records.get(rel)
+        if entry is None:
+            return None
+        self.new[rel] = indexed
+        self.hits += 1
+        return entry
+
+    def store(self, rel: str, key: bytes, info: os.stat_result | None, record: Any, stored: list[_Stored]) -> None:
+        self.records[rel] = (record, stored)
+        self.new[rel] = (key, status_of(info) if info is not None else None, -1)
         self.changed = True
 
     def save(self) -> None:
         """Write the entries used by this load, atomically; a failure only costs speed next time."""
-        if self.path is None or not (self.changed or self.new.keys() != self.old.keys()):
+        if self.path is None or not (self.changed or self.new.keys() != self.index.keys()):
+            self.close()
             return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -147,6 +219,66 @@ class LoadCache:
                 raise
         except (OSError, pickle.PicklingError):
             return
+        finally:
+            self.close()
+
+    def _write(self, handle: BinaryIO) -> None:
+        """The header, then each old chunk whose files all came back unchanged as its old bytes,
+        then the other entries in new chunks."""
+        members: dict[int, list[str]] = {}
+        for rel, (_, _, chunk) in self.index.items():
+            members.setdefault(chunk, []).append(rel)
+        kept = [
+            chunk
+            for chunk, rels in sorted(members.items())
+            if 0 <= chunk < len(self.chunks) and all(self.new.get(r, (b"", None, -1))[2] == chunk for r in rels)
+        ]
+        renumber = {old: number for number, old in enumerate(kept)}
+        index: dict[str, _Indexed] = {}
+        rest: list[str] = []
+        for rel, (key, status, chunk) in self.new.items():
+            if chunk in renumber:
+                index[rel] = (key, status, renumber[chunk])
+            else:
+                rest.append(rel)
+        fresh = [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
+        for number, rels in enumerate(fresh, start=len(kept)):
+            for rel in rels:
+                key, status, _ = self.new[rel]
+                index[rel] = (key, status, number)
+        pickle.dump((FORMAT, self.context, index, len(kept) + len(fresh)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        for chunk in kept:
+            offset, length = self.chunks[chunk]
+            assert self.handle is not None  # kept chunks exist only when a cache file was read
+            self.handle.seek(offset)
+            _write_chunk(handle, self.handle.read(length))
+        for rels in fresh:
+            _write_chunk(handle, _dumps({rel: self.records[rel] for rel in rels}))
+
+
+def _write_chunk(handle: BinaryIO, blob: bytes) -> None:
+    handle.write(len(blob).to_bytes(_LENGTH, "little"))
+    handle.write(blob)
+
+
+def _dumps(entries: dict[str, Any]) -> bytes:
+    buffer = _Buffer()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
+    return buffer.value()
+
+
+class _Buffer:
+    """A minimal writable for the pickler (io.BytesIO's getvalue copies once more)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
 
 
 class _Pickler(pickle.Pickler):
@@ -226,11 +358,14 @@ def _read_files(
     problems = folder.problems
     records: list[T] = []
     for file in files:
-        data = folder.read_bytes(file)
-        if data is None:
-            continue
-        key = cache.key(file.rel, data) if cache is not None else b""
-        hit = cache.lookup(file.rel, key) if cache is not None else None
+        hit = cache.unchanged(folder, file) if cache is not None else None
+        if hit is None:
+            read = folder.read_bytes_and_stat(file)
+            if read is None:
+                continue
+            data, info = read
+            key = cache.key(file.rel, data) if cache is not None else b""
+            hit = cache.lookup(file.rel, key, info) if cache is not None else None
         if hit is not None:
             record, stored = hit
             problems.extend(_restore(file, stored))
@@ -245,7 +380,7 @@ def _read_files(
             found = own.sorted()
             problems.extend(found)
             if cache is not None:
-                cache.store(file.rel, key, record, [_keep(file, p) for p in found])
+                cache.store(file.rel, key, info, record, [_keep(file, p) for p in found])
         if record is not None:
             records.append(record)
     return records

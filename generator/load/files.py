@@ -16,9 +16,12 @@ from .yamlsafe import Node, YamlError, parse
 class ContentFile:
     """A content file: `shown` is the path as printed in messages, `rel` is relative to content/."""
 
-    path: Path
     rel: str
     shown: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.shown)
 
 
 class ContentFolder:
@@ -34,9 +37,12 @@ class ContentFolder:
         self.max_bytes = max_bytes
         self.real_dirs: dict[str, str] = {}
         self.real_prefix = str(self.real_root).rstrip("/") + "/"  # what `inside` compares with
+        #: What `shown` paths start with: `str(root / rel)` is this + rel ("" for the folder ".").
+        #: Plain strings, because making 20,000 Path objects was a fifth of a warm load.
+        self.prefix = str(root / "_")[:-1]
 
     def file(self, rel: str) -> ContentFile:
-        return ContentFile(self.root / rel, rel, str(self.root / rel))
+        return ContentFile(rel, self.prefix + rel)
 
     def find(self, folder: str, suffixes: tuple[str, ...], recursive: bool = False) -> list[ContentFile]:
         """Files in `folder` with one of `suffixes`, sorted by path so output order is stable."""
@@ -54,13 +60,11 @@ class ContentFolder:
                     rel = full.relative_to(self.root).as_posix()
                     self.problems.error(str(full), 1, f"symlink leaves the content folder: {rel}")
                     dirnames.remove(dirname)
-            here = Path(dirpath)
-            prefix = here.relative_to(self.root).as_posix()
+            prefix = Path(dirpath).relative_to(self.root).as_posix()
             for name in sorted(filenames):
                 if name.startswith(".") or not name.endswith(suffixes):
                     continue
-                full = here / name
-                found.append(ContentFile(full, f"{prefix}/{name}", str(full)))
+                found.append(self.file(f"{prefix}/{name}"))
         known = {f.rel for f in found}
         for rel in self.overrides:
             parent, _, name = rel.rpartition("/")
@@ -69,18 +73,23 @@ class ContentFolder:
                 found.append(self.file(rel))
         return sorted(found, key=lambda f: f.rel)
 
-    def inside(self, path: Path) -> bool:
+    def inside(self, path: Path | str) -> bool:
         try:
-            if not os.path.islink(path):  # resolves like its folder: resolve each folder once
-                parent, name = os.path.split(path)
-                folder = self.real_dirs.get(parent)
-                if folder is None:
-                    folder = self.real_dirs[parent] = os.path.realpath(parent)
-                real = os.path.join(folder, name)
-                return real == self.real_prefix[:-1] or real.startswith(self.real_prefix)
-            return path.resolve().is_relative_to(self.real_root)
+            if not os.path.islink(path):
+                return self.folder_inside(str(path))
+            return Path(path).resolve().is_relative_to(self.real_root)
         except (OSError, RuntimeError):  # symlink loops
             return False
+
+    def folder_inside(self, path: str) -> bool:
+        """Whether `path`, known not to be a symlink itself, is inside: it resolves like its
+        folder, and each folder is resolved once."""
+        parent, name = os.path.split(path)
+        folder = self.real_dirs.get(parent)
+        if folder is None:
+            folder = self.real_dirs[parent] = os.path.realpath(parent)
+        real = os.path.join(folder, name)
+        return real == self.real_prefix[:-1] or real.startswith(self.real_prefix)
 
     def read_text(self, file: ContentFile) -> str | None:
         """The file's text, or None after reporting why it cannot be used."""
@@ -89,20 +98,31 @@ class ContentFolder:
 
     def read_bytes(self, file: ContentFile) -> bytes | None:
         """The file's bytes (inside the folder, under the size limit), or None after reporting why."""
+        read = self.read_bytes_and_stat(file)
+        return None if read is None else read[0]
+
+    def read_bytes_and_stat(self, file: ContentFile) -> tuple[bytes, os.stat_result | None] | None:
+        """`read_bytes`, with the file's status taken before reading (None for an override).
+
+        Status first: if the file changes while being read, the status kept is the older one,
+        so a cache that trusts unchanged status (cache.py) reads it again next time.
+        """
         if file.rel in self.overrides:
-            return self.overrides[file.rel].encode("utf-8", "surrogatepass")
-        if not self.inside(file.path):
+            return self.overrides[file.rel].encode("utf-8", "surrogatepass"), None
+        if not self.inside(file.shown):
             self.problems.error(file.shown, 1, "symlink leaves the content folder; refusing to read it")
             return None
         try:
             with open(file.shown, "rb") as handle:  # one open and fstat: this runs per file
-                size = os.fstat(handle.fileno()).st_size
-                if size > self.max_bytes:
+                status = os.fstat(handle.fileno())
+                if status.st_size > self.max_bytes:
                     self.problems.error(
-                        file.shown, 1, f"file is {size:,} bytes; the limit is {self.max_bytes:,} (max_file_bytes)"
+                        file.shown,
+                        1,
+                        f"file is {status.st_size:,} bytes; the limit is {self.max_bytes:,} (max_file_bytes)",
                     )
                     return None
-                return handle.read()
+                return handle.read(), status
         except OSError as exc:
             self.problems.error(file.shown, 1, f"cannot read file: {exc.strerror or exc}")
             return None
