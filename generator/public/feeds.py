@@ -9,18 +9,21 @@ sees an old update as new.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from . import urls
+from . import reuse, urls
 from .markdown import plain, render
 from .projection import PublicIncident, PublicMaintenance, PublicPage
+from .reuse import PageCache
 
 #: The feed time of a page that has no public update at all (keeps feeds free of the build time).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -64,6 +67,7 @@ class Feed:
     items: tuple[FeedItem, ...]
 
 
+@lru_cache(maxsize=16)
 def host(base_url: str) -> str:
     return urlsplit(base_url).hostname or "localhost"
 
@@ -157,89 +161,138 @@ def all_items(page: PublicPage) -> list[FeedItem]:
 _Stub = tuple[datetime, str, tuple[str, ...], "PublicIncident | PublicMaintenance"]
 
 
-def _stubs(page: PublicPage) -> list[_Stub]:
-    """Every public update as a stub, in the order of `all_items` (newest first, ties by guid)."""
-    stubs: list[_Stub] = []
-    records: list[tuple[str, PublicIncident | PublicMaintenance, Sequence[datetime]]] = [
-        ("incident", i, [u.at for u in i.updates]) for i in page.incidents
+def _newest_first(page: PublicPage) -> list[tuple[datetime, PublicIncident | PublicMaintenance]]:
+    """Every record with a public update and its newest update's time, newest first (updates
+    are newest first in the projection, so the first is the newest)."""
+    records: list[tuple[datetime, PublicIncident | PublicMaintenance]] = [
+        (i.updates[0].at, i) for i in page.incidents if i.updates
     ]
-    records += [("maintenance", m, [u.at for u in m.updates]) for m in page.maintenance]
-    for kind, record, times in records:
-        for at, key in zip(times, update_keys(times), strict=True):
-            stubs.append((at, tag_uri(page.base_url, kind, record.id, at, key), record.component_ids, record))
-    stubs.sort(key=lambda stub: (stub[0], stub[1]), reverse=True)
-    return stubs
+    records += [(m.updates[0].at, m) for m in page.maintenance if m.updates]
+    records.sort(key=lambda record: record[0], reverse=True)
+    return records
+
+
+def _record_stubs(page: PublicPage, record: PublicIncident | PublicMaintenance) -> list[_Stub]:
+    kind = "incident" if isinstance(record, PublicIncident) else "maintenance"
+    times = [u.at for u in record.updates]
+    ids = record.component_ids
+    return [
+        (at, tag_uri(page.base_url, kind, record.id, at, key), ids, record)
+        for at, key in zip(times, update_keys(times), strict=True)
+    ]
+
+
+def _newest_stubs(page: PublicPage, wanted: Sequence[frozenset[str] | None]) -> list[list[_Stub]]:
+    """For each filter (None: every record; else component ids), its newest `feed_items`
+    updates, newest first with ties broken by guid, as `all_items` orders them.
+
+    One pass over the records, newest record first, that stops as soon as every feed holds
+    `feed_items` updates newer than the next record's newest: nothing later can displace
+    them. Ids are made only for the records read, so a feed costs about its length, not the
+    size of the history.
+    """
+    limit = page.feed_items
+    if limit <= 0:
+        return [[] for _ in wanted]
+    found: list[list[_Stub]] = [[] for _ in wanted]
+    best: list[list[datetime]] = [[] for _ in wanted]  # min-heaps of the `limit` newest times
+    pending = list(range(len(wanted)))
+    for newest, record in _newest_first(page):
+        pending = [f for f in pending if len(best[f]) < limit or best[f][0] <= newest]
+        if not pending:
+            break
+        ids = record.component_ids
+        stubs: list[_Stub] | None = None
+        for f in pending:
+            chosen = wanted[f]
+            if chosen is not None and chosen.isdisjoint(ids):
+                continue
+            stubs = stubs if stubs is not None else _record_stubs(page, record)
+            found[f].extend(stubs)
+            for stub in stubs:
+                if len(best[f]) < limit:
+                    heapq.heappush(best[f], stub[0])
+                elif stub[0] > best[f][0]:
+                    heapq.heapreplace(best[f], stub[0])
+    for stubs in found:
+        stubs.sort(key=lambda stub: (stub[0], stub[1]), reverse=True)
+        del stubs[limit:]
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """One feed before its items are made: what `Feed` holds, with stubs for items."""
+
+    rss_path: str
+    atom_path: str
+    title: str
+    subtitle: str
+    page_path: str
+    stubs: tuple[_Stub, ...]
+
+
+def plans(page: PublicPage) -> list[FeedPlan]:
+    """The whole-page feed, one per group and one per public component, without their text."""
+    heads: list[tuple[str, str, str, str, str, frozenset[str] | None]] = [
+        (urls.FEED_RSS, urls.FEED_ATOM, page.name, f"Incidents and maintenance on {page.name}", urls.HOME, None)
+    ]
+    for group in page.groups:
+        heads.append((
+            urls.group_feed(group.id, "rss"),
+            urls.group_feed(group.id, "atom"),
+            f"{page.name}: {group.name}",
+            f"Incidents and maintenance affecting {group.name} on {page.name}",
+            urls.HOME,
+            frozenset(group.component_ids),
+        ))
+    for component in page.components:
+        heads.append((
+            urls.component_feed(component.id, "rss"),
+            urls.component_feed(component.id, "atom"),
+            f"{page.name}: {component.name}",
+            f"Incidents and maintenance affecting {component.name} on {page.name}",
+            urls.component(component.id),
+            frozenset([component.id]),
+        ))
+    chosen = _newest_stubs(page, [head[5] for head in heads])
+    return [FeedPlan(*head[:5], tuple(stubs)) for head, stubs in zip(heads, chosen, strict=True)]
+
+
+class _Items:
+    """Feed items made on demand, each record's Markdown rendered once per build: only the
+    records shown in a feed that is rendered get their items made."""
+
+    def __init__(self, page: PublicPage) -> None:
+        self.page = page
+        self.made: dict[str, FeedItem] = {}
+
+    def __call__(self, stubs: Iterable[_Stub]) -> tuple[FeedItem, ...]:
+        return tuple(self.item(stub) for stub in stubs)
+
+    def item(self, stub: _Stub) -> FeedItem:
+        if stub[1] not in self.made:
+            record = stub[3]
+            if isinstance(record, PublicIncident):
+                new = incident_items(self.page, record)
+            else:
+                new = maintenance_items(self.page, record)
+            self.made.update((i.guid, i) for i in new)
+        return self.made[stub[1]]
 
 
 def feeds(page: PublicPage) -> list[Feed]:
-    """The whole-page feed, one per group and one per public component.
-
-    Only the records whose updates make it into some feed get their items made (Markdown
-    rendered): at 20,000 incidents making every item cost more than all feeds together.
-    """
-    stubs = _stubs(page)
-    limit = max(page.feed_items, 0)
-    made: dict[str, FeedItem] = {}
-
-    def item(stub: _Stub) -> FeedItem:
-        if stub[1] not in made:
-            record = stub[3]
-            if isinstance(record, PublicIncident):
-                new = incident_items(page, record)
-            else:
-                new = maintenance_items(page, record)
-            made.update((i.guid, i) for i in new)
-        return made[stub[1]]
-
-    def about(ids: Iterable[str] | None) -> tuple[FeedItem, ...]:
-        wanted = None if ids is None else set(ids)
-        chosen: list[FeedItem] = []
-        for stub in stubs:
-            if len(chosen) >= limit:
-                break
-            if wanted is None or wanted.intersection(stub[2]):
-                chosen.append(item(stub))
-        return tuple(chosen)
-
-    items = about(None)
-
-    result = [
-        Feed(
-            urls.FEED_RSS,
-            urls.FEED_ATOM,
-            page.name,
-            f"Incidents and maintenance on {page.name}",
-            urls.HOME,
-            items,
-        )
+    """The whole-page feed, one per group and one per public component."""
+    items = _Items(page)
+    return [
+        Feed(plan.rss_path, plan.atom_path, plan.title, plan.subtitle, plan.page_path, items(plan.stubs))
+        for plan in plans(page)
     ]
-    for group in page.groups:
-        result.append(
-            Feed(
-                urls.group_feed(group.id, "rss"),
-                urls.group_feed(group.id, "atom"),
-                f"{page.name}: {group.name}",
-                f"Incidents and maintenance affecting {group.name} on {page.name}",
-                urls.HOME,
-                about(group.component_ids),
-            )
-        )
-    for component in page.components:
-        result.append(
-            Feed(
-                urls.component_feed(component.id, "rss"),
-                urls.component_feed(component.id, "atom"),
-                f"{page.name}: {component.name}",
-                f"Incidents and maintenance affecting {component.name} on {page.name}",
-                urls.component(component.id),
-                about([component.id]),
-            )
-        )
-    return result
 
 
-def _generator(page: PublicPage, feed: Feed, self_path: str, items: Sequence[FeedItem]) -> FeedGenerator:
-    updated = items[0].at if items else (page.last_change or EPOCH)
+def _generator(
+    page: PublicPage, feed: Feed, self_path: str, items: Sequence[FeedItem], updated: datetime
+) -> FeedGenerator:
     fg = FeedGenerator()
     fg.id(urls.absolute(page.base_url, self_path))
     fg.title(feed.title)
@@ -272,10 +325,39 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data if data.endswith(b"\n") else data + b"\n")
 
 
-def render_feeds(page: PublicPage, dest: Path) -> None:
-    """Write every feed in both formats under `dest`."""
-    for feed in feeds(page):
-        rss = _generator(page, feed, feed.rss_path, feed.items)
-        _write(dest / feed.rss_path, rss.rss_str(pretty=True))
-        atom = _generator(page, feed, feed.atom_path, feed.items)
-        _write(dest / feed.atom_path, atom.atom_str(pretty=True))
+def _updated(page: PublicPage, stubs: Sequence[_Stub]) -> datetime:
+    """The feed's own time: its newest item's, or the page's last change when it has none."""
+    return stubs[0][0] if stubs else (page.last_change or EPOCH)
+
+
+def render_feeds(page: PublicPage, dest: Path, cache: PageCache | None = None) -> None:
+    """Write every feed in both formats under `dest`.
+
+    With a `cache`, each file is keyed by exactly the records of the items it lists (the
+    newest `feed_items` updates) and its own time; titles, host and component names come from
+    the settings and components in the salt. A feed none of whose items changed is reused.
+    """
+    items = _Items(page)
+    digests: dict[int, bytes] = {}
+
+    def digest(record: PublicIncident | PublicMaintenance) -> bytes:
+        if id(record) not in digests:
+            digests[id(record)] = reuse.key(b"", (record,))
+        return digests[id(record)]
+
+    for plan in plans(page):
+        updated = _updated(page, plan.stubs)
+        for path, atom in ((plan.rss_path, False), (plan.atom_path, True)):
+            file_key = None
+            if cache is not None:
+                shown = [(stub[1], digest(stub[3])) for stub in plan.stubs]
+                file_key = reuse.key(cache.salt, ("feed", path, plan.title, plan.subtitle, plan.page_path,
+                                                  updated, shown))
+                if cache.reuse(path, file_key, dest):
+                    continue
+            feed = Feed(plan.rss_path, plan.atom_path, plan.title, plan.subtitle, plan.page_path,
+                        items(plan.stubs))
+            fg = _generator(page, feed, path, feed.items, updated)
+            _write(dest / path, fg.atom_str(pretty=True) if atom else fg.rss_str(pretty=True))
+            if cache is not None:
+                cache.written(path, file_key, dest)

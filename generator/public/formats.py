@@ -32,8 +32,8 @@ class OutputFormat:
 
 FORMATS: list[OutputFormat] = []
 FORMATS.append(OutputFormat("html", render_html, render_html))
-FORMATS.append(OutputFormat("feeds", render_feeds))
-FORMATS.append(OutputFormat("calendar", render_calendars))
+FORMATS.append(OutputFormat("feeds", render_feeds, render_feeds))
+FORMATS.append(OutputFormat("calendar", render_calendars, render_calendars))
 FORMATS.append(OutputFormat("api", render_api))
 FORMATS.append(OutputFormat("badge", render_badges))
 FORMATS.append(OutputFormat("headers", render_headers))

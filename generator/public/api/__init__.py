@@ -15,7 +15,15 @@ from typing import Any
 
 from .. import urls
 from ..projection import PublicPage
-from .objects import Json, components_list, incident_object, maintenance_object, page_object
+from .objects import (
+    Json,
+    component_objects,
+    component_times,
+    components_list,
+    incident_object,
+    maintenance_object,
+    page_object,
+)
 from .vocab import INDICATOR
 
 #: How many incidents and maintenance windows the list endpoints carry, as the real API does.
@@ -42,12 +50,16 @@ def status_object(page: PublicPage) -> Json:
 def documents(page: PublicPage) -> dict[str, Json]:
     """Every API document by its path relative to `api/v2/`."""
     head = page_object(page)
-    unresolved = [incident_object(page, i) for i in page.active_incidents]
-    recent = [i for i in page.incidents[:LIST_LENGTH]]
-    recent += [i for i in page.active_incidents if i not in recent]
-    active = [maintenance_object(page, m) for m in page.active_maintenance]
-    upcoming = [maintenance_object(page, m) for m in page.upcoming_maintenance]
-    components = components_list(page)
+    times = component_times(page)
+    by_id = component_objects(page, times)
+    open_incidents = page.active_incidents
+    unresolved = [incident_object(page, i, by_id) for i in open_incidents]
+    recent = list(page.incidents[:LIST_LENGTH])
+    listed = {i.id for i in recent}
+    recent += [i for i in open_incidents if i.id not in listed]
+    active = [maintenance_object(page, m, by_id) for m in page.active_maintenance]
+    upcoming = [maintenance_object(page, m, by_id) for m in page.upcoming_maintenance]
+    components = components_list(page, times, by_id)
     return {
         "summary.json": {
             "page": head,
@@ -58,11 +70,11 @@ def documents(page: PublicPage) -> dict[str, Json]:
         },
         "status.json": {"page": head, "status": status_object(page)},
         "components.json": {"page": head, "components": components},
-        "incidents.json": {"page": head, "incidents": [incident_object(page, i) for i in recent]},
+        "incidents.json": {"page": head, "incidents": [incident_object(page, i, by_id) for i in recent]},
         "incidents/unresolved.json": {"page": head, "incidents": unresolved},
         "scheduled-maintenances.json": {
             "page": head,
-            "scheduled_maintenances": [maintenance_object(page, m) for m in page.maintenance[:LIST_LENGTH]],
+            "scheduled_maintenances": [maintenance_object(page, m, by_id) for m in page.maintenance[:LIST_LENGTH]],
         },
         "scheduled-maintenances/upcoming.json": {"page": head, "scheduled_maintenances": upcoming},
         "scheduled-maintenances/active.json": {"page": head, "scheduled_maintenances": active},

@@ -76,13 +76,17 @@ def group_key(page: PublicPage, group: PublicGroup) -> str:
 
 
 def component_object(page: PublicPage, component: PublicComponent) -> Json:
+    return _component_object(page, component, component_updated(page, component))
+
+
+def _component_object(page: PublicPage, component: PublicComponent, updated: datetime) -> Json:
     group = next(g for g in page.groups if g.id == component.group_id)
     return {
         "id": component.id,
         "name": component.name,
         "status": component.status.value,
         "created_at": ts(since(page)),
-        "updated_at": ts(component_updated(page, component)),
+        "updated_at": ts(updated),
         "position": group.component_ids.index(component.id) + 1,
         "description": component.description or None,
         "showcase": True,
@@ -94,7 +98,22 @@ def component_object(page: PublicPage, component: PublicComponent) -> Json:
     }
 
 
-def group_object(page: PublicPage, group: PublicGroup, position: int) -> Json:
+#: Component objects by id: incidents and maintenance windows embed those of their components.
+Components = dict[str, Json]
+
+
+def component_times(page: PublicPage) -> dict[str, datetime]:
+    """Each component's `component_updated`, worked out once per build: it is a scan of the
+    component's whole history, which once ran again for every incident listing the component."""
+    return {c.id: component_updated(page, c) for c in page.components}
+
+
+def component_objects(page: PublicPage, times: dict[str, datetime]) -> Components:
+    """Every component's object, by id (`times` from `component_times`)."""
+    return {c.id: _component_object(page, c, times[c.id]) for c in page.components}
+
+
+def group_object(page: PublicPage, group: PublicGroup, position: int, times: dict[str, datetime]) -> Json:
     members = [page.component(c) for c in group.component_ids]
     worst = max((m.status for m in members), key=rank, default=ComponentStatus.OPERATIONAL)
     return {
@@ -102,7 +121,7 @@ def group_object(page: PublicPage, group: PublicGroup, position: int) -> Json:
         "name": group.name,
         "status": worst.value,
         "created_at": ts(since(page)),
-        "updated_at": ts(max((component_updated(page, m) for m in members), default=since(page))),
+        "updated_at": ts(max((times[c] for c in group.component_ids), default=since(page))),
         "position": position,
         "description": None,
         "showcase": False,
@@ -115,12 +134,12 @@ def group_object(page: PublicPage, group: PublicGroup, position: int) -> Json:
     }
 
 
-def components_list(page: PublicPage) -> list[Json]:
+def components_list(page: PublicPage, times: dict[str, datetime], components: Components) -> list[Json]:
     """Each group followed by its components, in page order."""
     result = []
     for position, group in enumerate(page.groups, start=1):
-        result.append(group_object(page, group, position))
-        result += [component_object(page, page.component(c)) for c in group.component_ids]
+        result.append(group_object(page, group, position, times))
+        result += [components[c] for c in group.component_ids]
     return result
 
 
@@ -148,7 +167,7 @@ def incident_state(incident: PublicIncident, at: datetime) -> dict[str, str]:
     return state
 
 
-def incident_object(page: PublicPage, incident: PublicIncident) -> Json:
+def incident_object(page: PublicPage, incident: PublicIncident, components: Components) -> Json:
     oldest_first = list(reversed(incident.updates))
     keys = list(reversed(update_keys([u.at for u in incident.updates])))
     updates = []
@@ -176,7 +195,7 @@ def incident_object(page: PublicPage, incident: PublicIncident) -> Json:
         "shortlink": urls.absolute(page.base_url, urls.incident(incident.id)),
         "page_id": page_id(page),
         "incident_updates": list(reversed(updates)),
-        "components": [component_object(page, page.component(c)) for c in incident.component_ids],
+        "components": [components[c] for c in incident.component_ids],
     }
 
 
@@ -192,7 +211,7 @@ def _update(record_id: str, key: str, at: datetime, status: str, body: str) -> J
     }
 
 
-def maintenance_object(page: PublicPage, window: PublicMaintenance) -> Json:
+def maintenance_object(page: PublicPage, window: PublicMaintenance, components: Components) -> Json:
     oldest_first = list(reversed(window.updates))
     keys = list(reversed(update_keys([u.at for u in window.updates])))
     updates = []
@@ -219,7 +238,7 @@ def maintenance_object(page: PublicPage, window: PublicMaintenance) -> Json:
         "shortlink": urls.absolute(page.base_url, urls.maintenance(window.id)),
         "page_id": page_id(page),
         "incident_updates": list(reversed(updates)),
-        "components": [component_object(page, page.component(c)) for c in window.component_ids],
+        "components": [components[c] for c in window.component_ids],
         "scheduled_for": ts(window.scheduled_start),
         "scheduled_until": ts(window.scheduled_end),
     }
