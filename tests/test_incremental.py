@@ -86,6 +86,8 @@ def test_one_changed_incident_rerenders_only_its_dependents(
     expected |= {urls.component(c.id) for c in page.components}
     expected |= {urls.incident(i.id) for i in page.incidents if i.is_open}
     expected |= {urls.maintenance(m.id) for m in page.maintenance if not m.updates}
+    expected |= {a.path for r in views.component_records(page).values() for a in r.archive
+                 if any(i.id == incident_id for i in a.incidents)}  # its year, on each of its components
     pages = {p for p in rendered if not p.startswith(("feeds/", "calendars/")) and p != urls.CALENDAR}
     assert pages == expected  # feeds and calendars: tests/test_incremental_formats.py
     assert len(first) > len(rendered) + 20  # the example has many more pages than that

@@ -128,6 +128,7 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
         else:
             yield path, reuse.key(salt, ("incident", incident)), render(
                 "incident.html", path, incident=incident, updated=incident.updated_at)
+    records = views.component_records(page)
     for component in page.components:
         path = urls.component(component.id)
         feeds = _feeds(
@@ -137,7 +138,13 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
         )
         calendar = (("text/calendar", f"{component.name} maintenance calendar (iCalendar)",
                      urls.component_calendar(component.id)),)
-        yield path, None, render("component.html", path, component=component, feeds=feeds, calendars=calendar)
+        mine = records[component.id]
+        yield path, None, render("component.html", path, component=component, records=mine, feeds=feeds,
+                                 calendars=calendar)
+        for archive in mine.archive:  # no build time: reused until its own entries change
+            yield archive.path, reuse.key(salt, ("component-year", archive)), render(
+                "component_year.html", archive.path, archive=archive, feeds=feeds, calendars=calendar,
+                updated=archive.updated)
     for window in page.maintenance:
         path = urls.maintenance(window.id)
         if window.updates:
@@ -155,7 +162,7 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
     yield urls.NOT_FOUND, None, render("404.html", None)
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(page.base_url, urls.SITEMAP)}\n"
     yield urls.ROBOTS, None, lambda: robots
-    yield urls.SITEMAP, None, render("sitemap.xml", urls.SITEMAP, locations=_sitemap(page, history_pages))
+    yield urls.SITEMAP, None, render("sitemap.xml", urls.SITEMAP, locations=_sitemap(page, history_pages, records))
 
 
 def _feeds(name: str, rss: str, atom: str) -> tuple[tuple[str, str, str], ...]:
@@ -166,10 +173,14 @@ def _feeds(name: str, rss: str, atom: str) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def _sitemap(page: PublicPage, history_pages: tuple[views.HistoryPage, ...]) -> list[str]:
+def _sitemap(
+    page: PublicPage, history_pages: tuple[views.HistoryPage, ...], records: dict[str, views.ComponentRecords]
+) -> list[str]:
     paths = [urls.HOME]
     paths += [h.path for h in history_pages]
-    paths += [urls.component(c.id) for c in page.components]
+    for component in page.components:
+        paths.append(urls.component(component.id))
+        paths += [archive.path for archive in records[component.id].archive]
     paths += [urls.incident(i.id) for i in page.incidents]
     paths += [urls.maintenance(m.id) for m in page.maintenance]
     return [urls.absolute(page.base_url, p) for p in paths]

@@ -29,6 +29,11 @@ def component(component_id: str) -> str:
     return f"components/{component_id}.html"
 
 
+def component_year(component_id: str, year: int) -> str:
+    """A component's archive of one year: its incidents and maintenance of that year."""
+    return f"components/{component_id}/{year}.html"
+
+
 def maintenance(maintenance_id: str) -> str:
     return f"maintenance/{maintenance_id}.html"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ...derive.uptime import availability, day_start
-from ...model import ImpactLevel, MaintenanceStatus
+from ...model import ImpactLevel, MaintenanceStatus, Severity, UpdateStatus
 from .. import urls
 from ..projection import PublicComponent, PublicIncident, PublicMaintenance, PublicPage
 from .labels import day, percent, state_label
@@ -107,6 +107,15 @@ def bar_days(page: PublicPage, component: PublicComponent) -> tuple[BarDay, ...]
     )
 
 
+def months_start(now: datetime, months: int = 12) -> date:
+    """The first day of the oldest of the last `months` calendar months, the current one included:
+    where the "Last 12 months" uptime table begins, and the component page's incident list with it."""
+    start = now.date().replace(day=1)
+    for _ in range(months - 1):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return start
+
+
 def monthly_uptime(page: PublicPage, component: PublicComponent, months: int = 12) -> tuple[MonthUptime, ...]:
     """Availability per calendar month (UTC) for the last `months` months, newest first."""
     result = []
@@ -118,14 +127,6 @@ def monthly_uptime(page: PublicPage, component: PublicComponent, months: int = 1
         result.append(MonthUptime(start, value))
         start = (start - timedelta(days=1)).replace(day=1)
     return tuple(result)
-
-
-def incidents_of(page: PublicPage, component_id: str) -> tuple[PublicIncident, ...]:
-    return tuple(i for i in page.incidents if component_id in i.component_ids)
-
-
-def maintenance_of(page: PublicPage, component_id: str) -> tuple[PublicMaintenance, ...]:
-    return tuple(m for m in page.maintenance if component_id in m.component_ids)
 
 
 def recent_incidents(page: PublicPage, days: int = 7) -> tuple[PublicIncident, ...]:
@@ -160,3 +161,103 @@ def _by_month(entries: list[HistoryEntry]) -> tuple[HistoryMonth, ...]:
     for entry in entries:
         months.setdefault(entry.start.astimezone(UTC).date().replace(day=1), []).append(entry)
     return tuple(HistoryMonth(start, tuple(items)) for start, items in months.items())
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedIncident:
+    """An incident as a year archive lists it: only what the list shows (and the footer's time),
+    so the archive page's key is small and changes exactly when the list does."""
+
+    id: str
+    title: str
+    status: UpdateStatus
+    severity: Severity
+    is_open: bool
+    started_at: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedWindow:
+    """A maintenance window as a year archive lists it."""
+
+    id: str
+    title: str
+    status: MaintenanceStatus
+    scheduled_start: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentYear:
+    """One year of a component's incidents and maintenance: a page of its archive."""
+
+    component_id: str
+    component_name: str
+    year: int
+    years: tuple[int, ...]  # every archive year of the component, newest first: the year navigation
+    incidents: tuple[ArchivedIncident, ...]  # newest first
+    maintenance: tuple[ArchivedWindow, ...]  # newest first
+
+    @property
+    def path(self) -> str:
+        return urls.component_year(self.component_id, self.year)
+
+    @property
+    def updated(self) -> datetime:
+        """The newest change among its entries (an archive page has at least one)."""
+        return max([i.updated for i in self.incidents] + [m.updated for m in self.maintenance])
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentRecords:
+    """What a component page lists: the last 12 months in full, older years as archive links."""
+
+    since: date  # first day of the period, as in the "Last 12 months" table
+    incidents: tuple[PublicIncident, ...]  # started since then, or still open; newest first
+    maintenance: tuple[PublicMaintenance, ...]  # scheduled to start since then, or not over; newest first
+    archive: tuple[ComponentYear, ...]  # every year with an incident or window, newest first
+
+
+_UNFINISHED = frozenset({MaintenanceStatus.SCHEDULED, MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
+
+
+def component_records(page: PublicPage) -> dict[str, ComponentRecords]:
+    """The records of every public component, by id: one pass over incidents and maintenance,
+    instead of a scan of all of them per component page."""
+    since = months_start(page.now)
+    boundary = day_start(since)
+    incidents: dict[str, list[PublicIncident]] = {c.id: [] for c in page.components}
+    windows: dict[str, list[PublicMaintenance]] = {c.id: [] for c in page.components}
+    for incident in page.incidents:
+        for component_id in incident.component_ids:
+            incidents.setdefault(component_id, []).append(incident)
+    for window in page.maintenance:
+        for component_id in window.component_ids:
+            windows.setdefault(component_id, []).append(window)
+    return {
+        c.id: ComponentRecords(
+            since,
+            tuple(i for i in incidents[c.id] if i.is_open or i.started_at >= boundary),
+            tuple(m for m in windows[c.id] if m.status in _UNFINISHED or m.scheduled_start >= boundary),
+            _archive(c, incidents[c.id], windows[c.id]),
+        )
+        for c in page.components
+    }
+
+
+def _archive(
+    component: PublicComponent, incidents: list[PublicIncident], windows: list[PublicMaintenance]
+) -> tuple[ComponentYear, ...]:
+    by_year: dict[int, tuple[list[ArchivedIncident], list[ArchivedWindow]]] = {}
+    for i in incidents:
+        entry = ArchivedIncident(i.id, i.title, i.status, i.severity, i.is_open, i.started_at, i.updated_at)
+        by_year.setdefault(i.started_at.astimezone(UTC).year, ([], []))[0].append(entry)
+    for m in windows:
+        window = ArchivedWindow(m.id, m.title, m.status, m.scheduled_start, m.updated_at)
+        by_year.setdefault(m.scheduled_start.astimezone(UTC).year, ([], []))[1].append(window)
+    years = tuple(sorted(by_year, reverse=True))
+    return tuple(
+        ComponentYear(component.id, component.name, year, years, tuple(by_year[year][0]), tuple(by_year[year][1]))
+        for year in years
+    )
