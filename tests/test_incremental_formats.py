@@ -174,3 +174,17 @@ def test_spliced_calendar_is_the_serialised_calendar() -> None:
     for _path, title, windows in calendar.calendar_files(page):
         events = [calendar.event(page, w).to_ical() for w in windows]
         assert calendar.calendar_bytes(page, title, events) == calendar.calendar(page, title, windows).to_ical()
+
+
+def test_another_feedgen_or_icalendar_version_renders_them_again(
+    example: Path, tmp_path: Path, rendered: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page salt covers the HTML libraries only: feed and calendar keys add their own."""
+    run(example, tmp_path / "out", tmp_path / "cache")
+    first = feed_files(rendered) | calendar_files(rendered)
+    rendered.clear()
+    newer = lambda names: tuple(f"{name}=99" for name in names)  # noqa: E731
+    monkeypatch.setattr(feeds, "versions", newer)
+    monkeypatch.setattr(calendar, "versions", newer)
+    rebuild_and_compare(example, tmp_path)
+    assert feed_files(rendered) | calendar_files(rendered) == first

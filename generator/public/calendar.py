@@ -20,7 +20,7 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from . import reuse, urls
-from .feeds import host
+from .feeds import host, versions
 from .markdown import plain
 from .projection import PublicMaintenance, PublicPage
 from .reuse import PageCache
@@ -135,7 +135,8 @@ def render_calendars(page: PublicPage, dest: Path, cache: PageCache | None = Non
     for path, title, windows in calendar_files(page):
         file_key = None
         if cache is not None:
-            file_key = reuse.key(cache.salt, ("calendar", path, title, [digest(w) for w in windows]))
+            file_key = reuse.key(cache.salt, ("calendar", versions(("icalendar",)), path, title,
+                                              [digest(w) for w in windows]))
             if cache.reuse(path, file_key, dest):
                 continue
         target = dest / path

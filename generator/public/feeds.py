@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from html import escape
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +25,9 @@ from . import reuse, urls
 from .markdown import plain, render
 from .projection import PublicIncident, PublicMaintenance, PublicPage
 from .reuse import PageCache
+
+#: Libraries whose versions shape a feed file's bytes (feedgen serialises with lxml).
+LIBRARIES = ("feedgen", "lxml")
 
 #: The feed time of a page that has no public update at all (keeps feeds free of the build time).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -65,6 +69,19 @@ class Feed:
     subtitle: str
     page_path: str  # the HTML page the feed belongs to
     items: tuple[FeedItem, ...]
+
+
+@lru_cache(maxsize=4)
+def versions(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The installed versions of `names`, for keys of files those libraries write (the page
+    salt covers only the libraries of the HTML pages)."""
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:  # pragma: no cover - vendored or odd install
+            found.append(f"{name}=?")
+    return tuple(found)
 
 
 @lru_cache(maxsize=16)
@@ -351,8 +368,8 @@ def render_feeds(page: PublicPage, dest: Path, cache: PageCache | None = None) -
             file_key = None
             if cache is not None:
                 shown = [(stub[1], digest(stub[3])) for stub in plan.stubs]
-                file_key = reuse.key(cache.salt, ("feed", path, plan.title, plan.subtitle, plan.page_path,
-                                                  updated, shown))
+                file_key = reuse.key(cache.salt, ("feed", versions(LIBRARIES), path, plan.title,
+                                                  plan.subtitle, plan.page_path, updated, shown))
                 if cache.reuse(path, file_key, dest):
                     continue
             feed = Feed(plan.rss_path, plan.atom_path, plan.title, plan.subtitle, plan.page_path,
