@@ -25,6 +25,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .digest import serialise
+
 #: Bumped when the layout of the manifest changes.
 FORMAT = 1
 _ROOT = Path(__file__).resolve().parent.parent
@@ -52,12 +54,9 @@ def code_salt() -> bytes:
 
 
 def key(salt: bytes, parts: Iterable[Any]) -> bytes:
-    """The key of one page: the salt and the `repr` of each input (reprs of the frozen
-    projection types list every field, so any change to what a page shows changes its key)."""
-    digest = hashlib.sha256(salt)
-    for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
-    return digest.digest()
+    """The key of one page: the salt and a complete serialisation of each input (digest.py:
+    every compared field of every dataclass, so any change to what a page shows changes it)."""
+    return hashlib.sha256(salt + serialise(tuple(parts))).digest()
 
 
 class PageCache:
@@ -76,6 +75,7 @@ class PageCache:
         self.old = self._read()
         self.new: dict[str, _Entry] = {}
         self.rendered: list[str] = []
+        self.folders: set[Path] = set()
         self.reused = 0
 
     def _read(self) -> dict[str, _Entry]:
@@ -103,7 +103,9 @@ class PageCache:
         if (info.st_ino, info.st_size, info.st_mtime_ns) != entry[1:]:
             return False
         target = dest / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:  # one mkdir per folder, not per page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         try:
             os.link(source, target)
         except OSError:

@@ -7,10 +7,11 @@ without HTML.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from ...derive.uptime import availability, day_start
+from ...derive.uptime import Segment, availability, day_start
 from ...model import ImpactLevel, MaintenanceStatus, Severity, UpdateStatus
 from .. import urls
 from ..projection import PublicComponent, PublicIncident, PublicMaintenance, PublicPage
@@ -88,23 +89,47 @@ class HistoryPage:
 
 def bar_days(page: PublicPage, component: PublicComponent) -> tuple[BarDay, ...]:
     """The uptime bar of `component`: its `uptime_days`, each with the incidents that touched it."""
-    touching: dict[date, list[PublicIncident]] = {}
-    first = component.uptime_days[0].day if component.uptime_days else page.now.date()
-    for incident in page.incidents:
-        for impact in incident.impacts:
-            if impact.component_id != component.id:
-                continue
-            end = impact.end or page.now
-            last = (end - timedelta(microseconds=1) if end > impact.start else impact.start).astimezone(UTC).date()
-            current = max(impact.start.astimezone(UTC).date(), first)
-            while current <= last:
-                bucket = touching.setdefault(current, [])
-                if incident not in bucket:
-                    bucket.append(incident)
-                current += timedelta(days=1)
+    touching = _touching(page).get(component.id, {})
     return tuple(
         BarDay(d.day, d.uptime, d.worst, tuple(touching.get(d.day, ()))) for d in component.uptime_days
     )
+
+
+#: The last page indexed by _touching() and its index: the home page and every component page
+#: draw bars, and scanning all incidents for each bar cost ~0.5 s per build at 20,000 incidents.
+_TOUCHING: list[tuple[PublicPage, dict[str, dict[date, list[PublicIncident]]]]] = []
+
+
+def _touching(page: PublicPage) -> dict[str, dict[date, list[PublicIncident]]]:
+    """Per component and UTC day of the uptime bars, the incidents that touched it, newest first."""
+    if _TOUCHING and _TOUCHING[0][0] is page:
+        return _TOUCHING[0][1]
+    first = min((c.uptime_days[0].day for c in page.components if c.uptime_days), default=page.now.date())
+    since = day_start(first)
+    index: dict[str, dict[date, list[PublicIncident]]] = {}
+    for incident in page.incidents:
+        for impact in incident.impacts:
+            end = impact.end or page.now
+            if end < since:
+                continue  # over before the first bar
+            last = (end - timedelta(microseconds=1) if end > impact.start else impact.start).astimezone(UTC).date()
+            current = max(impact.start.astimezone(UTC).date(), first)
+            days = index.setdefault(impact.component_id, {})
+            while current <= last:
+                bucket = days.setdefault(current, [])
+                if incident not in bucket:
+                    bucket.append(incident)
+                current += timedelta(days=1)
+    _TOUCHING[:] = [(page, index)]
+    return index
+
+
+def _start(segment: Segment) -> datetime:
+    return segment.start
+
+
+def _end(segment: Segment) -> datetime:
+    return segment.end
 
 
 def months_start(now: datetime, months: int = 12) -> date:
@@ -122,8 +147,10 @@ def monthly_uptime(page: PublicPage, component: PublicComponent, months: int = 1
     start = page.now.date().replace(day=1)
     for _ in range(months):
         following = (start + timedelta(days=32)).replace(day=1)
-        value = availability(component.segments, day_start(start), min(day_start(following), page.now),
-                             page.uptime_weights)
+        begin, end = day_start(start), min(day_start(following), page.now)
+        segments = component.segments  # in order and disjoint: only those overlapping the month count
+        inside = segments[bisect_right(segments, begin, key=_end) : bisect_left(segments, end, key=_start)]
+        value = availability(inside, begin, end, page.uptime_weights)
         result.append(MonthUptime(start, value))
         start = (start - timedelta(days=1)).replace(day=1)
     return tuple(result)
