@@ -173,3 +173,57 @@ def test_footer_shows_the_pages_own_last_change(example: Path, tmp_path: Path) -
     assert stamp is not None and stamp["datetime"] == resolved.updated_at.isoformat().replace("+00:00", "Z")
     home = BeautifulSoup((public / urls.HOME).read_text(), "html.parser").select_one("footer p.updated time")
     assert home is not None and home["datetime"] == "2026-11-28T12:00:00Z"
+
+
+def _variants(value: object) -> list[object]:
+    """`value` changed in one place each, down to every field of every nested dataclass."""
+    import dataclasses
+    import enum
+    from datetime import date as date_type
+    from datetime import datetime as datetime_type
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        found: list[object] = []
+        for field in dataclasses.fields(value):
+            if field.compare:
+                for changed in _variants(getattr(value, field.name)):
+                    found.append(dataclasses.replace(value, **{field.name: changed}))  # type: ignore[type-var]
+        return found
+    if isinstance(value, enum.Enum):
+        return [next(m for m in type(value) if m is not value)]
+    if isinstance(value, bool):
+        return [not value]
+    if isinstance(value, str):
+        return [value + "x", value.upper() if value != value.upper() else value.lower() + "y"]
+    if isinstance(value, (int, float)):
+        return [value + 1]
+    if isinstance(value, datetime_type):
+        return [value + timedelta(microseconds=1)]
+    if isinstance(value, date_type):
+        return [value + timedelta(days=1)]
+    if isinstance(value, tuple):
+        found = [value[:-1]] if value else [("x",)]
+        if value:
+            found += [value[:-1] + (changed,) for changed in _variants(value[-1])]
+        return found
+    return []
+
+
+def test_page_keys_change_with_every_field_a_page_shows(example: Path) -> None:
+    """Keys are a fast encoding, not repr(): it must still cover every field, nested ones too."""
+    from generator.public.reuse import key
+
+    page = project(load(example).site, now())
+    closed = next(i for i in page.incidents if i.resolved_at and i.summary and len(i.updates) > 1)
+    window = next(m for m in page.maintenance if m.updates)
+    archive = next(a for r in views.component_records(page).values() for a in r.archive if a.maintenance)
+    samples: list[object] = [closed, window, views.history_pages(page)[0], archive]
+    for sample in samples:
+        base = key(b"salt", ("page", sample))
+        variants = _variants(sample)
+        assert len(variants) > 5, sample
+        for variant in variants:
+            assert variant != sample
+            assert key(b"salt", ("page", variant)) != base, variant
+        assert key(b"salt", ("page", sample)) == base
+    assert key(b"salt", ("page", closed)) != key(b"other", ("page", closed))
