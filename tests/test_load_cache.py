@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
 from generator.load import Loaded, load_site
+from generator.load import cache as cache_module
 from generator.load.cache import LoadCache
 from tests.sitekit import EXAMPLE, NOW, make_content, now
 
@@ -101,3 +104,92 @@ def test_validate_messages_identical_with_and_without_cache(tmp_path: Path, monk
     assert outputs[0].exit_code == outputs[1].exit_code == uncached.exit_code == 1
     assert outputs[0].output == outputs[1].output == uncached.output
     assert "sev5" in uncached.output
+
+
+# ------------------------------------------------------------------ unchanged files by status
+
+
+def trust_fresh_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by a test are seconds old, which the cache never trusts by status alone;
+    a zero window lets the tests exercise the status path."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+
+
+def validate(root: Path, cache_dir: Path | None, at: str = NOW) -> tuple[int, str]:
+    args = ["validate", "--content", str(root), "--now", at]
+    args += ["--cache-dir", str(cache_dir)] if cache_dir is not None else ["--no-cache"]
+    result = CliRunner().invoke(main, args)
+    return result.exit_code, result.output
+
+
+def test_unchanged_folder_is_validated_without_unpickling_a_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trust_fresh_files(monkeypatch)
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    (content / "incidents" / "bad.yaml").write_text(BAD_INCIDENT)
+    leaky = BAD_INCIDENT.replace("INC-9", "INC-10").replace("sev5", "minor").replace("Looking.", "See db-1.corp.larkspur.example")
+    (content / "incidents" / "leaky.yaml").write_text(leaky)
+    cache_dir = tmp_path / "cache"
+    assert validate(content, cache_dir)[0] == 1  # fills the cache
+    assert "public text matches redaction pattern" in validate(content, cache_dir)[1]
+
+    def no_records(self: LoadCache) -> None:
+        raise AssertionError("an unchanged folder must not need its records")
+
+    monkeypatch.setattr(LoadCache, "_unpickle", no_records)
+    # Later times: more action items and reviews are overdue; the cached checks know when.
+    for at in (NOW, "2027-01-15T00:00:00Z", "2028-06-01T12:00:00Z"):
+        assert validate(content, cache_dir, at) == validate(content, None, at)
+    late, early = validate(content, cache_dir, "2028-06-01T12:00:00Z")[1], validate(content, cache_dir)[1]
+    assert late.count("is overdue") > early.count("is overdue")
+
+
+def test_file_edited_with_same_size_and_old_mtime_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trust_fresh_files(monkeypatch)
+    root = make_content(tmp_path / "content", {"incidents/bad.yaml": BAD_INCIDENT})
+    path = root / "incidents" / "bad.yaml"
+    validate(root, tmp_path / "cache")
+    before = path.stat()
+    path.write_text(BAD_INCIDENT.replace("sev5", "sev6"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # ...and the old mtime: ctime differs
+    code, output = validate(root, tmp_path / "cache")
+    assert "sev6" in output and "sev5" not in output
+    assert (code, output) == validate(root, None)
+
+
+def test_recently_modified_files_are_not_trusted_by_status(tmp_path: Path) -> None:
+    root = make_content(tmp_path / "content", {"incidents/bad.yaml": BAD_INCIDENT})
+    load_site(root, now(), cache=LoadCache(tmp_path / "cache"))
+    reread = LoadCache(tmp_path / "cache")
+    load_site(root, now(), cache=reread)
+    assert reread.index, "the cache was written"
+    assert all(status is None for _, status, _, _ in reread.index.values())
+
+
+def test_one_changed_file_repickles_only_its_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    trust_fresh_files(monkeypatch)
+    monkeypatch.setattr(cache_module, "_CHUNK", 4)
+    incidents = {f"incidents/i{n:02}.yaml": BAD_INCIDENT.replace("INC-9", f"INC-{n}").replace("sev5", "minor")
+                 for n in range(12)}
+    root = make_content(tmp_path / "content", incidents)
+    cache_dir = tmp_path / "cache"
+    loaded_with(root, cache_dir)
+    pickled: list[list[str]] = []
+    real_dumps = cache_module._dumps
+
+    def spy(entries: dict[str, object]) -> bytes:
+        pickled.append(sorted(entries))
+        return real_dumps(entries)
+
+    monkeypatch.setattr(cache_module, "_dumps", spy)
+    path = root / "incidents" / "i05.yaml"
+    path.write_text(path.read_text().replace("title: Broken", "title: Changed"))
+    after = loaded_with(root, cache_dir)
+    assert len(pickled) == 1, "only the chunk of the changed file is pickled again"
+    assert "incidents/i05.yaml" in pickled[0] and len(pickled[0]) <= 4
+    same(after, loaded_with(root, None))
+    same(loaded_with(root, cache_dir), after)  # the copied chunks read back intact

@@ -197,3 +197,51 @@ def test_new_maintenance(content: Path) -> None:
               "--start", "2026-12-03T04:00:00Z", "--end", "2026-12-03T02:00:00Z", "--now", T0)
     assert bad.exit_code == 1 and "scheduled_end is not after scheduled_start" in bad.output
     assert len(list((content / "maintenance").iterdir())) == 1
+
+
+def test_record_ids_read_the_id_line_and_parse_unusual_files_whole(tmp_path: Path) -> None:
+    from generator.responder.store import record_ids
+
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    files = {
+        "plain.yaml": "id: INC-1\ntitle: A\n",
+        "quoted.yaml": "# note\ntitle: B\nid: 'INC-2'   # quoted, with a comment\n",
+        "flow.yaml": "{id: INC-3, title: C}\n",
+        "block.yaml": "id: >-\n  INC-4\ntitle: D\n",
+        "number.yaml": "id: 5\n",
+        "nested.yaml": "title: E\nroot_cause:\n  id: not-top-level\n",
+        "broken.yaml": "id: [unclosed\n",
+        "notes.txt": "id: INC-9\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    found = {record_id: path.name for record_id, path in record_ids(folder).items()}
+    assert found == {"INC-1": "plain.yaml", "INC-2": "quoted.yaml", "INC-3": "flow.yaml",
+                     "INC-4": "block.yaml", "5": "number.yaml"}
+
+
+def test_responders_with_the_load_cache_write_what_they_write_without_it(tmp_path: Path) -> None:
+    runs = {}
+    for name, cache in (("cached", ["--cache-dir", str(tmp_path / "cache")]), ("plain", ["--no-cache"])):
+        content = make_content(tmp_path / name, {"incidents/2026-11-28-errors.yaml": COMMENTED})
+        outputs = [
+            run(content, "update", "INC-2026-007", "Still looking.", "--now", T0, *cache).output,
+            run(content, "update", "INC-2026-007", "--component", "nope:major_outage", "--now", T0, *cache).output,
+            run(content, "resolve", "INC-2026-007", "Fixed.", "--now", "2026-11-28T15:00:00Z", *cache).output,
+        ]
+        runs[name] = ([o.replace(str(content), "CONTENT") for o in outputs],
+                      (content / "incidents" / "2026-11-28-errors.yaml").read_text())
+    assert runs["cached"] == runs["plain"]
+    outputs, text = runs["cached"]
+    assert "Refused" in outputs[1] and "nope" in outputs[1]
+    assert "Still looking." in text and "resolved_at: 2026-11-28T15:00:00Z" in text
+    assert list((tmp_path / "cache").glob("load-*.pickle")), "the cached run used the cache folder"
+
+
+def test_incident_found_by_an_id_written_with_yaml_escapes(tmp_path: Path) -> None:
+    from generator.responder.store import find_incident
+
+    escaped = COMMENTED.replace("id: INC-2026-007", 'id: "INC\\x2d2026\\x2d007"')
+    content = make_content(tmp_path / "content", {"incidents/escaped.yaml": escaped})
+    assert find_incident(content, "inc-2026-007").name == "escaped.yaml"

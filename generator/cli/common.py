@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ..clock import resolve_now
+from ..load.cache import DEFAULT_CACHE_DIR
 from ..problems import ContentError, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,3 +54,17 @@ def fail_on_content(error: ContentError) -> None:
     print_problems(error.problems)
     click.echo(f"{len(error.problems)} problem(s) found; nothing was written.", err=True)
     raise SystemExit(1)
+
+
+def cache_options(command: F) -> F:
+    """--cache-dir and --no-cache: what was read (and rendered) before is reused when unchanged."""
+    command = click.option(
+        "--no-cache", is_flag=True, help="Read every file again and do not write the cache."
+    )(command)
+    return click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=DEFAULT_CACHE_DIR,
+        show_default=True,
+        help="Where to keep the build cache (safe to delete).",
+    )(command)

@@ -16,6 +16,7 @@ import click
 from ruamel.yaml.comments import CommentedMap
 
 from ..load import load_site
+from ..load.cache import LoadCache
 from ..load.fields import parse_time
 from ..model import Detection, IncidentType, Severity, UpdateStatus
 from ..responder import incidents as edits
@@ -24,7 +25,7 @@ from ..responder.maintenance import new_maintenance
 from ..responder.postmortem import scaffold
 from ..responder.store import Refused, commit, find_incident, record_ids
 from ..responder.yamlrt import dump_doc, load_doc
-from .common import check_content_folder, content_option, now_option, parse_now
+from .common import cache_options, check_content_folder, content_option, now_option, parse_now
 
 
 def _choice(kind: type[Severity] | type[IncidentType] | type[Detection]) -> click.Choice[str]:
@@ -47,14 +48,20 @@ def _refused(error: Refused) -> None:
     raise SystemExit(1)
 
 
-def _write(content: Path, path: Path, text: str, now: datetime, new: bool) -> None:
+def _cache(cache_dir: Path, no_cache: bool) -> Path | None:
+    return None if no_cache else cache_dir
+
+
+def _write(content: Path, path: Path, text: str, now: datetime, new: bool, cache_dir: Path | None) -> None:
     try:
-        commit(content, {path: text}, now, new=[path] if new else [])
+        commit(content, {path: text}, now, new=[path] if new else [], cache_dir=cache_dir)
     except Refused as error:
         _refused(error)
 
 
-def _edit(content: Path, incident: str, now: datetime, change: Callable[[CommentedMap], None]) -> Path:
+def _edit(
+    content: Path, incident: str, now: datetime, change: Callable[[CommentedMap], None], cache_dir: Path | None
+) -> Path:
     """Load incident `incident`, apply `change`, validate and write it back."""
     check_content_folder(content)
     try:
@@ -65,7 +72,7 @@ def _edit(content: Path, incident: str, now: datetime, change: Callable[[Comment
         raise click.UsageError(str(error.args[0])) from None
     except (ValueError, edits.EditError) as error:
         raise click.ClickException(str(error)) from None
-    _write(content, path, dump_doc(doc), now, new=False)
+    _write(content, path, dump_doc(doc), now, new=False, cache_dir=cache_dir)
     return path
 
 
@@ -86,9 +93,11 @@ def new_group() -> None:
 @click.option("--started-at", default=None, metavar="TIME", help="When impact started (default: now).")
 @content_option
 @now_option
+@cache_options
 def new_incident_command(
     title: str, severity: str, kind: str, components: tuple[str, ...], detected_by: str,
     message: str | None, incident_id: str | None, started_at: str | None, content: Path, now: str | None,
+    cache_dir: Path, no_cache: bool,
 ) -> None:
     """Open a new incident: writes incidents/DATE-SLUG.yaml and prints its path and id."""
     check_content_folder(content)
@@ -109,7 +118,7 @@ def new_incident_command(
         Detection(detected_by), impacts, message,
     )
     path = free_path(folder, f"{start.date().isoformat()}-{slugify(title)}")
-    _write(content, path, dump_doc(doc), moment, new=True)
+    _write(content, path, dump_doc(doc), moment, new=True, cache_dir=_cache(cache_dir, no_cache))
     click.echo(f"{path}\n{incident_id}")
 
 
@@ -122,9 +131,10 @@ def new_incident_command(
 @click.option("--id", "maintenance_id", default=None, help="Id (default MNT-YEAR-NNN, the next free one).")
 @content_option
 @now_option
+@cache_options
 def new_maintenance_command(
     title: str, components: tuple[str, ...], start: str, end: str, message: str | None,
-    maintenance_id: str | None, content: Path, now: str | None,
+    maintenance_id: str | None, content: Path, now: str | None, cache_dir: Path, no_cache: bool,
 ) -> None:
     """Schedule a maintenance window: writes maintenance/DATE-SLUG.yaml."""
     check_content_folder(content)
@@ -139,7 +149,7 @@ def new_maintenance_command(
         raise click.UsageError(f"--id: maintenance {maintenance_id} already exists in {ids[maintenance_id]}")
     doc = new_maintenance(maintenance_id, title, list(components), begin, finish, message, moment)
     path = free_path(folder, f"{begin.date().isoformat()}-{slugify(title)}")
-    _write(content, path, dump_doc(doc), moment, new=True)
+    _write(content, path, dump_doc(doc), moment, new=True, cache_dir=_cache(cache_dir, no_cache))
     click.echo(f"{path}\n{maintenance_id}")
 
 
@@ -154,9 +164,10 @@ def new_maintenance_command(
               help="Change a component's impact level from now on (repeatable).")
 @content_option
 @now_option
+@cache_options
 def update_command(
     incident: str, message: str | None, status: str | None, note: str | None, by: str | None,
-    components: tuple[str, ...], content: Path, now: str | None,
+    components: tuple[str, ...], content: Path, now: str | None, cache_dir: Path, no_cache: bool,
 ) -> None:
     """Post a public update, an internal note and/or an impact change to INCIDENT (id or file)."""
     if message is None and note is None and not components:
@@ -178,7 +189,7 @@ def update_command(
         if note is not None:
             edits.add_note(doc, moment, author, note)
 
-    path = _edit(content, incident, moment, change)
+    path = _edit(content, incident, moment, change, _cache(cache_dir, no_cache))
     click.echo(f"Updated {path}")
 
 
@@ -188,13 +199,19 @@ def update_command(
 @click.option("--mitigated-at", default=None, metavar="TIME", help="When impact was mitigated (default: now).")
 @content_option
 @now_option
+@cache_options
 def resolve_command(
-    incident: str, message: str | None, mitigated_at: str | None, content: Path, now: str | None
+    incident: str, message: str | None, mitigated_at: str | None, content: Path, now: str | None,
+    cache_dir: Path, no_cache: bool,
 ) -> None:
     """Resolve INCIDENT: set resolved_at, close open impacts, post the `resolved` update."""
     moment = parse_now(now)
     mitigated = _time("--mitigated-at", mitigated_at)
-    path = _edit(content, incident, moment, lambda doc: edits.resolve(doc, moment, mitigated, message))
+
+    def change(doc: CommentedMap) -> None:
+        edits.resolve(doc, moment, mitigated, message)
+
+    path = _edit(content, incident, moment, change, _cache(cache_dir, no_cache))
     click.echo(f"Resolved {path}")
 
 
@@ -202,7 +219,8 @@ def resolve_command(
 @click.argument("incident")
 @content_option
 @now_option
-def postmortem_command(incident: str, content: Path, now: str | None) -> None:
+@cache_options
+def postmortem_command(incident: str, content: Path, now: str | None, cache_dir: Path, no_cache: bool) -> None:
     """Scaffold postmortems/ID.md from INCIDENT (never overwrites an existing review)."""
     check_content_folder(content)
     moment = parse_now(now)
@@ -210,12 +228,13 @@ def postmortem_command(incident: str, content: Path, now: str | None) -> None:
         source = find_incident(content, incident)
     except LookupError as error:
         raise click.UsageError(str(error.args[0])) from None
-    site = load_site(content, moment).site
+    cache = _cache(cache_dir, no_cache)
+    site = load_site(content, moment, cache=LoadCache(cache) if cache is not None else None).site
     found = next((i for i in site.incidents if (content / i.source.path).resolve() == source.resolve()), None)
     if found is None:
         raise click.ClickException(f"{source}: the incident has errors; run `statuspress validate` first")
     target = content / "postmortems" / f"{found.id}.md"
     if target.exists():
         raise click.ClickException(f"{target} already exists; not overwriting it")
-    _write(content, target, scaffold(found, site, moment), moment, new=True)
+    _write(content, target, scaffold(found, site, moment), moment, new=True, cache_dir=cache)
     click.echo(str(target))

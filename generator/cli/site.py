@@ -7,25 +7,19 @@ from pathlib import Path
 import click
 
 from ..build import BuildRequest, build
-from ..load import load_site
-from ..load.cache import DEFAULT_CACHE_DIR, LoadCache
-from ..problems import ContentError
+from ..load import check_folder
+from ..load.cache import LoadCache
+from ..problems import ContentError, Level
 from ..publish import BuildLocked
-from .common import F, check_content_folder, content_option, fail_on_content, now_option, parse_now, print_problems
-
-
-def cache_options(command: F) -> F:
-    """--cache-dir and --no-cache: what was read (and rendered) before is reused when unchanged."""
-    command = click.option(
-        "--no-cache", is_flag=True, help="Read every file again and do not write the cache."
-    )(command)
-    return click.option(
-        "--cache-dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=DEFAULT_CACHE_DIR,
-        show_default=True,
-        help="Where to keep the build cache (safe to delete).",
-    )(command)
+from .common import (
+    cache_options,
+    check_content_folder,
+    content_option,
+    fail_on_content,
+    now_option,
+    parse_now,
+    print_problems,
+)
 
 
 @click.command("validate")
@@ -40,16 +34,15 @@ def validate_command(
     """Check every content file and report every problem as path:line: message."""
     check_content_folder(content)
     cache = None if no_cache else LoadCache(cache_dir)
-    loaded = load_site(content, parse_now(now), max_file_bytes, cache=cache)
-    problems = loaded.problems.sorted()
+    checked = check_folder(content, parse_now(now), max_file_bytes, cache=cache)
+    problems = checked.problems.sorted()
     print_problems(problems)
-    errors = len(loaded.problems.errors)
-    warnings = len(loaded.problems.warnings)
-    site = loaded.site
+    errors = sum(1 for p in problems if p.level is Level.ERROR)
+    warnings = len(problems) - errors
+    incidents, windows, postmortems, runbooks, services = checked.counts
     summary = (
-        f"{len(site.incidents)} incidents, {len(site.maintenance)} maintenance windows, "
-        f"{len(site.postmortems)} post-mortems, {len(site.runbooks)} runbooks, "
-        f"{len(site.services)} services: {errors} error(s), {warnings} warning(s)"
+        f"{incidents} incidents, {windows} maintenance windows, {postmortems} post-mortems, "
+        f"{runbooks} runbooks, {services} services: {errors} error(s), {warnings} warning(s)"
     )
     click.echo(summary, err=True)
     if errors or (strict and warnings):

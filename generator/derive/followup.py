@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from ..model import ActionItem, ActionStatus, Incident, IncidentType, Postmortem, ReviewStatus, Settings
 
@@ -30,9 +30,17 @@ def effective_due(
     return start + timedelta(days=settings.action_item_deadlines[item.priority])
 
 
+def overdue_after(item: ActionItem, due: date | None) -> datetime | None:
+    """The moment after which an item is overdue: the end of its due day (UTC), while it is open."""
+    if item.status not in OPEN_STATUSES or due is None:
+        return None
+    return datetime.combine(due, time.max, UTC)
+
+
 def is_overdue(item: ActionItem, due: date | None, today: date) -> bool:
     """Still open and past its due day (due today is not overdue)."""
-    return item.status in OPEN_STATUSES and due is not None and due < today
+    after = overdue_after(item, due)
+    return after is not None and today > after.date()
 
 
 def review_due(incident: Incident, settings: Settings) -> datetime | None:
@@ -42,11 +50,18 @@ def review_due(incident: Incident, settings: Settings) -> datetime | None:
     return incident.resolved_at + timedelta(days=settings.review_deadline_days)
 
 
+def review_overdue_after(incident: Incident, postmortem: Postmortem | None, settings: Settings) -> datetime | None:
+    """The moment after which an external incident's review is overdue: its deadline, while it
+    has no reviewed or published post-mortem."""
+    due = review_due(incident, settings)
+    if due is None or not (postmortem is None or postmortem.status is ReviewStatus.DRAFT):
+        return None
+    return due
+
+
 def review_overdue(
     incident: Incident, postmortem: Postmortem | None, settings: Settings, now: datetime
 ) -> bool:
     """An external incident past its review deadline without a reviewed or published review."""
-    due = review_due(incident, settings)
-    if due is None or due >= now:
-        return False
-    return postmortem is None or postmortem.status is ReviewStatus.DRAFT
+    after = review_overdue_after(incident, postmortem, settings)
+    return after is not None and now > after

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from ..problems import Level, Problem, Problems
+from .checks import CrossFile
 from .files import ContentFile, ContentFolder
 
 T = TypeVar("T")
@@ -65,8 +66,9 @@ _LENGTH = 8  # bytes of a chunk's length prefix
 _Stored = tuple[str, int, str, bool]
 #: What identifies a file's state without reading it: size, mtime, ctime (ns), inode.
 Status = tuple[int, int, int, int]
-#: Index entry of one file: its key, its status when read (None: not trusted) and its chunk.
-_Indexed = tuple[bytes, Status | None, int]
+#: Index entry of one file: its key, its status when read (None: not trusted), its chunk of
+#: records (-1: not written yet) and the problems the file produced on its own.
+_Indexed = tuple[bytes, Status | None, int, list[_Stored]]
 
 
 def code_hash() -> bytes:
@@ -91,9 +93,11 @@ def status_of(info: os.stat_result) -> Status | None:
 class LoadCache:
     """The cache entries of one content folder, in one file under the cache directory.
 
-    `begin` reads the index and the records; `unchanged`, `lookup` and `store` are used per
-    content file; `save` writes back only the entries this load used (so deleted and changed
-    files do not pile up), and only if anything changed.
+    `begin` reads the index; the records are unpickled only when a load asks for one.
+    `unchanged`, `lookup` and `store` are used per content file; `save` writes back only the
+    entries this load used (so deleted and changed files do not pile up) with the outcome of the
+    checks across files, and only if anything changed. `unchanged_folder` answers "is every file
+    as it was?" without unpickling any record, which is all `statuspress validate` needs then.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -101,12 +105,13 @@ class LoadCache:
         self.context = b""
         self.path: Path | None = None
         self.index: dict[str, _Indexed] = {}
-        self.records: dict[str, tuple[Any, list[_Stored]]] = {}
+        self.cross: CrossFile | None = None
+        self.records: dict[str, Any] | None = None  # None: not unpickled yet
         self.chunks: list[tuple[int, int]] = []  # (offset, length) of each chunk in `handle`
         self.handle: BinaryIO | None = None  # the file read, kept open to copy unchanged chunks
-        self.new: dict[str, tuple[bytes, Status | None, int]] = {}  # chunk -1: stored by this load
+        self.new: dict[str, _Indexed] = {}
+        self.fresh: dict[str, Any] = {}  # records read by this load
         self.changed = False
-        self.hits = 0
 
     def begin(self, root: Path, context: Iterable[bytes]) -> None:
         digest = hashlib.sha256(code_hash())
@@ -115,40 +120,52 @@ class LoadCache:
         self.context = digest.digest()
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         self.path = self.directory / f"load-{name}.pickle"
-        self.new, self.changed, self.hits = {}, False, 0
+        self.new, self.fresh, self.changed = {}, {}, False
         self._read(self.path)
 
     def _read(self, path: Path) -> None:
+        """The header and where each chunk is; a missing, damaged or foreign file: nothing."""
         self.close()
-        self.index, self.records, self.chunks = {}, {}, []
+        self.index, self.cross, self.records, self.chunks = {}, None, None, []
         try:
             handle = open(path, "rb")  # noqa: SIM115 - kept open until save() or close()
         except OSError:
             return
         try:
             with gc_paused():
-                unpickler = pickle.Unpickler(handle)
-                header = unpickler.load()
-                if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.context)):
-                    handle.close()
-                    return
-                index, count = header[2], int(header[3])
-                records: dict[str, tuple[Any, list[_Stored]]] = {}
-                chunks = []
-                for _ in range(count):
-                    length = int.from_bytes(handle.read(_LENGTH), "little")
-                    offset = handle.tell()
-                    blob = handle.read(length)
-                    if len(blob) != length:
-                        raise EOFError("truncated cache")
-                    chunks.append((offset, length))
-                    records.update(pickle.loads(blob))
-            if not isinstance(index, dict):
+                header = pickle.Unpickler(handle).load()
+            if not (isinstance(header, tuple) and len(header) == 5 and header[:2] == (FORMAT, self.context)):
                 raise TypeError("foreign cache")
-        except Exception:  # truncated, damaged or foreign: start empty
+            index, cross, count = header[2], header[3], int(header[4])
+            if not (isinstance(index, dict) and (cross is None or isinstance(cross, CrossFile))):
+                raise TypeError("foreign cache")
+            chunks = []
+            for _ in range(count):
+                length = int.from_bytes(handle.read(_LENGTH), "little")
+                chunks.append((handle.tell(), length))
+                handle.seek(length, os.SEEK_CUR)
+            if handle.tell() > os.fstat(handle.fileno()).st_size:
+                raise EOFError("truncated cache")
+        except Exception:
             handle.close()
             return
-        self.index, self.records, self.chunks, self.handle = index, records, chunks, handle
+        self.index, self.cross, self.chunks, self.handle = index, cross, chunks, handle
+
+    def _unpickle(self) -> dict[str, Any]:
+        """Every record of the cache file (once); damaged chunks count as missing."""
+        if self.records is None:
+            self.records = {}
+            if self.handle is not None:
+                with gc_paused():
+                    for offset, length in self.chunks:
+                        try:
+                            self.handle.seek(offset)
+                            chunk = pickle.loads(self.handle.read(length))
+                        except Exception:  # damaged: those files are read again
+                            continue
+                        if isinstance(chunk, dict):
+                            self.records.update(chunk)
+        return self.records
 
     def close(self) -> None:
         if self.handle is not None:
@@ -158,9 +175,9 @@ class LoadCache:
     def key(self, rel: str, data: bytes) -> bytes:
         return hashlib.sha256(self.context + rel.encode("utf-8", "surrogatepass") + b"\0" + data).digest()
 
-    def unchanged(self, folder: ContentFolder, file: ContentFile) -> tuple[Any, list[_Stored]] | None:
-        """The entry of a file whose status is what it was when its entry was made, checked
-        without reading it (the same checks as reading: not a symlink, inside, under the limit)."""
+    def _same_status(self, folder: ContentFolder, file: ContentFile) -> _Indexed | None:
+        """The index entry of a file whose status is what it was when the entry was made,
+        checked without reading it (as reading would: not a symlink, inside, under the limit)."""
         indexed = self.index.get(file.rel)
         if indexed is None or indexed[1] is None or file.rel in folder.overrides:
             return None
@@ -171,37 +188,58 @@ class LoadCache:
         status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         if status != indexed[1] or not stat.S_ISREG(info.st_mode) or info.st_size > folder.max_bytes:
             return None
-        if not folder.folder_inside(file.shown):
+        return indexed if folder.folder_inside(file.shown) else None
+
+    def unchanged(self, folder: ContentFolder, file: ContentFile) -> tuple[Any, list[_Stored]] | None:
+        """The record and own problems of a file whose status has not changed, unread."""
+        indexed = self._same_status(folder, file)
+        return None if indexed is None else self._hit(file.rel, indexed)
+
+    def unchanged_folder(self, folder: ContentFolder, files: list[ContentFile]) -> CrossFile | None:
+        """The checks across files kept with the cache, when `files` are exactly the files it
+        holds, each unchanged, and paths are shown the same way; else None."""
+        cross = self.cross
+        if cross is None or cross.prefix != folder.prefix or folder.overrides or len(files) != len(self.index):
             return None
-        return self._hit(file.rel, indexed)
+        if not all(self._same_status(folder, file) is not None for file in files):
+            return None
+        return cross
+
+    def own_problems(self, rel: str) -> list[_Stored]:
+        return self.index[rel][3]
 
     def lookup(self, rel: str, key: bytes, info: os.stat_result | None) -> tuple[Any, list[_Stored]] | None:
-        """The entry of a file read again, if its bytes are the ones the entry was made from."""
+        """The record and own problems of a file read again, if its bytes are the ones the entry
+        was made from."""
         indexed = self.index.get(rel)
         if indexed is None or indexed[0] != key:
             return None
         status = status_of(info) if info is not None else None
         if status != indexed[1]:  # same bytes, new status (touched, copied): keep the new one
-            indexed = (key, status, -1)
-            self.changed = True
+            indexed = (key, status, -1, indexed[3])
         return self._hit(rel, indexed)
 
     def _hit(self, rel: str, indexed: _Indexed) -> tuple[Any, list[_Stored]] | None:
-        entry = self.records.get(rel)
-        if entry is None:
+        records = self._unpickle()
+        if rel not in records:
             return None
+        record = records[rel]
+        if indexed[2] == -1:
+            self.fresh[rel] = record
+            self.changed = True
         self.new[rel] = indexed
-        self.hits += 1
-        return entry
+        return record, indexed[3]
 
     def store(self, rel: str, key: bytes, info: os.stat_result | None, record: Any, stored: list[_Stored]) -> None:
-        self.records[rel] = (record, stored)
-        self.new[rel] = (key, status_of(info) if info is not None else None, -1)
+        self.fresh[rel] = record
+        self.new[rel] = (key, status_of(info) if info is not None else None, -1, stored)
         self.changed = True
 
-    def save(self) -> None:
-        """Write the entries used by this load, atomically; a failure only costs speed next time."""
-        if self.path is None or not (self.changed or self.new.keys() != self.index.keys()):
+    def save(self, cross: CrossFile) -> None:
+        """Write the entries used by this load and `cross`, the outcome of its checks across
+        files, atomically; a failure only costs speed next time."""
+        unchanged = not self.changed and self.new.keys() == self.index.keys() and cross == self.cross
+        if self.path is None or unchanged:
             self.close()
             return
         try:
@@ -212,7 +250,7 @@ class LoadCache:
             fd, tmp = tempfile.mkstemp(prefix=".load-", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    self._write(handle)
+                    self._write(handle, cross)
                 os.replace(tmp, self.path)
             except BaseException:
                 os.unlink(tmp)
@@ -222,38 +260,41 @@ class LoadCache:
         finally:
             self.close()
 
-    def _write(self, handle: BinaryIO) -> None:
+    def _write(self, handle: BinaryIO, cross: CrossFile) -> None:
         """The header, then each old chunk whose files all came back unchanged as its old bytes,
-        then the other entries in new chunks."""
+        then the other records in new chunks."""
         members: dict[int, list[str]] = {}
-        for rel, (_, _, chunk) in self.index.items():
-            members.setdefault(chunk, []).append(rel)
+        for rel, indexed in self.index.items():
+            members.setdefault(indexed[2], []).append(rel)
         kept = [
             chunk
             for chunk, rels in sorted(members.items())
-            if 0 <= chunk < len(self.chunks) and all(self.new.get(r, (b"", None, -1))[2] == chunk for r in rels)
+            if 0 <= chunk < len(self.chunks) and all(r in self.new and self.new[r][2] == chunk for r in rels)
         ]
         renumber = {old: number for number, old in enumerate(kept)}
         index: dict[str, _Indexed] = {}
         rest: list[str] = []
-        for rel, (key, status, chunk) in self.new.items():
+        for rel, (key, status, chunk, stored) in self.new.items():
             if chunk in renumber:
-                index[rel] = (key, status, renumber[chunk])
+                index[rel] = (key, status, renumber[chunk], stored)
             else:
                 rest.append(rel)
         fresh = [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
+        records = self.fresh if all(rel in self.fresh for rel in rest) else {**self._unpickle(), **self.fresh}
         for number, rels in enumerate(fresh, start=len(kept)):
             for rel in rels:
-                key, status, _ = self.new[rel]
-                index[rel] = (key, status, number)
-        pickle.dump((FORMAT, self.context, index, len(kept) + len(fresh)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                key, status, _, stored = self.new[rel]
+                index[rel] = (key, status, number, stored)
+        _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            (FORMAT, self.context, index, cross, len(kept) + len(fresh))
+        )
         for chunk in kept:
             offset, length = self.chunks[chunk]
             assert self.handle is not None  # kept chunks exist only when a cache file was read
             self.handle.seek(offset)
             _write_chunk(handle, self.handle.read(length))
         for rels in fresh:
-            _write_chunk(handle, _dumps({rel: self.records[rel] for rel in rels}))
+            _write_chunk(handle, _dumps({rel: records[rel] for rel in rels}))
 
 
 def _write_chunk(handle: BinaryIO, blob: bytes) -> None:
@@ -368,7 +409,7 @@ def _read_files(
             hit = cache.lookup(file.rel, key, info) if cache is not None else None
         if hit is not None:
             record, stored = hit
-            problems.extend(_restore(file, stored))
+            problems.extend(restore(file, stored))
         else:
             own = Problems()
             folder.problems = own
@@ -391,7 +432,8 @@ def _keep(file: ContentFile, problem: Problem) -> _Stored:
     return path, problem.line, problem.message, problem.level is Level.ERROR
 
 
-def _restore(file: ContentFile, stored: list[_Stored]) -> list[Problem]:
+def restore(file: ContentFile, stored: list[_Stored]) -> list[Problem]:
+    """The problems a file produced on its own, as stored by `_keep`."""
     return [
         Problem(path or file.shown, line, message, Level.ERROR if error else Level.WARNING)
         for path, line, message, error in stored

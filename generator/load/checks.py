@@ -1,26 +1,60 @@
-"""Checks across files: duplicate ids, dangling references, and the warnings that need `now`."""
+"""Checks across files: duplicate ids, dangling references, redaction matches, and the
+warnings that depend on `now` (overdue action items and reviews).
+
+The checks are pure functions of the site, so their outcome can be kept with the load cache:
+`CrossFile` holds the problems and, for each warning that depends on `now`, the moment after
+which it applies. `at(now)` gives the problems as of any `now` without the site.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from ..derive.followup import effective_due, is_overdue, review_overdue
-from ..model import IncidentType, ReviewStatus, Site, Source
-from ..problems import Problems
+from ..derive.followup import effective_due, overdue_after, review_overdue_after
+from ..model import Incident, IncidentType, Maintenance, ReviewStatus, Site, Source
+from ..problems import Level, Problem, Problems
+
+
+@dataclass(frozen=True, slots=True)
+class CrossFile:
+    """The outcome of the checks across files of one site, as of any time.
+
+    `prefix` is what shown paths start with (how the content folder was named); `counts` are
+    the numbers of incidents, maintenance windows, post-mortems, runbooks and services.
+    """
+
+    prefix: str
+    problems: tuple[Problem, ...]
+    timed: tuple[tuple[datetime, Problem], ...]
+    counts: tuple[int, int, int, int, int]
+
+    def at(self, now: datetime) -> list[Problem]:
+        """The problems as of `now`: every timed warning whose moment has passed."""
+        return [*self.problems, *(problem for after, problem in self.timed if now > after)]
+
+
+def check(site: Site, prefix: str) -> CrossFile:
+    """Every check across the files of `site`; shown paths are `prefix` + the file's path."""
+    checker = Checker(Problems(), prefix)
+    checker.check_site(site)
+    Redactions(site.settings.redaction_patterns).warn(checker.problems, prefix, cross_file_texts(site))
+    counts = (len(site.incidents), len(site.maintenance), len(site.postmortems), len(site.runbooks),
+              len(site.services))
+    return CrossFile(prefix, tuple(checker.problems.sorted()), tuple(checker.timed_warnings(site)), counts)
 
 
 class Checker:
-    """Reports cross-file problems against paths shown under the content folder `root`."""
+    """Reports cross-file problems; shown paths are `prefix` + the path under the content folder."""
 
-    def __init__(self, problems: Problems, root: Path) -> None:
+    def __init__(self, problems: Problems, prefix: str) -> None:
         self.problems = problems
-        self.root = root
+        self.prefix = prefix
 
     def shown(self, source: Source) -> str:
-        return str(self.root / source.path)
+        return self.prefix + source.path
 
     def error(self, source: Source, message: str) -> None:
         self.problems.error(self.shown(source), source.line, message)
@@ -60,38 +94,55 @@ class Checker:
 
     # ------------------------------------------------------------------ warnings
 
-    def warn(self, site: Site, now: datetime) -> None:
+    def timed_warnings(self, site: Site) -> Iterator[tuple[datetime, Problem]]:
+        """Each warning that depends on `now`, with the moment after which it applies: an open
+        action item once its due day has passed (due today is not overdue), an external incident's
+        review once its deadline has passed while it has no reviewed or published post-mortem."""
         incidents = {i.id: i for i in site.incidents}
-        today = now.date()
         for postmortem in site.postmortems:
             incident = incidents.get(postmortem.incident)
             for item in postmortem.action_items:
                 due = effective_due(item, postmortem, incident, site.settings)
-                if is_overdue(item, due, today):
+                after = overdue_after(item, due)
+                if after is not None:
                     owner = item.owner or "nobody"
-                    self.warning(item.source, f"action item {item.id} is overdue (due {due}, owner {owner})")
+                    yield after, self.timed(item.source, f"action item {item.id} is overdue (due {due}, owner {owner})")
         reviews = {p.incident: p for p in site.postmortems}
+        days = site.settings.review_deadline_days
         for incident in site.incidents:
             review = reviews.get(incident.id)
-            if review_overdue(incident, review, site.settings, now):
+            after = review_overdue_after(incident, review, site.settings)
+            if after is not None:
                 state = "no post-mortem" if review is None else "its post-mortem is still a draft"
-                days = site.settings.review_deadline_days
-                self.warning(incident.source, f"resolved more than {days} days ago and {state}")
-        self.warn_redactions(site)
+                yield after, self.timed(incident.source, f"resolved more than {days} days ago and {state}")
 
-    def warn_redactions(self, site: Site) -> None:
-        patterns = [re.compile(p) for p in site.settings.redaction_patterns]
-        if not patterns:
+    def timed(self, source: Source, message: str) -> Problem:
+        return Problem(self.shown(source), source.line, message, Level.WARNING)
+
+
+
+class Redactions:
+    """The redaction patterns of `site.yaml`, compiled once, and the warnings for public texts
+    that match one. Texts of one file are checked as the file is read (their warnings are kept
+    with the file in the load cache); `cross_file_texts` are checked with the whole site."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = [re.compile(p) for p in patterns]
+        self.any = _any_of(self.patterns)
+
+    def warn(self, problems: Problems, prefix: str, texts: Iterable[tuple[Source, str, str]]) -> None:
+        """A warning per pattern matching each (source, field, text); paths are `prefix` + file."""
+        if not self.patterns:
             return
-        any_pattern = _any_of(patterns)
-        for source, where, text in public_texts(site):
-            if any_pattern is not None and any_pattern.search(text) is None:
+        for source, where, text in texts:
+            if self.any is not None and self.any.search(text) is None:
                 continue  # one search instead of one per pattern for the (usual) clean text
-            for pattern in patterns:
+            for pattern in self.patterns:
                 match = pattern.search(text)
                 if match:
                     found = f"{pattern.pattern!r} ({match.group()!r})"
-                    self.warning(source, f"{where}: public text matches redaction pattern {found}")
+                    message = f"{where}: public text matches redaction pattern {found}"
+                    problems.warning(prefix + source.path, source.line, message)
 
 
 def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
@@ -105,24 +156,30 @@ def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
         return None
 
 
-def public_texts(site: Site) -> Iterator[tuple[Source, str, str]]:
-    """Every text the public site shows, with where it was written."""
+def incident_texts(incident: Incident) -> Iterator[tuple[Source, str, str]]:
+    """The texts of one incident the public site shows (none for internal incidents)."""
+    if incident.type is not IncidentType.EXTERNAL:
+        return
+    yield incident.source, "title", incident.title
+    for update in incident.updates:
+        yield update.source, "body", update.body
+
+
+def maintenance_texts(window: Maintenance) -> Iterator[tuple[Source, str, str]]:
+    """The texts of one maintenance window the public site shows."""
+    yield window.source, "title", window.title
+    for update in window.updates:
+        yield update.source, "body", update.body
+
+
+def cross_file_texts(site: Site) -> Iterator[tuple[Source, str, str]]:
+    """Public texts that are public because of another file: public services' names and
+    descriptions, and the summary of a published post-mortem of an external incident."""
     for service in site.services:
         if service.public:
             yield service.source, "name", service.name
             yield service.source, "description", service.description
-    published = {p.incident: p for p in site.postmortems if p.status is ReviewStatus.PUBLISHED}
-    for incident in site.incidents:
-        if incident.type is not IncidentType.EXTERNAL:
-            continue
-        yield incident.source, "title", incident.title
-        for update in incident.updates:
-            yield update.source, "body", update.body
-        postmortem = published.get(incident.id)
-        if postmortem is not None:
+    external = {i.id for i in site.incidents if i.type is IncidentType.EXTERNAL}
+    for postmortem in site.postmortems:
+        if postmortem.status is ReviewStatus.PUBLISHED and postmortem.incident in external:
             yield postmortem.source, "public_summary", postmortem.public_summary
-    for window in site.maintenance:
-        yield window.source, "title", window.title
-        for maintenance_update in window.updates:
-            yield maintenance_update.source, "body", maintenance_update.body
-

@@ -8,12 +8,14 @@ responder from posting an update. Each file is then replaced atomically (temp fi
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
 from ..load import load_site
+from ..load.cache import LoadCache
 from ..load.yamlsafe import YamlError, parse
 
 
@@ -25,21 +27,67 @@ class Refused(Exception):
         self.problems = problems
 
 
-def record_ids(folder: Path) -> dict[str, Path]:
-    """The `id` of every YAML record in `folder`, to find incidents and avoid duplicates."""
+def record_ids(folder: Path, containing: str | None = None) -> dict[str, Path]:
+    """The `id` of every YAML record in `folder`, to find incidents and avoid duplicates; with
+    `containing`, only of the files whose text contains it (any case), to find one record.
+
+    Most files state their id on a top-level `id:` line, which is read alone: parsing every
+    whole file took half a minute at 20,000 incidents, in the middle of an outage. A file whose
+    id line is missing or unusual (a flow mapping, a block scalar) is parsed whole.
+    """
     found: dict[str, Path] = {}
     if not folder.is_dir():
         return found
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix not in (".yaml", ".yml"):
+    wanted = containing.casefold() if containing is not None else None
+    for name in sorted(os.listdir(folder)):
+        if name.startswith(".") or not name.endswith((".yaml", ".yml")):
             continue
+        path = folder / name
         try:
-            node = parse(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YamlError):
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
             continue
-        if isinstance(node.value, dict) and "id" in node.value:
-            found.setdefault(str(node.value["id"].value), path)
+        if wanted is not None and wanted not in text.casefold():
+            continue
+        record_id = _id_line(text) or _id_of_document(text)
+        if record_id is not None:
+            found.setdefault(record_id, path)
     return found
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*(\S.*)$", re.MULTILINE)
+#: An id line YAML reads as the plain text written: an allowed id that starts with a letter and
+#: is no YAML 1.1 keyword, with an optional comment.
+_PLAIN_ID = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*(?:#.*)?")
+_KEYWORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
+
+
+def _id_line(text: str) -> str | None:
+    match = _ID_LINE.search(text)
+    if match is None or match.group(1).startswith(("|", ">", "&", "*", "!")):
+        return None
+    plain = _PLAIN_ID.fullmatch(match.group(1))
+    if plain is not None and plain.group(1).casefold() not in _KEYWORDS:
+        return plain.group(1)
+    try:
+        node = parse(match.group(0))
+    except YamlError:
+        return None
+    value = node.value.get("id") if isinstance(node.value, dict) else None
+    if value is None or not isinstance(value.value, str | int) or isinstance(value.value, bool):
+        return None
+    return str(value.value)
+
+
+def _id_of_document(text: str) -> str | None:
+    try:
+        node = parse(text)
+    except YamlError:
+        return None
+    if isinstance(node.value, dict) and "id" in node.value:
+        return str(node.value["id"].value)
+    return None
 
 
 def find_incident(content: Path, incident: str) -> Path:
@@ -47,30 +95,38 @@ def find_incident(content: Path, incident: str) -> Path:
     as_path = Path(incident)
     if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
         return as_path
-    ids = record_ids(content / "incidents")
-    if incident in ids:
-        return ids[incident]
-    folded = {key.casefold(): path for key, path in ids.items()}
-    if incident.casefold() in folded:
-        return folded[incident.casefold()]
+    for containing in (incident, None):  # files that spell the id out first, then every file
+        ids = record_ids(content / "incidents", containing)
+        if incident in ids:
+            return ids[incident]
+        folded = {key.casefold(): path for key, path in ids.items()}
+        if incident.casefold() in folded:
+            return folded[incident.casefold()]
     raise LookupError(f"no incident with id {incident!r} in {content / 'incidents'}")
 
 
-def _errors(root: Path, now: datetime, overrides: Mapping[str, str] | None = None) -> set[str]:
-    loaded = load_site(root, now, overrides=overrides)
+def _errors(
+    root: Path, now: datetime, overrides: Mapping[str, str] | None = None, cache_dir: Path | None = None
+) -> set[str]:
+    cache = LoadCache(cache_dir) if cache_dir is not None else None
+    loaded = load_site(root, now, overrides=overrides, cache=cache)
     return {str(p) for p in loaded.problems.errors}
 
 
-def check_changes(content: Path, changes: Mapping[Path, str], now: datetime) -> list[str]:
+def check_changes(
+    content: Path, changes: Mapping[Path, str], now: datetime, cache_dir: Path | None = None
+) -> list[str]:
     """Errors the changes would introduce, found by loading the folder with the changes laid
     over it in memory (nothing is copied or written). The folder is loaded a second time, to
-    tell old errors from new ones, only when the changed folder has errors at all."""
+    tell old errors from new ones, only when the changed folder has errors at all. With a
+    `cache_dir`, unchanged files come from the load cache (at 20,000 incidents, seconds instead
+    of a minute during an outage)."""
     root = content.resolve()
     overrides = {path.resolve().relative_to(root).as_posix(): text for path, text in changes.items()}
-    after = _errors(content, now, overrides)
+    after = _errors(content, now, overrides, cache_dir)
     if not after:
         return []
-    return sorted(after - _errors(content, now))
+    return sorted(after - _errors(content, now, cache_dir=cache_dir))
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -92,7 +148,13 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def commit(content: Path, changes: Mapping[Path, str], now: datetime, new: Iterable[Path] = ()) -> None:
+def commit(
+    content: Path,
+    changes: Mapping[Path, str],
+    now: datetime,
+    new: Iterable[Path] = (),
+    cache_dir: Path | None = None,
+) -> None:
     """Validate `changes` (path -> full new text) together, then write each atomically.
 
     Paths in `new` must not exist yet (a scaffold never overwrites). Raises `Refused`.
@@ -100,7 +162,7 @@ def commit(content: Path, changes: Mapping[Path, str], now: datetime, new: Itera
     existing = [str(p) for p in new if p.exists()]
     if existing:
         raise Refused([f"{p}: already exists; not overwriting it" for p in existing])
-    problems = check_changes(content, changes, now)
+    problems = check_changes(content, changes, now, cache_dir)
     if problems:
         raise Refused(problems)
     for path, text in sorted(changes.items()):
