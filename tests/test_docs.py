@@ -53,7 +53,9 @@ def test_every_field_has_a_docstring() -> None:
 
 def commands(group: click.Group, prefix: str = "statuspress") -> list[str]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the top-level group loads its commands lazily
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             found.extend(commands(command, f"{prefix} {name}"))
         else:

@@ -6,27 +6,42 @@ Exit codes: 0 success, 1 content errors (every problem listed as `path:line: mes
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from .importer import import_group
-from .metrics import metrics_command
-from .responder import new_group, postmortem_command, resolve_command, update_command
-from .serve import serve_command
-from .site import build_command, validate_command
+#: Each command and where it is defined, imported only when it runs (or help lists it): the
+#: importers, the server and the metrics pull in libraries that cost a responder a third of a
+#: second of start-up during an outage.
+COMMANDS = {
+    "validate": "site:validate_command",
+    "build": "site:build_command",
+    "metrics": "metrics:metrics_command",
+    "new": "responder:new_group",
+    "update": "responder:update_command",
+    "resolve": "responder:resolve_command",
+    "postmortem": "responder:postmortem_command",
+    "import": "importer:import_group",
+    "serve": "serve:serve_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose commands are imported from `COMMANDS` when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, _, name = COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="statuspress")
 def main() -> None:
     """Statuspress: a status page and incident knowledge base from plain files in git."""
-
-
-main.add_command(validate_command)
-main.add_command(build_command)
-main.add_command(metrics_command)
-main.add_command(new_group)
-main.add_command(update_command)
-main.add_command(resolve_command)
-main.add_command(postmortem_command)
-main.add_command(import_group)
-main.add_command(serve_command)
