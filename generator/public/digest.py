@@ -3,11 +3,12 @@
 Why not `repr()`: the generated `__repr__` of a dataclass, its recursion guard and `Enum.__repr__`
 are Python code run once per object, and keying 14,700 pages at 20,000 incidents spent ~1 s in
 them. Here each dataclass type gets one generated function that reads its compared fields into a
-plain tuple (enum members as their value, nested dataclasses and tuples of them recursively, any
-other value as it is), and the tuple is pickled, in C. Every field is taken, whatever its type
-says: a value of an unexpected type is pickled whole, which is slower but still complete. Pickle's
-memo makes the bytes depend on which equal objects are shared; that can only make two equal
-inputs look different (a page rendered again), never two different inputs look equal.
+plain tuple (enum members as their value, datetimes as their pickled state, nested dataclasses and
+tuples of them recursively, any other value as it is), and the tuple is pickled, in C. Every field
+is taken, whatever its type says: a value of an unexpected type is pickled whole, which is slower
+but still complete. Pickle's memo makes the bytes depend on which equal objects are shared; that
+can only make two equal inputs look different (a page rendered again), never two different
+inputs look equal.
 """
 
 from __future__ import annotations
@@ -24,8 +25,14 @@ from typing import Any
 Encoder = Callable[[Any], Any]
 
 #: Values pickled as they are: pickle writes every bit of them.
-_ATOMS: frozenset[Any] = frozenset({str, int, float, bool, bytes, type(None), datetime, date, timedelta})
+_ATOMS: frozenset[Any] = frozenset({str, int, float, bool, bytes, type(None), date, timedelta})
 _ENCODERS: dict[type, Encoder] = {}
+
+
+def _when(moment: Any) -> Any:
+    """A datetime as pickle's own state of it (packed fields and fold, tzinfo): the same bits,
+    without pickling a class reference and a reduce call per datetime (twice as fast here)."""
+    return moment.__reduce__()[1] if type(moment) is datetime else plain(moment)
 
 
 def serialise(value: Any) -> bytes:
@@ -38,6 +45,8 @@ def plain(value: Any) -> Any:
     kind = type(value)
     if kind in _ATOMS:
         return value
+    if kind is datetime:
+        return ("datetime", _when(value))
     encode = _ENCODERS.get(kind)
     if encode is None:
         encode = _ENCODERS[kind] = _encoder(kind)
@@ -67,7 +76,7 @@ def _dataclass_encoder(kind: type) -> Encoder:
         hints = typing.get_type_hints(kind)
     except Exception:  # an annotation that does not resolve: every field goes through plain()
         hints = {}
-    scope: dict[str, Any] = {"_plain": plain}
+    scope: dict[str, Any] = {"_plain": plain, "_when": _when}
     terms = [repr(kind.__qualname__)]
     for field in dataclasses.fields(kind):
         if field.compare:
@@ -82,6 +91,8 @@ def _term(hint: Any, expression: str, scope: dict[str, Any]) -> str:
     """How one field is read: as it is, as an enum value, or through an encoder."""
     if hint in _ATOMS or _is_union_of_atoms(hint):
         return expression
+    if hint is datetime or hint == datetime | None:
+        return f"_when({expression})"
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return f"{expression}._value_"
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
