@@ -312,12 +312,43 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
             row: Row = {"stage": f"statuspress validate (process, {label})", "wall": wall, "cpu": cpu, "peak": peak}
             row.update(note=summary.split(": ")[-1] if code in (0, 1) else f"failed (exit {code}): {summary}")
             rows.insert(position, row if code in (0, 1) else {**row, "na": True})
+        rows[3:3] = responder_rows(content, out / "cache", now, base)
         return rows, info
     finally:
         if keep is None:
             shutil.rmtree(base, ignore_errors=True)
         else:
             shutil.rmtree(out, ignore_errors=True)
+
+
+def responder_rows(content: Path, cache: Path, now: str, base: Path) -> list[Row]:
+    """What a responder waits for during an outage, each as its own process with the warm cache:
+    `validate` after one incident file changed, and `statuspress update` posting to the newest
+    incident (find it, validate the change against the folder, write it). The file is restored."""
+    newest = max((content / "incidents").iterdir())
+    original = newest.read_bytes()
+    incident_id = next(line.split(":", 1)[1].strip() for line in original.decode().splitlines()
+                       if line.startswith("id:"))
+    commands = {
+        "validate, 1 file changed (process, warm)":
+            ["validate", "--content", str(content), "--now", now, "--cache-dir", str(cache)],
+        "statuspress update (process, warm cache)":
+            ["update", incident_id, "Benchmark: we are still investigating.", "--content", str(content),
+             "--now", now, "--cache-dir", str(cache)],
+    }
+    rows = []
+    try:
+        newest.write_bytes(add_update(original))
+        for stage, args in commands.items():
+            log = base / "responder.log"
+            code, wall, cpu, peak = run_child([sys.executable, "-m", "generator", *args], log)
+            last = log.read_text().strip().rsplit("\n", 1)[-1]
+            row: Row = {"stage": stage, "wall": wall, "cpu": cpu, "peak": peak}
+            note = last.rsplit(": ", 1)[-1][-50:]
+            rows.append({**row, "note": note} if code in (0, 1) else {**row, "na": True, "note": note})
+    finally:
+        newest.write_bytes(original)
+    return rows
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
