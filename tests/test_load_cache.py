@@ -135,10 +135,10 @@ def test_unchanged_folder_is_validated_without_unpickling_a_record(
     assert validate(content, cache_dir)[0] == 1  # fills the cache
     assert "public text matches redaction pattern" in validate(content, cache_dir)[1]
 
-    def no_records(self: LoadCache) -> None:
+    def no_records(self: LoadCache, number: int) -> None:
         raise AssertionError("an unchanged folder must not need its records")
 
-    monkeypatch.setattr(LoadCache, "_unpickle", no_records)
+    monkeypatch.setattr(LoadCache, "_chunk", no_records)
     # Later times: more action items and reviews are overdue; the cached checks know when.
     for at in (NOW, "2027-01-15T00:00:00Z", "2028-06-01T12:00:00Z"):
         assert validate(content, cache_dir, at) == validate(content, None, at)
@@ -167,7 +167,7 @@ def test_recently_modified_files_are_not_trusted_by_status(tmp_path: Path) -> No
     reread = LoadCache(tmp_path / "cache")
     load_site(root, now(), cache=reread)
     assert reread.index, "the cache was written"
-    assert all(status is None for _, status, _, _ in reread.index.values())
+    assert all(entry[1] is None for entry in reread.index.values())
 
 
 def test_one_changed_file_repickles_only_its_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,3 +193,30 @@ def test_one_changed_file_repickles_only_its_chunk(tmp_path: Path, monkeypatch: 
     assert "incidents/i05.yaml" in pickled[0] and len(pickled[0]) <= 4
     same(after, loaded_with(root, None))
     same(loaded_with(root, cache_dir), after)  # the copied chunks read back intact
+
+
+def test_validate_after_one_change_unpickles_only_the_chunk_it_rewrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trust_fresh_files(monkeypatch)
+    monkeypatch.setattr(cache_module, "_CHUNK", 4)
+    incidents = {f"incidents/i{n:02}.yaml": BAD_INCIDENT.replace("INC-9", f"INC-{n}").replace("sev5", "minor")
+                 for n in range(12)}
+    root = make_content(tmp_path / "content", incidents)
+    cache_dir = tmp_path / "cache"
+    validate(root, cache_dir)
+    unpickled: list[int] = []
+    real_chunk = LoadCache._chunk
+
+    def spy(self: LoadCache, number: int) -> dict[str, object]:
+        unpickled.append(number)
+        return real_chunk(self, number)
+
+    monkeypatch.setattr(LoadCache, "_chunk", spy)
+    path = root / "incidents" / "i05.yaml"
+    path.write_text(path.read_text().replace("id: INC-5", "id: INC-4"))  # a duplicate id: a cross-file error
+    result = validate(root, cache_dir)
+    assert "duplicate incident id 'INC-4'" in result[1]
+    assert result == validate(root, None)
+    assert len(set(unpickled)) == 1, "only the chunk that holds the changed file is read back"
+    same(loaded_with(root, cache_dir), loaded_with(root, None))

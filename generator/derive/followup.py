@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 
 from ..model import ActionItem, ActionStatus, Incident, IncidentType, Postmortem, ReviewStatus, Settings
 
 OPEN_STATUSES = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
 
 
-def review_day(postmortem: Postmortem, incident: Incident | None) -> date | None:
+class Resolvable(Protocol):
+    """What deadlines read of an incident: an `Incident`, or the checks' `IncidentFacts`."""
+
+    @property
+    def type(self) -> IncidentType: ...
+
+    @property
+    def resolved_at(self) -> datetime | None: ...
+
+
+def review_day(postmortem: Postmortem, incident: Resolvable | None) -> date | None:
     """The day a review took place: its `review_date`, else the day its incident was resolved."""
     if postmortem.review_date is not None:
         return postmortem.review_date
@@ -19,7 +30,7 @@ def review_day(postmortem: Postmortem, incident: Incident | None) -> date | None
 
 
 def effective_due(
-    item: ActionItem, postmortem: Postmortem, incident: Incident | None, settings: Settings
+    item: ActionItem, postmortem: Postmortem, incident: Resolvable | None, settings: Settings
 ) -> date | None:
     """The item's `due`, else the review day plus the priority's deadline from `site.yaml`."""
     if item.due is not None:
@@ -43,14 +54,16 @@ def is_overdue(item: ActionItem, due: date | None, today: date) -> bool:
     return after is not None and today > after.date()
 
 
-def review_due(incident: Incident, settings: Settings) -> datetime | None:
+def review_due(incident: Resolvable, settings: Settings) -> datetime | None:
     """When an external incident's review is due: `review_deadline_days` after resolution."""
     if incident.type is not IncidentType.EXTERNAL or incident.resolved_at is None:
         return None
     return incident.resolved_at + timedelta(days=settings.review_deadline_days)
 
 
-def review_overdue_after(incident: Incident, postmortem: Postmortem | None, settings: Settings) -> datetime | None:
+def review_overdue_after(
+    incident: Resolvable, postmortem: Postmortem | None, settings: Settings
+) -> datetime | None:
     """The moment after which an external incident's review is overdue: its deadline, while it
     has no reviewed or published post-mortem."""
     due = review_due(incident, settings)

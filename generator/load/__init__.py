@@ -12,16 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..model import Group, Incident, Maintenance, Runbook, Service, Settings, Site
 from ..problems import ContentError, Problems
-from .cache import LoadCache, context_bytes, gc_paused, read_files, restore
+from .cache import LoadCache, Reader, context_bytes, gc_paused, read_files
 from .catalogue import read_services, read_settings
-from .checks import Redactions, check, incident_texts, maintenance_texts
+from .checks import Redactions, SiteFacts, check, incident_texts, maintenance_texts
 from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
 from .records import read_incident, read_maintenance
 from .yamlsafe import Node, YamlError, parse
+
+T = TypeVar("T")
 
 DEFAULT_MAX_BYTES = Settings(name="", base_url="").max_file_bytes
 
@@ -61,10 +64,17 @@ def load_site(
     return loaded
 
 
-def check_folder(root: Path, now: datetime, max_bytes: int | None = None, cache: LoadCache | None = None) -> Checked:
-    """The problems of the folder as of `now` (the same as `load_site`'s) and its counts."""
+def check_folder(
+    root: Path,
+    now: datetime,
+    max_bytes: int | None = None,
+    overrides: Mapping[str, str] | None = None,
+    cache: LoadCache | None = None,
+) -> Checked:
+    """The problems of the folder as of `now` (the same as `load_site`'s) and its counts,
+    without building the site: with a cache, unchanged files are not even unpickled."""
     with gc_paused():
-        result = _load(root, now, max_bytes, None, cache, need_site=False)
+        result = _load(root, now, max_bytes, overrides, cache, need_site=False)
     if isinstance(result, Checked):
         return result
     site = result.site
@@ -130,20 +140,27 @@ def _load(
     window_files = folder.find("maintenance", (".yaml", ".yml"))
     postmortem_files = folder.find("postmortems", (".md",))
     runbook_files = folder.find("runbooks", (".md",), recursive=True)
-    if cache is not None and not need_site:
-        everything = [*incident_files, *window_files, *postmortem_files, *runbook_files]
-        cross = cache.unchanged_folder(folder, everything)
-        if cross is not None:  # nothing changed: the cached problems, as of now
-            for file in everything:
-                problems.extend(restore(file, cache.own_problems(file.rel)))
-            problems.extend(cross.at(now))
-            cache.close()
-            return Checked(problems, cross.counts)
-    incidents = read_files(folder, incident_files, incident, cache)
-    windows = read_files(folder, window_files, window, cache)
-    postmortems = read_files(folder, postmortem_files, read_postmortem, cache)
-    runbooks = read_files(folder, runbook_files, runbook, cache)
+    if not need_site:  # the checks read only facts, which the cache keeps beside each file
+        kinds: list[tuple[list[ContentFile], Reader[Any]]] = [
+            (incident_files, incident), (window_files, window),
+            (postmortem_files, read_postmortem), (runbook_files, runbook),
+        ]
+        facts = [f for files, reader in kinds for _, f in read_files(folder, files, reader, cache, False)]
+        cross = check(SiteFacts.gather(settings, services, facts), folder.prefix)
+        if cache is not None:
+            cache.save()
+        problems.extend(cross.at(now))
+        return Checked(problems, cross.counts)
 
+    def records(files: list[ContentFile], reader: Reader[T]) -> list[T]:
+        return [record for record, _ in read_files(folder, files, reader, cache) if record is not None]
+
+    incidents = records(incident_files, incident)
+    windows = records(window_files, window)
+    postmortems = records(postmortem_files, read_postmortem)
+    runbooks = records(runbook_files, runbook)
+    if cache is not None:
+        cache.save()
     site = Site(
         settings=settings,
         groups=groups,
@@ -153,10 +170,7 @@ def _load(
         postmortems=tuple(sorted(postmortems, key=lambda p: p.incident)),
         runbooks=tuple(sorted(runbooks, key=lambda r: r.path)),
     )
-    cross = check(site, folder.prefix)
-    problems.extend(cross.at(now))
-    if cache is not None:
-        cache.save(cross)
+    problems.extend(check(SiteFacts.of(site), folder.prefix).at(now))
     return Loaded(site, problems)
 
 

@@ -14,10 +14,12 @@ write changes its change time, which no tool can set back. A file modified withi
 being read is never trusted this way (a second write in the same clock tick could keep its
 status), so it is read and hashed next time.
 
-Layout of the cache file: a header pickle (format, context, index of rel -> (key, status, chunk)),
-then the records in chunks of about 1,000 files, each a length-prefixed pickle. Saving copies the
-bytes of every chunk whose files all came back unchanged, so one changed file re-pickles one
-chunk, not the whole folder (re-pickling 20,000 records took longer than the rest of the load).
+Layout of the cache file: a header pickle (format, context, and an index of each file's key,
+status, chunk, own problems and the facts the checks across files need, see checks.py), then
+the records in chunks of about 1,000 files, each a length-prefixed pickle, unpickled only when a
+record is asked for: `validate` needs only the index. Saving copies the bytes of every chunk whose
+files all came back unchanged, so one changed file re-pickles one chunk, not the whole folder
+(re-pickling 20,000 records took longer than the rest of the load).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from ..problems import Level, Problem, Problems
-from .checks import CrossFile
+from .checks import Facts, facts_of
 from .files import ContentFile, ContentFolder
 
 T = TypeVar("T")
@@ -67,8 +69,10 @@ _Stored = tuple[str, int, str, bool]
 #: What identifies a file's state without reading it: size, mtime, ctime (ns), inode.
 Status = tuple[int, int, int, int]
 #: Index entry of one file: its key, its status when read (None: not trusted), its chunk of
-#: records (-1: not written yet) and the problems the file produced on its own.
-_Indexed = tuple[bytes, Status | None, int, list[_Stored]]
+#: records (-1: not written yet), the problems it produced on its own and its facts for the checks.
+_Indexed = tuple[bytes, Status | None, int, list[_Stored], Facts]
+#: A record asked for that the cache does not hold (a damaged chunk): the file is read again.
+MISSING: Any = object()
 
 
 def code_hash() -> bytes:
@@ -93,11 +97,10 @@ def status_of(info: os.stat_result) -> Status | None:
 class LoadCache:
     """The cache entries of one content folder, in one file under the cache directory.
 
-    `begin` reads the index; the records are unpickled only when a load asks for one.
-    `unchanged`, `lookup` and `store` are used per content file; `save` writes back only the
-    entries this load used (so deleted and changed files do not pile up) with the outcome of the
-    checks across files, and only if anything changed. `unchanged_folder` answers "is every file
-    as it was?" without unpickling any record, which is all `statuspress validate` needs then.
+    `begin` reads the index; a chunk of records is unpickled when one of its records is asked for.
+    Per content file, `unchanged` (by status, unread) or `lookup` (by the key of its bytes) find
+    its entry, `record` its record, `store` keeps a file just parsed. `save` writes back only the
+    entries this load used (so deleted and changed files do not pile up), if anything changed.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -105,12 +108,11 @@ class LoadCache:
         self.context = b""
         self.path: Path | None = None
         self.index: dict[str, _Indexed] = {}
-        self.cross: CrossFile | None = None
-        self.records: dict[str, Any] | None = None  # None: not unpickled yet
         self.chunks: list[tuple[int, int]] = []  # (offset, length) of each chunk in `handle`
-        self.handle: BinaryIO | None = None  # the file read, kept open to copy unchanged chunks
+        self.loaded: dict[int, dict[str, Any]] = {}  # unpickled chunks
+        self.handle: BinaryIO | None = None  # the file read, kept open until saved
         self.new: dict[str, _Indexed] = {}
-        self.fresh: dict[str, Any] = {}  # records read by this load
+        self.fresh: dict[str, Any] = {}  # records parsed by this load
         self.changed = False
 
     def begin(self, root: Path, context: Iterable[bytes]) -> None:
@@ -126,7 +128,7 @@ class LoadCache:
     def _read(self, path: Path) -> None:
         """The header and where each chunk is; a missing, damaged or foreign file: nothing."""
         self.close()
-        self.index, self.cross, self.records, self.chunks = {}, None, None, []
+        self.index, self.chunks, self.loaded = {}, [], {}
         try:
             handle = open(path, "rb")  # noqa: SIM115 - kept open until save() or close()
         except OSError:
@@ -134,10 +136,10 @@ class LoadCache:
         try:
             with gc_paused():
                 header = pickle.Unpickler(handle).load()
-            if not (isinstance(header, tuple) and len(header) == 5 and header[:2] == (FORMAT, self.context)):
+            if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.context)):
                 raise TypeError("foreign cache")
-            index, cross, count = header[2], header[3], int(header[4])
-            if not (isinstance(index, dict) and (cross is None or isinstance(cross, CrossFile))):
+            index, count = header[2], int(header[3])
+            if not isinstance(index, dict):
                 raise TypeError("foreign cache")
             chunks = []
             for _ in range(count):
@@ -149,23 +151,24 @@ class LoadCache:
         except Exception:
             handle.close()
             return
-        self.index, self.cross, self.chunks, self.handle = index, cross, chunks, handle
+        self.index, self.chunks, self.handle = index, chunks, handle
 
-    def _unpickle(self) -> dict[str, Any]:
-        """Every record of the cache file (once); damaged chunks count as missing."""
-        if self.records is None:
-            self.records = {}
-            if self.handle is not None:
-                with gc_paused():
-                    for offset, length in self.chunks:
-                        try:
-                            self.handle.seek(offset)
-                            chunk = pickle.loads(self.handle.read(length))
-                        except Exception:  # damaged: those files are read again
-                            continue
-                        if isinstance(chunk, dict):
-                            self.records.update(chunk)
-        return self.records
+    def _chunk(self, number: int) -> dict[str, Any]:
+        """The records of one chunk (unpickled once); a damaged chunk holds none."""
+        if number not in self.loaded:
+            records: dict[str, Any] = {}
+            if self.handle is not None and 0 <= number < len(self.chunks):
+                offset, length = self.chunks[number]
+                try:
+                    with gc_paused():
+                        self.handle.seek(offset)
+                        chunk = pickle.loads(self.handle.read(length))
+                    if isinstance(chunk, dict):
+                        records = chunk
+                except Exception:  # damaged: those files are read again
+                    pass
+            self.loaded[number] = records
+        return self.loaded[number]
 
     def close(self) -> None:
         if self.handle is not None:
@@ -175,9 +178,9 @@ class LoadCache:
     def key(self, rel: str, data: bytes) -> bytes:
         return hashlib.sha256(self.context + rel.encode("utf-8", "surrogatepass") + b"\0" + data).digest()
 
-    def _same_status(self, folder: ContentFolder, file: ContentFile) -> _Indexed | None:
-        """The index entry of a file whose status is what it was when the entry was made,
-        checked without reading it (as reading would: not a symlink, inside, under the limit)."""
+    def unchanged(self, folder: ContentFolder, file: ContentFile) -> _Indexed | None:
+        """The entry of a file whose status is what it was when the entry was made, checked
+        without reading it (as reading would: not a symlink, inside, under the limit)."""
         indexed = self.index.get(file.rel)
         if indexed is None or indexed[1] is None or file.rel in folder.overrides:
             return None
@@ -190,56 +193,36 @@ class LoadCache:
             return None
         return indexed if folder.folder_inside(file.shown) else None
 
-    def unchanged(self, folder: ContentFolder, file: ContentFile) -> tuple[Any, list[_Stored]] | None:
-        """The record and own problems of a file whose status has not changed, unread."""
-        indexed = self._same_status(folder, file)
-        return None if indexed is None else self._hit(file.rel, indexed)
-
-    def unchanged_folder(self, folder: ContentFolder, files: list[ContentFile]) -> CrossFile | None:
-        """The checks across files kept with the cache, when `files` are exactly the files it
-        holds, each unchanged, and paths are shown the same way; else None."""
-        cross = self.cross
-        if cross is None or cross.prefix != folder.prefix or folder.overrides or len(files) != len(self.index):
-            return None
-        if not all(self._same_status(folder, file) is not None for file in files):
-            return None
-        return cross
-
-    def own_problems(self, rel: str) -> list[_Stored]:
-        return self.index[rel][3]
-
-    def lookup(self, rel: str, key: bytes, info: os.stat_result | None) -> tuple[Any, list[_Stored]] | None:
-        """The record and own problems of a file read again, if its bytes are the ones the entry
-        was made from."""
+    def lookup(self, rel: str, key: bytes, info: os.stat_result | None) -> _Indexed | None:
+        """The entry of a file read again, if its bytes are the ones the entry was made from
+        (with the file's new status: touched or copied files are trusted again next time)."""
         indexed = self.index.get(rel)
         if indexed is None or indexed[0] != key:
             return None
         status = status_of(info) if info is not None else None
-        if status != indexed[1]:  # same bytes, new status (touched, copied): keep the new one
-            indexed = (key, status, -1, indexed[3])
-        return self._hit(rel, indexed)
+        return indexed if status == indexed[1] else (key, status, *indexed[2:])
 
-    def _hit(self, rel: str, indexed: _Indexed) -> tuple[Any, list[_Stored]] | None:
-        records = self._unpickle()
-        if rel not in records:
-            return None
-        record = records[rel]
-        if indexed[2] == -1:
-            self.fresh[rel] = record
+    def record(self, rel: str, indexed: _Indexed) -> Any:
+        """The record of an entry found by `unchanged` or `lookup`, or MISSING."""
+        chunk = indexed[2]
+        return self.fresh.get(rel, MISSING) if chunk < 0 else self._chunk(chunk).get(rel, MISSING)
+
+    def use(self, rel: str, indexed: _Indexed) -> None:
+        """Keep an entry found by `unchanged` or `lookup` for the next load."""
+        if indexed != self.index.get(rel):
             self.changed = True
         self.new[rel] = indexed
-        return record, indexed[3]
 
-    def store(self, rel: str, key: bytes, info: os.stat_result | None, record: Any, stored: list[_Stored]) -> None:
+    def store(
+        self, rel: str, key: bytes, info: os.stat_result | None, record: Any, stored: list[_Stored], facts: Facts
+    ) -> None:
         self.fresh[rel] = record
-        self.new[rel] = (key, status_of(info) if info is not None else None, -1, stored)
+        self.new[rel] = (key, status_of(info) if info is not None else None, -1, stored, facts)
         self.changed = True
 
-    def save(self, cross: CrossFile) -> None:
-        """Write the entries used by this load and `cross`, the outcome of its checks across
-        files, atomically; a failure only costs speed next time."""
-        unchanged = not self.changed and self.new.keys() == self.index.keys() and cross == self.cross
-        if self.path is None or unchanged:
+    def save(self) -> None:
+        """Write the entries used by this load, atomically; a failure only costs speed next time."""
+        if self.path is None or not (self.changed or self.new.keys() != self.index.keys()):
             self.close()
             return
         try:
@@ -250,7 +233,7 @@ class LoadCache:
             fd, tmp = tempfile.mkstemp(prefix=".load-", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    self._write(handle, cross)
+                    self._write(handle)
                 os.replace(tmp, self.path)
             except BaseException:
                 os.unlink(tmp)
@@ -260,7 +243,7 @@ class LoadCache:
         finally:
             self.close()
 
-    def _write(self, handle: BinaryIO, cross: CrossFile) -> None:
+    def _write(self, handle: BinaryIO) -> None:
         """The header, then each old chunk whose files all came back unchanged as its old bytes,
         then the other records in new chunks."""
         members: dict[int, list[str]] = {}
@@ -273,28 +256,27 @@ class LoadCache:
         ]
         renumber = {old: number for number, old in enumerate(kept)}
         index: dict[str, _Indexed] = {}
-        rest: list[str] = []
-        for rel, (key, status, chunk, stored) in self.new.items():
-            if chunk in renumber:
-                index[rel] = (key, status, renumber[chunk], stored)
-            else:
-                rest.append(rel)
+        rest: list[tuple[str, Any]] = []
+        for rel, indexed in self.new.items():
+            if indexed[2] in renumber:
+                index[rel] = (*indexed[:2], renumber[indexed[2]], *indexed[3:])
+                continue
+            record = self.record(rel, indexed)
+            if record is not MISSING:
+                rest.append((rel, record))
         fresh = [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
-        records = self.fresh if all(rel in self.fresh for rel in rest) else {**self._unpickle(), **self.fresh}
-        for number, rels in enumerate(fresh, start=len(kept)):
-            for rel in rels:
-                key, status, _, stored = self.new[rel]
-                index[rel] = (key, status, number, stored)
-        _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(
-            (FORMAT, self.context, index, cross, len(kept) + len(fresh))
-        )
+        for number, entries in enumerate(fresh, start=len(kept)):
+            for rel, _ in entries:
+                indexed = self.new[rel]
+                index[rel] = (*indexed[:2], number, *indexed[3:])
+        _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump((FORMAT, self.context, index, len(kept) + len(fresh)))
         for chunk in kept:
             offset, length = self.chunks[chunk]
             assert self.handle is not None  # kept chunks exist only when a cache file was read
             self.handle.seek(offset)
             _write_chunk(handle, self.handle.read(length))
-        for rels in fresh:
-            _write_chunk(handle, _dumps({rel: records[rel] for rel in rels}))
+        for entries in fresh:
+            _write_chunk(handle, _dumps(dict(entries)))
 
 
 def _write_chunk(handle: BinaryIO, blob: bytes) -> None:
@@ -382,49 +364,60 @@ def context_bytes(folder: ContentFolder, rels: Iterable[str]) -> list[bytes]:
 
 
 def read_files(
-    folder: ContentFolder, files: Iterable[ContentFile], reader: Reader[T], cache: LoadCache | None
-) -> list[T]:
-    """Every file's record, from the cache when its bytes are known, else from `reader`.
+    folder: ContentFolder,
+    files: Iterable[ContentFile],
+    reader: Reader[T],
+    cache: LoadCache | None,
+    need_records: bool = True,
+) -> list[tuple[T | None, Facts]]:
+    """Every file's record and facts, from the cache when the file is unchanged, else from
+    `reader`; each file's own problems go to the folder's problems. Without `need_records`,
+    a file found in the cache gives its facts only (its record is None), unpickling nothing.
 
-    Reading and the checks before it (symlinks, size) always happen: only decoding, parsing and
-    conversion are skipped on a hit.
+    A file is read unless its status says it is unchanged; then the checks reading would do
+    (symlinks, size) are done on its status. Only decoding, parsing and conversion are skipped.
     """
     with gc_paused():
-        return _read_files(folder, files, reader, cache)
+        return [read for file in files if (read := _read_file(folder, file, reader, cache, need_records))]
 
 
-def _read_files(
-    folder: ContentFolder, files: Iterable[ContentFile], reader: Reader[T], cache: LoadCache | None
-) -> list[T]:
+def _read_file(
+    folder: ContentFolder, file: ContentFile, reader: Reader[T], cache: LoadCache | None, need_records: bool
+) -> tuple[T | None, Facts] | None:
     problems = folder.problems
-    records: list[T] = []
-    for file in files:
-        hit = cache.unchanged(folder, file) if cache is not None else None
-        if hit is None:
+    read: tuple[bytes, os.stat_result | None] | None = None
+    indexed = cache.unchanged(folder, file) if cache is not None else None
+    if indexed is None:
+        read = folder.read_bytes_and_stat(file)
+        if read is None:
+            return None
+        indexed = cache.lookup(file.rel, cache.key(file.rel, read[0]), read[1]) if cache is not None else None
+    if cache is not None and indexed is not None:
+        record = cache.record(file.rel, indexed) if need_records else None
+        if record is not MISSING:
+            cache.use(file.rel, indexed)
+            problems.extend(restore(file, indexed[3]))
+            present = record is not None if need_records else indexed[4] is not None
+            return (record, indexed[4]) if present else None
+        if read is None:  # the record was lost with a damaged chunk: read the file after all
             read = folder.read_bytes_and_stat(file)
             if read is None:
-                continue
-            data, info = read
-            key = cache.key(file.rel, data) if cache is not None else b""
-            hit = cache.lookup(file.rel, key, info) if cache is not None else None
-        if hit is not None:
-            record, stored = hit
-            problems.extend(restore(file, stored))
-        else:
-            own = Problems()
-            folder.problems = own
-            try:
-                text = folder.decode(file, data)
-                record = reader(own, file, text) if text is not None else None
-            finally:
-                folder.problems = problems
-            found = own.sorted()
-            problems.extend(found)
-            if cache is not None:
-                cache.store(file.rel, key, info, record, [_keep(file, p) for p in found])
-        if record is not None:
-            records.append(record)
-    return records
+                return None
+    assert read is not None
+    data, info = read
+    own = Problems()
+    folder.problems = own
+    try:
+        text = folder.decode(file, data)
+        record = reader(own, file, text) if text is not None else None
+    finally:
+        folder.problems = problems
+    found = own.sorted()
+    problems.extend(found)
+    facts = facts_of(record)
+    if cache is not None:
+        cache.store(file.rel, cache.key(file.rel, data), info, record, [_keep(file, p) for p in found], facts)
+    return (record, facts) if record is not None else None
 
 
 def _keep(file: ContentFile, problem: Problem) -> _Stored:

@@ -1,9 +1,10 @@
 """Checks across files: duplicate ids, dangling references, redaction matches, and the
 warnings that depend on `now` (overdue action items and reviews).
 
-The checks are pure functions of the site, so their outcome can be kept with the load cache:
-`CrossFile` holds the problems and, for each warning that depends on `now`, the moment after
-which it applies. `at(now)` gives the problems as of any `now` without the site.
+They read `SiteFacts`, not the site: the few fields of each record the checks need, which the
+load cache keeps beside each file's entry. So `validate` checks a folder of 20,000 incidents
+without unpickling their records. `CrossFile` holds the problems and, for each warning that
+depends on `now`, the moment after which it applies; `at(now)` gives the problems as of `now`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,126 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..derive.followup import effective_due, overdue_after, review_overdue_after
-from ..model import Incident, IncidentType, Maintenance, ReviewStatus, Site, Source
+from ..model import (
+    Incident,
+    IncidentType,
+    Maintenance,
+    Postmortem,
+    ReviewStatus,
+    Runbook,
+    Service,
+    Settings,
+    Site,
+    Source,
+)
 from ..problems import Level, Problem, Problems
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFacts:
+    """What the checks read of an incident (ordering, uniqueness, review deadlines)."""
+
+    id: str
+    source: Source
+    type: IncidentType
+    started_at: datetime
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, incident: Incident) -> IncidentFacts:
+        return cls(incident.id, incident.source, incident.type, incident.started_at, incident.resolved_at)
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceFacts:
+    """What the checks read of a maintenance window (ordering, uniqueness)."""
+
+    id: str
+    source: Source
+    scheduled_start: datetime
+
+    @classmethod
+    def of(cls, window: Maintenance) -> MaintenanceFacts:
+        return cls(window.id, window.source, window.scheduled_start)
+
+
+@dataclass(frozen=True, slots=True)
+class RunbookFacts:
+    """A runbook, which the checks only count."""
+
+    path: str
+
+
+#: What the load cache keeps of one file for the checks: post-mortems are kept whole (their
+#: action items are what most checks read); None for a file that gave no record.
+Facts = IncidentFacts | MaintenanceFacts | Postmortem | RunbookFacts | None
+
+
+def facts_of(record: object) -> Facts:
+    """The facts the checks need of one record (None: no record)."""
+    if isinstance(record, Incident):
+        return IncidentFacts.of(record)
+    if isinstance(record, Maintenance):
+        return MaintenanceFacts.of(record)
+    if isinstance(record, Postmortem):
+        return record
+    if isinstance(record, Runbook):
+        return RunbookFacts(record.path)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFacts:
+    """Everything the checks across files read, in the order the site lists its records."""
+
+    settings: Settings
+    services: tuple[Service, ...]
+    incidents: tuple[IncidentFacts, ...]
+    maintenance: tuple[MaintenanceFacts, ...]
+    postmortems: tuple[Postmortem, ...]
+    runbooks: int
+
+    @classmethod
+    def of(cls, site: Site) -> SiteFacts:
+        return cls(
+            site.settings,
+            site.services,
+            tuple(IncidentFacts.of(i) for i in site.incidents),
+            tuple(MaintenanceFacts.of(m) for m in site.maintenance),
+            site.postmortems,
+            len(site.runbooks),
+        )
+
+    @classmethod
+    def gather(cls, settings: Settings, services: tuple[Service, ...], facts: Iterable[Facts]) -> SiteFacts:
+        """From the facts of each file, sorted as `load_site` sorts the records."""
+        incidents, windows, postmortems, runbooks = [], [], [], 0
+        for fact in facts:
+            if isinstance(fact, IncidentFacts):
+                incidents.append(fact)
+            elif isinstance(fact, MaintenanceFacts):
+                windows.append(fact)
+            elif isinstance(fact, Postmortem):
+                postmortems.append(fact)
+            elif isinstance(fact, RunbookFacts):
+                runbooks += 1
+        return cls(
+            settings,
+            services,
+            tuple(sorted(incidents, key=lambda i: (i.started_at, i.id))),
+            tuple(sorted(windows, key=lambda m: (m.scheduled_start, m.id))),
+            tuple(sorted(postmortems, key=lambda p: p.incident)),
+            runbooks,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class CrossFile:
     """The outcome of the checks across files of one site, as of any time.
 
-    `prefix` is what shown paths start with (how the content folder was named); `counts` are
-    the numbers of incidents, maintenance windows, post-mortems, runbooks and services.
+    `counts` are the numbers of incidents, maintenance windows, post-mortems, runbooks and services.
     """
 
-    prefix: str
     problems: tuple[Problem, ...]
     timed: tuple[tuple[datetime, Problem], ...]
     counts: tuple[int, int, int, int, int]
@@ -36,14 +144,13 @@ class CrossFile:
         return [*self.problems, *(problem for after, problem in self.timed if now > after)]
 
 
-def check(site: Site, prefix: str) -> CrossFile:
+def check(site: SiteFacts, prefix: str) -> CrossFile:
     """Every check across the files of `site`; shown paths are `prefix` + the file's path."""
     checker = Checker(Problems(), prefix)
     checker.check_site(site)
     Redactions(site.settings.redaction_patterns).warn(checker.problems, prefix, cross_file_texts(site))
-    counts = (len(site.incidents), len(site.maintenance), len(site.postmortems), len(site.runbooks),
-              len(site.services))
-    return CrossFile(prefix, tuple(checker.problems.sorted()), tuple(checker.timed_warnings(site)), counts)
+    counts = (len(site.incidents), len(site.maintenance), len(site.postmortems), site.runbooks, len(site.services))
+    return CrossFile(tuple(checker.problems.sorted()), tuple(checker.timed_warnings(site)), counts)
 
 
 class Checker:
@@ -73,7 +180,7 @@ class Checker:
             else:
                 first[record_id] = source
 
-    def check_site(self, site: Site) -> None:
+    def check_site(self, site: SiteFacts) -> None:
         self.check_unique("service", ((s.id, s.source) for s in site.services))
         self.check_unique("incident", ((i.id, i.source) for i in site.incidents))
         self.check_unique("maintenance", ((m.id, m.source) for m in site.maintenance))
@@ -94,7 +201,7 @@ class Checker:
 
     # ------------------------------------------------------------------ warnings
 
-    def timed_warnings(self, site: Site) -> Iterator[tuple[datetime, Problem]]:
+    def timed_warnings(self, site: SiteFacts) -> Iterator[tuple[datetime, Problem]]:
         """Each warning that depends on `now`, with the moment after which it applies: an open
         action item once its due day has passed (due today is not overdue), an external incident's
         review once its deadline has passed while it has no reviewed or published post-mortem."""
@@ -172,7 +279,7 @@ def maintenance_texts(window: Maintenance) -> Iterator[tuple[Source, str, str]]:
         yield update.source, "body", update.body
 
 
-def cross_file_texts(site: Site) -> Iterator[tuple[Source, str, str]]:
+def cross_file_texts(site: SiteFacts) -> Iterator[tuple[Source, str, str]]:
     """Public texts that are public because of another file: public services' names and
     descriptions, and the summary of a published post-mortem of an external incident."""
     for service in site.services:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from ..load import load_site
+from ..load import check_folder
 from ..load.cache import LoadCache
 from ..load.yamlsafe import YamlError, parse
 
@@ -109,8 +109,8 @@ def _errors(
     root: Path, now: datetime, overrides: Mapping[str, str] | None = None, cache_dir: Path | None = None
 ) -> set[str]:
     cache = LoadCache(cache_dir) if cache_dir is not None else None
-    loaded = load_site(root, now, overrides=overrides, cache=cache)
-    return {str(p) for p in loaded.problems.errors}
+    checked = check_folder(root, now, overrides=overrides, cache=cache)
+    return {str(p) for p in checked.problems.errors}
 
 
 def check_changes(
