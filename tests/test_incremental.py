@@ -13,26 +13,11 @@ from generator.build import BuildRequest, build
 from generator.public import urls
 from generator.public.pages import views
 from generator.public.projection import project
-from generator.public.reuse import PageCache
 from tests.sitekit import EXAMPLE, load, now
 from tests.treediff import differences, snapshot
 
 #: An update appended to a resolved incident (after its resolution, still before NOW).
 EXTRA = '  - at: 2026-11-27T10:00:00Z\n    status: resolved\n    body: "Incremental: one more note."\n'
-
-
-@pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths every build in the test rendered (not reused), in order."""
-    paths: list[str] = []
-    original = PageCache.written
-
-    def spy(self: PageCache, path: str, page_key: bytes | None, dest: Path) -> None:
-        paths.append(path)
-        original(self, path, page_key, dest)
-
-    monkeypatch.setattr(PageCache, "written", spy)
-    return paths
 
 
 def run(content: Path, out: Path, cache: Path | None, when: timedelta = timedelta()) -> Path:

@@ -12,27 +12,12 @@ import pytest
 
 from generator.public import calendar, feeds, urls
 from generator.public.projection import PublicPage, project
-from generator.public.reuse import PageCache
 from tests.sitekit import EXAMPLE, load, make_content, now
 from tests.test_incremental import add_update, resolved_incident, run
 from tests.test_public_feeds import SUBSCRIPTIONS
 from tests.treediff import differences, snapshot
 
 LATER = timedelta(minutes=5)
-
-
-@pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths every build in the test rendered (not reused), in order."""
-    paths: list[str] = []
-    original = PageCache.written
-
-    def spy(self: PageCache, path: str, page_key: bytes | None, dest: Path) -> None:
-        paths.append(path)
-        original(self, path, page_key, dest)
-
-    monkeypatch.setattr(PageCache, "written", spy)
-    return paths
 
 
 @pytest.fixture

@@ -170,13 +170,17 @@ def test_recently_modified_files_are_not_trusted_by_status(tmp_path: Path) -> No
     assert all(entry[1] is None for entry in reread.index.values())
 
 
-def test_one_changed_file_repickles_only_its_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def twelve_incidents_in_chunks_of_four(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A content folder of 12 valid incidents, and a cache folder, with chunks of 4 files."""
     trust_fresh_files(monkeypatch)
     monkeypatch.setattr(cache_module, "_CHUNK", 4)
     incidents = {f"incidents/i{n:02}.yaml": BAD_INCIDENT.replace("INC-9", f"INC-{n}").replace("sev5", "minor")
                  for n in range(12)}
-    root = make_content(tmp_path / "content", incidents)
-    cache_dir = tmp_path / "cache"
+    return make_content(tmp_path / "content", incidents), tmp_path / "cache"
+
+
+def test_one_changed_file_repickles_only_its_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache_dir = twelve_incidents_in_chunks_of_four(tmp_path, monkeypatch)
     loaded_with(root, cache_dir)
     pickled: list[list[str]] = []
     real_dumps = cache_module._dumps
@@ -198,12 +202,7 @@ def test_one_changed_file_repickles_only_its_chunk(tmp_path: Path, monkeypatch: 
 def test_validate_after_one_change_unpickles_only_the_chunk_it_rewrites(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    trust_fresh_files(monkeypatch)
-    monkeypatch.setattr(cache_module, "_CHUNK", 4)
-    incidents = {f"incidents/i{n:02}.yaml": BAD_INCIDENT.replace("INC-9", f"INC-{n}").replace("sev5", "minor")
-                 for n in range(12)}
-    root = make_content(tmp_path / "content", incidents)
-    cache_dir = tmp_path / "cache"
+    root, cache_dir = twelve_incidents_in_chunks_of_four(tmp_path, monkeypatch)
     validate(root, cache_dir)
     unpickled: list[int] = []
     real_chunk = LoadCache._chunk
