@@ -135,10 +135,13 @@ def test_unchanged_folder_is_validated_without_unpickling_a_record(
     assert validate(content, cache_dir)[0] == 1  # fills the cache
     assert "public text matches redaction pattern" in validate(content, cache_dir)[1]
 
-    def no_records(self: LoadCache, number: int) -> None:
-        raise AssertionError("an unchanged folder must not need its records")
+    real_half = LoadCache._half
 
-    monkeypatch.setattr(LoadCache, "_chunk", no_records)
+    def no_records(self: LoadCache, chunk: int, half: int) -> dict[str, object]:
+        assert half == 0, "an unchanged folder must not need its records"
+        return real_half(self, chunk, half)
+
+    monkeypatch.setattr(LoadCache, "_half", no_records)
     # Later times: more action items and reviews are overdue; the cached checks know when.
     for at in (NOW, "2027-01-15T00:00:00Z", "2028-06-01T12:00:00Z"):
         assert validate(content, cache_dir, at) == validate(content, None, at)
@@ -193,8 +196,8 @@ def test_one_changed_file_repickles_only_its_chunk(tmp_path: Path, monkeypatch: 
     path = root / "incidents" / "i05.yaml"
     path.write_text(path.read_text().replace("title: Broken", "title: Changed"))
     after = loaded_with(root, cache_dir)
-    assert len(pickled) == 1, "only the chunk of the changed file is pickled again"
-    assert "incidents/i05.yaml" in pickled[0] and len(pickled[0]) <= 4
+    assert len(pickled) == 2 and pickled[0] == pickled[1], "only the chunk of the changed file is pickled again"
+    assert "incidents/i05.yaml" in pickled[0] and len(pickled[0]) <= 4  # (its own problems and facts, its records)
     same(after, loaded_with(root, None))
     same(loaded_with(root, cache_dir), after)  # the copied chunks read back intact
 
@@ -205,17 +208,18 @@ def test_validate_after_one_change_unpickles_only_the_chunk_it_rewrites(
     root, cache_dir = twelve_incidents_in_chunks_of_four(tmp_path, monkeypatch)
     validate(root, cache_dir)
     unpickled: list[int] = []
-    real_chunk = LoadCache._chunk
+    real_half = LoadCache._half
 
-    def spy(self: LoadCache, number: int) -> dict[str, object]:
-        unpickled.append(number)
-        return real_chunk(self, number)
+    def spy(self: LoadCache, chunk: int, half: int) -> dict[str, object]:
+        if half == 1:
+            unpickled.append(chunk)
+        return real_half(self, chunk, half)
 
-    monkeypatch.setattr(LoadCache, "_chunk", spy)
+    monkeypatch.setattr(LoadCache, "_half", spy)
     path = root / "incidents" / "i05.yaml"
     path.write_text(path.read_text().replace("id: INC-5", "id: INC-4"))  # a duplicate id: a cross-file error
     result = validate(root, cache_dir)
     assert "duplicate incident id 'INC-4'" in result[1]
     assert result == validate(root, None)
-    assert len(set(unpickled)) == 1, "only the chunk that holds the changed file is read back"
+    assert len(set(unpickled)) == 1, "only the records of the chunk that holds the changed file are read back"
     same(loaded_with(root, cache_dir), loaded_with(root, None))

@@ -15,11 +15,11 @@ being read is never trusted this way (a second write in the same clock tick coul
 status), so it is read and hashed next time.
 
 Layout of the cache file: a header pickle (format, context, and an index of each file's key,
-status, chunk, own problems and the facts the checks across files need, see checks.py), then
-the records in chunks of about 1,000 files, each a length-prefixed pickle, unpickled only when a
-record is asked for: `validate` needs only the index. Saving copies the bytes of every chunk whose
-files all came back unchanged, so one changed file re-pickles one chunk, not the whole folder
-(re-pickling 20,000 records took longer than the rest of the load).
+status and chunk), then chunks of about 1,000 files. A chunk is two length-prefixed pickles: the
+files' own problems and the facts the checks across files need (checks.py), then their records,
+unpickled only when a record is asked for: `validate` reads no record at all. Saving copies the
+bytes of every chunk whose files all came back unchanged, so one changed file re-pickles one
+chunk, not the whole folder (re-pickling 20,000 records took longer than the rest of the load).
 """
 
 from __future__ import annotations
@@ -68,10 +68,12 @@ _LENGTH = 8  # bytes of a chunk's length prefix
 _Stored = tuple[str, int, str, bool]
 #: What identifies a file's state without reading it: size, mtime, ctime (ns), inode.
 Status = tuple[int, int, int, int]
-#: Index entry of one file: its key, its status when read (None: not trusted), its chunk of
-#: records (-1: not written yet), the problems it produced on its own and its facts for the checks.
-_Indexed = tuple[bytes, Status | None, int, list[_Stored], Facts]
-#: A record asked for that the cache does not hold (a damaged chunk): the file is read again.
+#: Index entry of one file: its key, its status when read (None: not trusted) and its chunk
+#: (-1: parsed by this load, not written yet).
+_Indexed = tuple[bytes, Status | None, int]
+#: What a chunk keeps of each file besides its record: its own problems and its facts.
+_Own = tuple[list[_Stored], Facts]
+#: Something asked for that the cache does not hold (a damaged chunk): the file is read again.
 MISSING: Any = object()
 
 
@@ -97,10 +99,11 @@ def status_of(info: os.stat_result) -> Status | None:
 class LoadCache:
     """The cache entries of one content folder, in one file under the cache directory.
 
-    `begin` reads the index; a chunk of records is unpickled when one of its records is asked for.
-    Per content file, `unchanged` (by status, unread) or `lookup` (by the key of its bytes) find
-    its entry, `record` its record, `store` keeps a file just parsed. `save` writes back only the
-    entries this load used (so deleted and changed files do not pile up), if anything changed.
+    `begin` reads the index. Per content file, `unchanged` (by status, unread) or `lookup` (by
+    the key of its bytes) find its entry, `own` its problems and facts, `record` its record (the
+    two halves of a chunk are unpickled when first asked for), `store` keeps a file just parsed.
+    `save` writes back only the entries this load used (so deleted and changed files do not
+    pile up), if anything changed.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -108,11 +111,11 @@ class LoadCache:
         self.context = b""
         self.path: Path | None = None
         self.index: dict[str, _Indexed] = {}
-        self.chunks: list[tuple[int, int]] = []  # (offset, length) of each chunk in `handle`
-        self.loaded: dict[int, dict[str, Any]] = {}  # unpickled chunks
+        self.chunks: list[tuple[tuple[int, int], tuple[int, int]]] = []  # (offset, length) of both halves
+        self.loaded: dict[tuple[int, int], dict[str, Any]] = {}  # (chunk, half) -> unpickled
         self.handle: BinaryIO | None = None  # the file read, kept open until saved
         self.new: dict[str, _Indexed] = {}
-        self.fresh: dict[str, Any] = {}  # records parsed by this load
+        self.fresh: dict[str, tuple[Any, _Own]] = {}  # record and own of files parsed by this load
         self.changed = False
 
     def begin(self, root: Path, context: Iterable[bytes]) -> None:
@@ -143,9 +146,12 @@ class LoadCache:
                 raise TypeError("foreign cache")
             chunks = []
             for _ in range(count):
-                length = int.from_bytes(handle.read(_LENGTH), "little")
-                chunks.append((handle.tell(), length))
-                handle.seek(length, os.SEEK_CUR)
+                halves = []
+                for _half in range(2):
+                    length = int.from_bytes(handle.read(_LENGTH), "little")
+                    halves.append((handle.tell(), length))
+                    handle.seek(length, os.SEEK_CUR)
+                chunks.append((halves[0], halves[1]))
             if handle.tell() > os.fstat(handle.fileno()).st_size:
                 raise EOFError("truncated cache")
         except Exception:
@@ -153,22 +159,23 @@ class LoadCache:
             return
         self.index, self.chunks, self.handle = index, chunks, handle
 
-    def _chunk(self, number: int) -> dict[str, Any]:
-        """The records of one chunk (unpickled once); a damaged chunk holds none."""
-        if number not in self.loaded:
-            records: dict[str, Any] = {}
-            if self.handle is not None and 0 <= number < len(self.chunks):
-                offset, length = self.chunks[number]
+    def _half(self, chunk: int, half: int) -> dict[str, Any]:
+        """One half of a chunk, 0: own problems and facts, 1: records (unpickled once; a damaged
+        one holds nothing)."""
+        if (chunk, half) not in self.loaded:
+            entries: dict[str, Any] = {}
+            if self.handle is not None and 0 <= chunk < len(self.chunks):
+                offset, length = self.chunks[chunk][half]
                 try:
                     with gc_paused():
                         self.handle.seek(offset)
-                        chunk = pickle.loads(self.handle.read(length))
-                    if isinstance(chunk, dict):
-                        records = chunk
+                        found = pickle.loads(self.handle.read(length))
+                    if isinstance(found, dict):
+                        entries = found
                 except Exception:  # damaged: those files are read again
                     pass
-            self.loaded[number] = records
-        return self.loaded[number]
+            self.loaded[chunk, half] = entries
+        return self.loaded[chunk, half]
 
     def close(self) -> None:
         if self.handle is not None:
@@ -200,12 +207,20 @@ class LoadCache:
         if indexed is None or indexed[0] != key:
             return None
         status = status_of(info) if info is not None else None
-        return indexed if status == indexed[1] else (key, status, *indexed[2:])
+        return indexed if status == indexed[1] else (key, status, indexed[2])
+
+    def own(self, rel: str, indexed: _Indexed) -> _Own:
+        """The own problems and facts of an entry found by `unchanged` or `lookup`, or MISSING."""
+        if indexed[2] < 0:
+            return self.fresh[rel][1] if rel in self.fresh else MISSING
+        found: _Own = self._half(indexed[2], 0).get(rel, MISSING)
+        return found
 
     def record(self, rel: str, indexed: _Indexed) -> Any:
         """The record of an entry found by `unchanged` or `lookup`, or MISSING."""
-        chunk = indexed[2]
-        return self.fresh.get(rel, MISSING) if chunk < 0 else self._chunk(chunk).get(rel, MISSING)
+        if indexed[2] < 0:
+            return self.fresh[rel][0] if rel in self.fresh else MISSING
+        return self._half(indexed[2], 1).get(rel, MISSING)
 
     def use(self, rel: str, indexed: _Indexed) -> None:
         """Keep an entry found by `unchanged` or `lookup` for the next load."""
@@ -216,8 +231,8 @@ class LoadCache:
     def store(
         self, rel: str, key: bytes, info: os.stat_result | None, record: Any, stored: list[_Stored], facts: Facts
     ) -> None:
-        self.fresh[rel] = record
-        self.new[rel] = (key, status_of(info) if info is not None else None, -1, stored, facts)
+        self.fresh[rel] = (record, (stored, facts))
+        self.new[rel] = (key, status_of(info) if info is not None else None, -1)
         self.changed = True
 
     def save(self) -> None:
@@ -245,7 +260,7 @@ class LoadCache:
 
     def _write(self, handle: BinaryIO) -> None:
         """The header, then each old chunk whose files all came back unchanged as its old bytes,
-        then the other records in new chunks."""
+        then the other entries in new chunks."""
         members: dict[int, list[str]] = {}
         for rel, indexed in self.index.items():
             members.setdefault(indexed[2], []).append(rel)
@@ -256,27 +271,28 @@ class LoadCache:
         ]
         renumber = {old: number for number, old in enumerate(kept)}
         index: dict[str, _Indexed] = {}
-        rest: list[tuple[str, Any]] = []
+        rest: list[tuple[str, Any, _Own]] = []
         for rel, indexed in self.new.items():
             if indexed[2] in renumber:
-                index[rel] = (*indexed[:2], renumber[indexed[2]], *indexed[3:])
+                index[rel] = (indexed[0], indexed[1], renumber[indexed[2]])
                 continue
-            record = self.record(rel, indexed)
-            if record is not MISSING:
-                rest.append((rel, record))
+            own, record = self.own(rel, indexed), self.record(rel, indexed)
+            if own is not MISSING and record is not MISSING:
+                rest.append((rel, record, own))
         fresh = [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
         for number, entries in enumerate(fresh, start=len(kept)):
-            for rel, _ in entries:
-                indexed = self.new[rel]
-                index[rel] = (*indexed[:2], number, *indexed[3:])
-        _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump((FORMAT, self.context, index, len(kept) + len(fresh)))
+            for rel, _, _ in entries:
+                index[rel] = (self.new[rel][0], self.new[rel][1], number)
+        pickle.dump((FORMAT, self.context, index, len(kept) + len(fresh)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        assert self.handle is not None or not kept  # kept chunks exist only when a cache file was read
         for chunk in kept:
-            offset, length = self.chunks[chunk]
-            assert self.handle is not None  # kept chunks exist only when a cache file was read
-            self.handle.seek(offset)
-            _write_chunk(handle, self.handle.read(length))
+            for offset, length in self.chunks[chunk]:
+                assert self.handle is not None
+                self.handle.seek(offset)
+                _write_chunk(handle, self.handle.read(length))
         for entries in fresh:
-            _write_chunk(handle, _dumps(dict(entries)))
+            _write_chunk(handle, _dumps({rel: own for rel, _, own in entries}))
+            _write_chunk(handle, _dumps({rel: record for rel, record, _ in entries}))
 
 
 def _write_chunk(handle: BinaryIO, blob: bytes) -> None:
@@ -393,13 +409,14 @@ def _read_file(
             return None
         indexed = cache.lookup(file.rel, cache.key(file.rel, read[0]), read[1]) if cache is not None else None
     if cache is not None and indexed is not None:
+        kept = cache.own(file.rel, indexed)
         record = cache.record(file.rel, indexed) if need_records else None
-        if record is not MISSING:
+        if kept is not MISSING and record is not MISSING:
             cache.use(file.rel, indexed)
-            problems.extend(restore(file, indexed[3]))
-            present = record is not None if need_records else indexed[4] is not None
-            return (record, indexed[4]) if present else None
-        if read is None:  # the record was lost with a damaged chunk: read the file after all
+            problems.extend(restore(file, kept[0]))
+            present = record is not None if need_records else kept[1] is not None
+            return (record, kept[1]) if present else None
+        if read is None:  # lost with a damaged chunk: read the file after all
             read = folder.read_bytes_and_stat(file)
             if read is None:
                 return None
