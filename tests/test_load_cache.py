@@ -223,3 +223,16 @@ def test_validate_after_one_change_unpickles_only_the_chunk_it_rewrites(
     assert result == validate(root, None)
     assert len(set(unpickled)) == 1, "only the records of the chunk that holds the changed file are read back"
     same(loaded_with(root, cache_dir), loaded_with(root, None))
+
+
+def test_entries_of_an_unexpected_shape_are_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like a cache written in another layout under this code's name: files are parsed again."""
+    root, cache_dir = twelve_incidents_in_chunks_of_four(tmp_path, monkeypatch)
+    validate(root, cache_dir)
+    real_half = LoadCache._half
+
+    def foreign(self: LoadCache, chunk: int, half: int) -> dict[str, object]:
+        return {rel: "not an entry" for rel in real_half(self, chunk, half)}
+
+    monkeypatch.setattr(LoadCache, "_half", foreign)
+    assert validate(root, cache_dir) == validate(root, None)

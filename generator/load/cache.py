@@ -53,7 +53,7 @@ DEFAULT_CACHE_DIR = Path(".statuspress-cache")
 #: Files per chunk of records in the cache file.
 _CHUNK = 1000
 #: Bumped when the layout of a cache file changes.
-FORMAT = 3
+FORMAT = 4
 #: A file modified less than this long before it was read is not trusted by its status.
 RACY_NS = 2_000_000_000
 #: Source files whose code shapes the cached records: any change invalidates every entry.
@@ -78,7 +78,11 @@ MISSING: Any = object()
 
 
 def code_hash() -> bytes:
-    """A hash of the loader's sources and the Python version (pickles and readers depend on both)."""
+    """A hash of the loader's sources and the Python version (pickles and readers depend on both).
+
+    Taken once, when this module is imported: a long-running process must describe the code it
+    runs, not files edited on disk since (an upgrade mid-build would otherwise write entries in
+    the old layout under the new code's name)."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version_info[:2]}".encode())
     for path in _CODE_FILES:
         digest.update(path.name.encode() + b"\0")
@@ -87,6 +91,9 @@ def code_hash() -> bytes:
         except OSError:  # pragma: no cover - a broken install: never trust the cache
             digest.update(os.urandom(16))
     return digest.digest()
+
+
+_CODE_HASH = code_hash()
 
 
 def status_of(info: os.stat_result) -> Status | None:
@@ -119,7 +126,7 @@ class LoadCache:
         self.changed = False
 
     def begin(self, root: Path, context: Iterable[bytes]) -> None:
-        digest = hashlib.sha256(code_hash())
+        digest = hashlib.sha256(_CODE_HASH)
         for part in context:
             digest.update(hashlib.sha256(part).digest())
         self.context = digest.digest()
@@ -213,8 +220,8 @@ class LoadCache:
         """The own problems and facts of an entry found by `unchanged` or `lookup`, or MISSING."""
         if indexed[2] < 0:
             return self.fresh[rel][1] if rel in self.fresh else MISSING
-        found: _Own = self._half(indexed[2], 0).get(rel, MISSING)
-        return found
+        found = self._half(indexed[2], 0).get(rel, MISSING)
+        return found if isinstance(found, tuple) and len(found) == 2 else MISSING
 
     def record(self, rel: str, indexed: _Indexed) -> Any:
         """The record of an entry found by `unchanged` or `lookup`, or MISSING."""
