@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import load, make_content, messages
+from tests.sitekit import SERVICES_YAML, SITE_YAML, load, make_content, messages
 
 INCIDENT = """\
 id: INC-1
@@ -201,4 +201,20 @@ def test_missing_site_and_services_files(tmp_path: Path) -> None:
     assert messages(load(root), root) == [
         "content/services.yaml:1: missing: every content folder needs a services.yaml",
         "content/site.yaml:1: missing: every content folder needs a site.yaml",
+    ]
+
+
+def test_redaction_covers_every_public_text_not_only_updates(tmp_path: Path) -> None:
+    """The page's name and description, group names and regions are public too."""
+    site = SITE_YAML.replace("name: Acme", "name: Acme corp.acme.example") + "description: Status of corp.acme.example\n"
+    services = SERVICES_YAML.replace("Core", "corp.acme.example")
+    incident = INCIDENT.replace("level: major_outage", "level: major_outage\n    regions: [corp.acme.example]")
+    root = make_content(tmp_path / "content", {"site.yaml": site, "services.yaml": services, "incidents/a.yaml": incident})
+    found = [m for m in messages(load(root), root) if "redaction pattern" in m]
+    assert [m.split(": public text")[0] for m in found] == [
+        "content/incidents/a.yaml:10: warning: regions",
+        "content/services.yaml:3: warning: group",
+        "content/services.yaml:8: warning: group",
+        "content/site.yaml:1: warning: description",
+        "content/site.yaml:1: warning: name",
     ]

@@ -268,6 +268,11 @@ def incident_texts(incident: Incident) -> Iterator[tuple[Source, str, str]]:
     if incident.type is not IncidentType.EXTERNAL:
         return
     yield incident.source, "title", incident.title
+    for region in incident.regions:
+        yield incident.source, "regions", region
+    for impact in incident.impact:
+        for region in impact.regions:
+            yield impact.source, "regions", region
     for update in incident.updates:
         yield update.source, "body", update.body
 
@@ -280,12 +285,17 @@ def maintenance_texts(window: Maintenance) -> Iterator[tuple[Source, str, str]]:
 
 
 def cross_file_texts(site: SiteFacts) -> Iterator[tuple[Source, str, str]]:
-    """Public texts that are public because of another file: public services' names and
-    descriptions, and the summary of a published post-mortem of an external incident."""
+    """Public texts that are not an incident's or a window's own: the page's name and
+    description, public services' names, descriptions and group names, and the summary of a
+    published post-mortem of an external incident."""
+    page = Source("site.yaml", 1)
+    yield page, "name", site.settings.name
+    yield page, "description", site.settings.description
     for service in site.services:
         if service.public:
             yield service.source, "name", service.name
             yield service.source, "description", service.description
+            yield service.source, "group", service.group
     external = {i.id for i in site.incidents if i.type is IncidentType.EXTERNAL}
     for postmortem in site.postmortems:
         if postmortem.status is ReviewStatus.PUBLISHED and postmortem.incident in external:
