@@ -16,11 +16,12 @@ from typing import Any, TypeVar
 
 from ..model import Group, Incident, Maintenance, Runbook, Service, Settings, Site
 from ..problems import ContentError, Problems
-from .cache import LoadCache, Reader, context_bytes, gc_paused, read_files
+from .cache import LoadCache, gc_paused
 from .catalogue import read_services, read_settings
 from .checks import Redactions, SiteFacts, check, incident_texts, maintenance_texts
 from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
+from .reading import Reader, context_bytes, read_files
 from .records import read_incident, read_maintenance
 from .yamlsafe import Node, YamlError, parse
 
