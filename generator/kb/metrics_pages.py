@@ -19,7 +19,7 @@ from ..derive.durations import DURATION_NAMES
 from ..derive.metrics import Report, compute, make_period
 from ..derive.metrics.export import csv_rows, to_json
 from ..derive.metrics.groups import GroupMetrics, group
-from ..derive.metrics.table import DURATION_LABELS, human
+from ..derive.metrics.table import DURATION_LABELS, group_duration_cells, group_duration_headers, human
 from ..model import Severity, Site
 from . import paths
 from .charts import Chart, horizontal_bars, lines, stacked_bars
@@ -175,16 +175,8 @@ def headline(g: GroupMetrics) -> str:
 
 
 def group_table(title: str, groups: list[GroupMetrics]) -> str:
-    headers = [title, "Incidents"]
-    for label in DURATION_LABELS.values():
-        headers += [f"{label} median", f"{label} p90", f"{label} n"]
-    rows = []
-    for g in groups:
-        row = [cell(g.key.replace("_", " ")), str(len(g.incidents))]
-        for name in DURATION_NAMES:
-            s = g.durations[name]
-            row += [human(s.median), human(s.p90), f"{s.n} of {s.n + s.n_missing}"]
-        rows.append(row)
+    headers = [title, "Incidents", *group_duration_headers()]
+    rows = [[cell(g.key.replace("_", " ")), str(len(g.incidents)), *group_duration_cells(g, " of ")] for g in groups]
     return table(headers, rows)
 
 

@@ -57,17 +57,23 @@ def durations_table(g: GroupMetrics) -> str:
     return render_table(header, rows)
 
 
+def group_duration_headers() -> list[str]:
+    """Column titles of the per-group duration columns: median, p90 and n of each duration."""
+    return [f"{label} {stat}" for label in DURATION_LABELS.values() for stat in ("median", "p90", "n")]
+
+
+def group_duration_cells(g: GroupMetrics, counted: str = "/") -> list[str]:
+    """Median, p90 and "n`counted`total" of each duration of one group, as `group_duration_headers`."""
+    cells = []
+    for name in DURATION_LABELS:
+        s = g.durations[name]
+        cells += [human(s.median), human(s.p90), f"{s.n}{counted}{s.n + s.n_missing}"]
+    return cells
+
+
 def groups_table(by: str, groups: Sequence[GroupMetrics]) -> str:
-    header = [by, "incidents"]
-    for label in DURATION_LABELS.values():
-        header += [f"{label} median", f"{label} p90", f"{label} n"]
-    rows = []
-    for g in groups:
-        row = [g.key, str(len(g.incidents))]
-        for name in DURATION_LABELS:
-            s = g.durations[name]
-            row += [human(s.median), human(s.p90), f"{s.n}/{s.n + s.n_missing}"]
-        rows.append(row)
+    header = [by, "incidents", *group_duration_headers()]
+    rows = [[g.key, str(len(g.incidents)), *group_duration_cells(g)] for g in groups]
     return render_table(header, rows)
 
 
