@@ -34,7 +34,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -239,20 +239,7 @@ class LoadCache:
             self.close()
             return
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Statuspress cache: safe to delete\n*\n")
-            fd, tmp = tempfile.mkstemp(prefix=".load-", dir=self.directory)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    self._write(handle)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except (OSError, pickle.PicklingError):
-            return
+            write_cache_file(self.directory, self.path, self._write)
         finally:
             self.close()
 
@@ -291,6 +278,27 @@ class LoadCache:
         for entries in fresh:
             _write_chunk(handle, _dumps({rel: own for rel, _, own in entries}))
             _write_chunk(handle, _dumps({rel: record for rel, record, _ in entries}))
+
+
+def write_cache_file(cache_dir: Path, path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Replace `path` (inside `cache_dir`) with what `write` writes, atomically, the folder made
+    with its own .gitignore. A cache that cannot be written only costs speed next time, so
+    failures are swallowed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = cache_dir / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Statuspress cache: safe to delete\n*\n")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, pickle.PicklingError):
+        return
 
 
 def _write_chunk(handle: BinaryIO, blob: bytes) -> None:

@@ -19,12 +19,12 @@ import os
 import pickle
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..load.cache import write_cache_file
 from .digest import serialise
 
 #: Bumped when the layout of the manifest changes.
@@ -125,18 +125,6 @@ class PageCache:
 
     def save(self) -> None:
         """Keep this build's keys; a failure only costs speed next time."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Statuspress cache: safe to delete\n*\n")
-            fd, tmp = tempfile.mkstemp(prefix=".render-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump((FORMAT, self.salt, self.new), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except (OSError, pickle.PicklingError):
-            return
+        entries = (FORMAT, self.salt, self.new)
+        write_cache_file(self.path.parent.parent, self.path,
+                         lambda handle: pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL))
