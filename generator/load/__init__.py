@@ -75,13 +75,9 @@ def check_folder(
     """The problems of the folder as of `now` (the same as `load_site`'s) and its counts,
     without building the site: with a cache, unchanged files are not even unpickled."""
     with gc_paused():
-        result = _load(root, now, max_bytes, overrides, cache, need_site=False)
-    if isinstance(result, Checked):
-        return result
-    site = result.site
-    counts = (len(site.incidents), len(site.maintenance), len(site.postmortems), len(site.runbooks),
-              len(site.services))
-    return Checked(result.problems, counts)
+        checked = _load(root, now, max_bytes, overrides, cache, need_site=False)
+    assert isinstance(checked, Checked)
+    return checked
 
 
 def _load(
