@@ -76,6 +76,17 @@ def _edit(
     return path
 
 
+def _new_id(folder: Path, prefix: str, year: int, given: str | None, kind: str) -> str:
+    """The id of a new record in `folder`: the next free PREFIX-YEAR-NNN, or `given`, refused
+    when a record already has it."""
+    ids = record_ids(folder)
+    if given is None:
+        return next_id(prefix, year, ids)
+    if given in ids:
+        raise click.UsageError(f"--id: {kind} {given} already exists in {ids[given]}")
+    return given
+
+
 @click.group("new")
 def new_group() -> None:
     """Create a new incident or maintenance window."""
@@ -108,11 +119,7 @@ def new_incident_command(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--component") from None
     folder = content / "incidents"
-    ids = record_ids(folder)
-    if incident_id is None:
-        incident_id = next_id("INC", start.year, ids)
-    elif incident_id in ids:
-        raise click.UsageError(f"--id: incident {incident_id} already exists in {ids[incident_id]}")
+    incident_id = _new_id(folder, "INC", start.year, incident_id, "incident")
     doc = edits.new_incident(
         incident_id, title, IncidentType(kind), Severity(severity), start, max(start, moment),
         Detection(detected_by), impacts, message,
@@ -142,11 +149,7 @@ def new_maintenance_command(
     begin, finish = _time("--start", start), _time("--end", end)
     assert begin is not None and finish is not None
     folder = content / "maintenance"
-    ids = record_ids(folder)
-    if maintenance_id is None:
-        maintenance_id = next_id("MNT", begin.year, ids)
-    elif maintenance_id in ids:
-        raise click.UsageError(f"--id: maintenance {maintenance_id} already exists in {ids[maintenance_id]}")
+    maintenance_id = _new_id(folder, "MNT", begin.year, maintenance_id, "maintenance")
     doc = new_maintenance(maintenance_id, title, list(components), begin, finish, message, moment)
     path = free_path(folder, f"{begin.date().isoformat()}-{slugify(title)}")
     _write(content, path, dump_doc(doc), moment, new=True, cache_dir=_cache(cache_dir, no_cache))
