@@ -7,10 +7,6 @@ server; screenshots at 360 and 1280 px go to test-artifacts/ for people to look 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,23 +16,11 @@ import pytest
 from generator.build import BuildRequest, build
 from generator.public import urls
 from generator.public.projection import PublicPage, project
+from tests.browserkit import launched, serious_violations, serving
 from tests.sitekit import EXAMPLE, REPO, now
-
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
 NOW = "2026-11-28T15:00:00Z"
 ARTIFACTS = REPO / "test-artifacts"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -47,23 +31,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PublicPage]:
 
 
 @pytest.fixture(scope="module")
-def server(site: tuple[Path, PublicPage]) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site[0]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
+def browser() -> Iterator[Any]:
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+def server(browser: Any, site: tuple[Path, PublicPage]) -> Iterator[str]:
+    with serving(site[0]) as url:
+        yield url
 
 
 def _pages(page: PublicPage) -> dict[str, str]:
@@ -113,11 +89,7 @@ def test_no_serious_accessibility_violations(browser: Any, server: str, site: tu
         _watch(tab, server, requests)
         for name, path in _pages(site[1]).items():
             tab.goto(server + path)
-            result = axe.run(tab)
-            for violation in result.response["violations"]:
-                if violation["impact"] in ("serious", "critical"):
-                    targets = [n["target"] for n in violation["nodes"]][:3]
-                    found.append(f"{scheme} {name}: {violation['id']} {violation['help']} {targets}")
+            found += serious_violations(axe.run(tab), f"{scheme} {name}")
         context.close()
     assert found == []
     assert all(url.startswith(server) for url in requests), requests
