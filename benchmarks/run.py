@@ -178,13 +178,13 @@ def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> 
         from generator.kb.engine import load, run_build
         from generator.kb.tree import generate, sync_tree
     except ImportError:
-        from generator.build import BuildRequest
+        from generator.context import RenderContext
 
         dest = out / "internal"
         dest.mkdir()
-        request = BuildRequest(content=content, out=out, now=now, targets=("internal",), progress=lambda _: None)
+        context = RenderContext(now=now, content=content, published=out / "published-internal")
         with stages.stage("kb: render_internal (Markdown + MkDocs)", dest):
-            kb.render_internal(site, now, dest, request)
+            kb.render_internal(site, dest, context)
         return
     docs, dest = out / "kb-docs", out / "internal"
     with stages.stage("kb: generate Markdown (in memory)") as row:

@@ -1,5 +1,9 @@
 """The build in a straight line: load and validate everything, then render each site into
-staging folders, then publish them atomically. Nothing is written before validation passed."""
+staging folders, then publish them atomically. Nothing is written before validation passed.
+
+Renderers get the site and a `RenderContext` (context.py), never this module's request, so
+they do not import the build back.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .context import RenderContext, Renderer
 from .load import Loaded, load_or_raise
 from .load.cache import LoadCache
-from .model import Site
 from .publish import Staging, build_lock, stage_and_publish
-
-#: A site renderer: fills `dest` (an empty folder) from the validated site.
-Renderer = Callable[[Site, datetime, Path, "BuildRequest"], None]
 
 
 def _say(message: str) -> None:
@@ -38,7 +39,8 @@ class BuildRequest:
 
 
 def renderers() -> dict[str, Renderer]:
-    """The sites a build can produce, by output folder name."""
+    """The sites a build can produce, by output folder name (imported when built: the
+    knowledge base brings MkDocs)."""
     from .kb import render_internal
     from .public import render_public
 
@@ -55,13 +57,16 @@ def build(request: BuildRequest) -> Loaded:
         request.progress(f"Loading {request.content}")
         cache = LoadCache(request.cache_dir) if request.cache_dir is not None else None
         loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes, cache)
-        site = loaded.site
         available = renderers()
 
         def render(staging: Staging) -> None:
             for name in request.targets:
                 request.progress(f"Rendering the {name} site")
-                available[name](site, request.now, staging.folder(name), request)
+                context = RenderContext(
+                    now=request.now, content=request.content, published=request.out / name,
+                    cache_dir=request.cache_dir, strict=request.strict, progress=request.progress,
+                )
+                available[name](loaded.site, staging.folder(name), context)
             request.progress(f"Publishing into {request.out}")
 
         stage_and_publish(request.out, render)

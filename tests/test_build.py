@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from click.testing import CliRunner
 from generator import build as build_module
 from generator.build import BuildRequest, build
 from generator.cli import main
+from generator.context import RenderContext
 from generator.model import Site
 from generator.publish import build_lock
 from tests.sitekit import make_content, now
@@ -20,7 +20,8 @@ from tests.treediff import snapshot
 def fake_renderer(fail_after: int | None = None):  # type: ignore[no-untyped-def]
     """A renderer writing one file per incident; raises after `fail_after` files when set."""
 
-    def render(site: Site, at: datetime, dest: Path, request: BuildRequest) -> None:
+    def render(site: Site, dest: Path, context: RenderContext) -> None:
+        at = context.now
         for count, incident in enumerate(site.incidents):
             if fail_after is not None and count >= fail_after:
                 raise RuntimeError("renderer crashed half way")

@@ -360,21 +360,19 @@ def test_strict_build_fails_on_a_broken_link_in_a_review(tmp_path: Path) -> None
     assert not (tmp_path / "strict" / "internal").exists()
 
 
-def test_registered_pages_join_the_navigation(tmp_path: Path) -> None:
-    from generator.kb import pages
+def test_registered_pages_join_the_navigation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.kb import pages, registry
 
     extra = pages.Page("extra/index.md", "Extra", "Extra", lambda site, now: "# Extra\n\nplugged in\n", order=65)
     chart = pages.Documents(
         lambda site, now: [pages.Output("extra/chart.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")]
     )
-    pages.register(extra)
-    pages.register(chart)
-    try:
-        site = build_kb(make_content(tmp_path / "content"), tmp_path / "site")
-    finally:
-        pages._PAGES.pop(extra.path)
-        pages._DOCUMENTS.remove(chart)
+    monkeypatch.setattr(registry, "PAGES", [*registry.PAGES, extra])
+    monkeypatch.setattr(registry, "DOCUMENTS", [*registry.DOCUMENTS, chart])
+    site = build_kb(make_content(tmp_path / "content"), tmp_path / "site")
     assert "plugged in" in article(site, "extra/index.html").get_text()
     assert (site / "extra" / "chart.svg").is_file()
     nav = [a.get_text(strip=True) for a in page(site, "index.html").select("nav.md-nav--primary a")]
+    assert nav.index("Extra") > nav.index("Follow-ups")
+    assert "Extra" in [a.get_text(strip=True) for a in article(site, "index.html").select("a")]  # home's sections
     assert nav.index("Extra") > nav.index("Follow-ups")

@@ -16,7 +16,7 @@ from icalendar import Calendar
 
 from generator.kb import metrics_pages
 from generator.kb.followup_calendar import calendars, owner_slug
-from generator.kb.pages import produce_all
+from generator.kb.registry import produce_all
 from generator.model import Site
 from tests.sitekit import load, make_content, now
 from tests.test_metrics import FILES, NOW

@@ -15,15 +15,14 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator import build as build_module
-from generator.build import BuildRequest
 from generator.cli import main
+from generator.context import RenderContext
 from generator.model import Site
 from tests.sitekit import EXAMPLE
 from tests.treediff import snapshot
@@ -72,7 +71,7 @@ def test_disk_full_or_permission_error_fails_cleanly(code: int, tmp_path: Path, 
     (out / "public").mkdir(parents=True)
     (out / "public" / "index.html").write_text("previous site")
 
-    def failing(site: Site, at: datetime, dest: Path, request: BuildRequest) -> None:
+    def failing(site: Site, dest: Path, context: RenderContext) -> None:
         (dest / "index.html").write_text("half")
         raise OSError(code, os.strerror(code), str(dest / "incidents" / "x.html"))
 

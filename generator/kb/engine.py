@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..model import Site
 from ..problems import ContentError, Problem
-from .pages import navigation
+from .registry import navigation
 
 PLACEHOLDER_NAME = "Statuspress knowledge base"
 

@@ -11,7 +11,6 @@ from . import paths
 from .index import Action, build_index
 from .md import cell, front_matter, table, tabs
 from .metrics_pages import followup_figures
-from .pages import Page, register
 from .reviews import ACTION_HEADERS, action_rows
 
 HEADERS = [*ACTION_HEADERS, "Review"]
@@ -53,6 +52,3 @@ def tracker(site: Site, now: datetime) -> str:
             ("Completion and overdue figures", followup_figures(site, now, source=paths.FOLLOWUPS)),
         ]
     )
-
-
-register(Page(paths.FOLLOWUPS, "Follow-up tracker", "Follow-ups", tracker, order=50))

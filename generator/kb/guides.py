@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from ..model import Severity, Site
@@ -9,11 +10,11 @@ from . import paths
 from .incidents import INCIDENT_HEADERS, incident_row
 from .index import build_index
 from .md import cell, front_matter, link, table
-from .pages import Page, register, registered
 from .reviews import ACTION_HEADERS, action_rows, due_reviews_table
 
 
-def home(site: Site, now: datetime) -> str:
+def home(site: Site, now: datetime, sections: Sequence[tuple[str, str]]) -> str:
+    """The home page; `sections` are the (title, path) of the other navigation pages."""
     kb = build_index(site, now)
     source = paths.HOME
     out = front_matter(f"{site.settings.name} knowledge base") + f"# {cell(site.settings.name)} knowledge base\n\n"
@@ -26,8 +27,7 @@ def home(site: Site, now: datetime) -> str:
     out += "\n## Overdue action items\n\n"
     out += table([*ACTION_HEADERS, "Review"], action_rows(overdue, source, True)) if overdue else "None.\n"
     out += "\n## Sections\n\n"
-    pages, _ = registered()
-    out += "".join(f"- {link(p.title, source, p.path)}\n" for p in pages if p.path != source)
+    out += "".join(f"- {link(title, source, path)}\n" for title, path in sections)
     return out
 
 
@@ -49,8 +49,3 @@ def tags(site: Site, now: datetime) -> str:
         + "# Tags\n\nIncidents, reviews, runbooks and services by severity, type, service, root cause and year.\n\n"
         + "<!-- material/tags -->\n"
     )
-
-
-register(Page(paths.HOME, "Home", "", home, order=0))
-register(Page(paths.SEVERITY, "Severity guidelines", "", severity, order=70))
-register(Page(paths.TAGS, "Tags", "", tags, order=80))

@@ -13,7 +13,7 @@ from ..model import Incident, Site
 from . import paths
 from .index import Kb, build_index
 from .md import admonition, cell, day, front_matter, label, link, span, table, when
-from .pages import Documents, Output, Page, register
+from .pages import Output
 
 _BLOCK_START = re.compile(r"^(\s*)([#>*+=|-]|\d+[.)]|!!!|\?\?\?)")
 
@@ -210,7 +210,3 @@ def incident_pages(site: Site, now: datetime) -> Iterator[Output]:
     kb = build_index(site, now)
     for incident in site.incidents:
         yield Output(paths.incident(incident.id), incident_page(kb, incident))
-
-
-register(Page(paths.INCIDENTS, "Incidents", "Incidents", incidents_index, order=10))
-register(Documents(incident_pages))

@@ -1,7 +1,7 @@
 """The knowledge-base metrics pages: headline figures, reliability per service, follow-up figures,
 their SVG charts, the JSON/CSV downloads and the action-item calendars.
 
-Registers itself in the page registry (`pages.PLUGIN_MODULES`). Every producer is a pure
+Listed in the page registry (`registry.py`). Every producer is a pure
 function of (site, now); the report is computed once per (site, now) and shared. The period is
 the default of `statuspress metrics`: the 365 days before the build time.
 """
@@ -25,7 +25,7 @@ from . import paths
 from .charts import Chart, horizontal_bars, lines, stacked_bars
 from .followup_calendar import TEAM_FEED, calendars, owner_feed, owners
 from .md import cell, front_matter, link, table
-from .pages import Documents, Output, Page, register
+from .pages import Output
 
 T = TypeVar("T")
 
@@ -301,9 +301,3 @@ def files(site: Site, now: datetime) -> Iterator[Output]:
     yield Output(CSV_FILE, buffer.getvalue().encode("utf-8"))
     for path, data in calendars(site, now):
         yield Output(path, data)
-
-
-register(Page(METRICS, "Metrics", "Metrics", metrics_page, order=60))
-register(Page(RELIABILITY, "Reliability per service", "Metrics", reliability_page, order=61))
-register(Page(FOLLOWUP_FIGURES, "Follow-up figures", "Follow-ups", followup_page, order=51))
-register(Documents(files))

@@ -11,7 +11,7 @@ from ..model import Incident, Postmortem, Site
 from . import paths
 from .index import Action, Kb, build_index
 from .md import admonition, cell, day, front_matter, label, link, span, table
-from .pages import Documents, Output, Page, register
+from .pages import Output
 
 OVERDUE = '<span class="kb-overdue">overdue</span>'
 
@@ -143,7 +143,3 @@ def review_pages(site: Site, now: datetime) -> Iterator[Output]:
     kb = build_index(site, now)
     for postmortem in site.postmortems:
         yield Output(paths.review(postmortem.incident), review_page(kb, postmortem))
-
-
-register(Page(paths.REVIEWS, "Post-incident reviews", "Reviews", reviews_index, order=20))
-register(Documents(review_pages))

@@ -9,7 +9,7 @@ from ..model import Runbook, Site
 from . import paths
 from .index import Kb, build_index
 from .md import admonition, cell, day, front_matter, link, table
-from .pages import Documents, Output, Page, register
+from .pages import Output
 
 
 def is_stale(runbook: Runbook, today: date, stale_days: int) -> bool:
@@ -95,8 +95,3 @@ def runbook_pages(site: Site, now: datetime) -> Iterator[Output]:
     kb = build_index(site, now)
     for runbook in site.runbooks:
         yield Output(kb.runbook_pages[runbook.path], runbook_page(kb, runbook))
-
-
-register(Page(paths.RUNBOOKS, "Runbooks", "Runbooks", runbooks_index, order=30))
-register(Page(paths.ALERTS, "Alert index", "Runbooks", alert_index, order=31))
-register(Documents(runbook_pages))

@@ -25,7 +25,7 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from ..clock import resolve_now
 from ..load import load_site
 from .engine import config_file, load
-from .pages import navigation
+from .registry import navigation
 from .tree import generate, sync_tree
 
 

@@ -12,7 +12,7 @@ from . import paths
 from .incidents import INCIDENT_HEADERS, incident_row
 from .index import Action, Kb, build_index
 from .md import cell, front_matter, link, table
-from .pages import Documents, Output, Page, register
+from .pages import Output
 from .reviews import ACTION_HEADERS, action_rows
 from .runbooks import reviewed_cell
 
@@ -112,7 +112,3 @@ def service_pages(site: Site, now: datetime) -> Iterator[Output]:
     kb = build_index(site, now)
     for service in site.services:
         yield Output(paths.service(service.id), service_page(kb, service))
-
-
-register(Page(paths.SERVICES, "Services", "Services", catalogue, order=40))
-register(Documents(service_pages))

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..model import Site
 from . import paths
-from .pages import Output, produce_all
+from .pages import Output
+from .registry import produce_all
 
 
 def assets() -> Iterator[Output]:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..context import RenderContext
 from ..load.cache import gc_paused
 from ..model import Site
 from . import reuse
@@ -17,21 +17,18 @@ from .formats import FORMATS
 from .projection import PublicPage, project
 from .reuse import PageCache
 
-if TYPE_CHECKING:
-    from ..build import BuildRequest
 
-
-def render_public(site: Site, now: datetime, dest: Path, request: BuildRequest) -> None:
+def render_public(site: Site, dest: Path, context: RenderContext) -> None:
     """Render every registered public format from the projection into `dest`.
 
     With a cache folder, formats that can reuse the previous build's unchanged files do so
     (reuse.py); the output is the same bytes either way.
     """
-    page = projected(site, now)
+    page = projected(site, context.now)
     cache = None
-    if request.cache_dir is not None:
+    if context.cache_dir is not None:
         salt = reuse.key(reuse.code_salt(), (site.settings, site.groups, site.services))
-        cache = PageCache(request.cache_dir, request.out / "public", salt)
+        cache = PageCache(context.cache_dir, context.published, salt)
     with frozen_heap():
         for output_format in FORMATS:
             if cache is not None and output_format.render_incremental is not None:

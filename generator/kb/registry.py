@@ -1,0 +1,81 @@
+"""The registry of knowledge-base pages: one row per page or producer, like the public
+formats' table (`public/formats.py`). Add a page by appending a row::
+
+    PAGES.append(Page("extra/index.md", "Extra", "Extra", produce_extra, order=65))
+    DOCUMENTS.append(Documents(produce_images))   # yields Output("extra/chart.svg", svg_bytes), ...
+
+The navigation, the home page's list of sections and the docs tree are all made from these two
+lists (see pages.py for what a row means).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..model import Site
+from . import followups, guides, incidents, metrics_pages, paths, reviews, runbooks, services
+from .pages import Documents, Output, Page
+
+
+def _home(site: Site, now: datetime) -> str:
+    return guides.home(site, now, [(p.title, p.path) for p in pages() if p.path != paths.HOME])
+
+
+PAGES: list[Page] = [
+    Page(paths.HOME, "Home", "", _home, order=0),
+    Page(paths.INCIDENTS, "Incidents", "Incidents", incidents.incidents_index, order=10),
+    Page(paths.REVIEWS, "Post-incident reviews", "Reviews", reviews.reviews_index, order=20),
+    Page(paths.RUNBOOKS, "Runbooks", "Runbooks", runbooks.runbooks_index, order=30),
+    Page(paths.ALERTS, "Alert index", "Runbooks", runbooks.alert_index, order=31),
+    Page(paths.SERVICES, "Services", "Services", services.catalogue, order=40),
+    Page(paths.FOLLOWUPS, "Follow-up tracker", "Follow-ups", followups.tracker, order=50),
+    Page(metrics_pages.FOLLOWUP_FIGURES, "Follow-up figures", "Follow-ups", metrics_pages.followup_page, order=51),
+    Page(metrics_pages.METRICS, "Metrics", "Metrics", metrics_pages.metrics_page, order=60),
+    Page(metrics_pages.RELIABILITY, "Reliability per service", "Metrics", metrics_pages.reliability_page, order=61),
+    Page(paths.SEVERITY, "Severity guidelines", "", guides.severity, order=70),
+    Page(paths.TAGS, "Tags", "", guides.tags, order=80),
+]
+
+DOCUMENTS: list[Documents] = [
+    Documents(incidents.incident_pages),
+    Documents(reviews.review_pages),
+    Documents(runbooks.runbook_pages),
+    Documents(services.service_pages),
+    Documents(metrics_pages.files),
+]
+
+
+def pages() -> list[Page]:
+    """The navigation pages in navigation order (a later row at the same path replaces one)."""
+    by_path = {page.path: page for page in PAGES}
+    return sorted(by_path.values(), key=lambda p: (p.order, p.path))
+
+
+def produce_all(site: Site, now: datetime) -> list[Output]:
+    """Every file of the docs tree, sorted by path; two producers writing one path is a bug."""
+    outputs = [Output(page.path, page.produce(site, now)) for page in pages()]
+    for producer in DOCUMENTS:
+        outputs.extend(producer.produce(site, now))
+    seen: set[str] = set()
+    for output in outputs:
+        if output.path in seen:
+            raise ValueError(f"two knowledge-base producers write {output.path}")
+        seen.add(output.path)
+    return sorted(outputs, key=lambda o: o.path)
+
+
+def navigation() -> list[Any]:
+    """The MkDocs `nav`: top-level pages and sections of registered pages, in `order`."""
+    nav: list[Any] = []
+    sections: dict[str, list[Any]] = {}
+    for page in pages():
+        if not page.section:
+            nav.append({page.title: page.path})
+            continue
+        if page.section not in sections:
+            sections[page.section] = []
+            nav.append({page.section: sections[page.section]})
+        entry: Any = page.path if page.path.endswith("index.md") else {page.title: page.path}
+        sections[page.section].append(entry)
+    return nav
