@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
-from ..model import ImpactLevel, Incident, Maintenance, MaintenanceStatus
+from ..model import Impact, ImpactLevel, Incident, Maintenance, MaintenanceStatus
 from .uptime import SEVERITY_RANK, Span
 
 
@@ -46,16 +46,42 @@ def rank(status: ComponentStatus) -> int:
     return SEVERITY_RANK[ImpactLevel(status.value)]
 
 
+def known(moment: datetime | None, now: datetime) -> datetime | None:
+    """`moment` if it has happened by `now`, else None: a build as of `now` knows nothing later."""
+    return moment if moment is not None and moment <= now else None
+
+
+def impact_start(incident: Incident, impact: Impact) -> datetime:
+    """When `impact` began: its `from`, else the incident's `started_at`."""
+    return impact.start or incident.started_at
+
+
+def impact_end(incident: Incident, impact: Impact) -> datetime | None:
+    """When `impact` ended: its `to`, else the incident's `resolved_at`; None while it goes on."""
+    return impact.end or incident.resolved_at
+
+
+def impact_bounds(incident: Incident, impact: Impact, now: datetime) -> tuple[datetime, datetime | None] | None:
+    """(start, end) of `impact` as known at `now`: None if it has not begun by then, end None
+    while it still goes on at `now` (an end after `now` is not known yet)."""
+    start = impact_start(incident, impact)
+    if start > now:
+        return None
+    return start, known(impact_end(incident, impact), now)
+
+
 def impact_spans(incidents: Iterable[Incident], now: datetime) -> dict[str, list[Span]]:
-    """Spans per component id. An impact runs from `from` (default `started_at`) to `to`
-    (default `resolved_at`, and `now` while the incident is open)."""
+    """Spans per component id, as known at `now` (`impact_bounds`): an impact that goes on at
+    `now` is an open span up to `now`; one that begins later has no span yet."""
     spans: dict[str, list[Span]] = defaultdict(list)
     for incident in incidents:
         for impact in incident.impact:
-            start = impact.start or incident.started_at
-            end = impact.end or incident.resolved_at
+            bounds = impact_bounds(incident, impact, now)
+            if bounds is None:
+                continue
+            start, end = bounds
             if end is None:
-                spans[impact.component].append(Span(start, max(now, start), impact.level, open=True))
+                spans[impact.component].append(Span(start, now, impact.level, open=True))
             else:
                 spans[impact.component].append(Span(start, end, impact.level))
     return spans

@@ -23,14 +23,12 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from . import reuse, urls
 from .markdown import plain, render
-from .projection import PublicIncident, PublicMaintenance, PublicPage
+from .projection import EPOCH, PublicIncident, PublicMaintenance, PublicPage
 from .reuse import PageCache
 
 #: Libraries whose versions shape a feed file's bytes (feedgen serialises with lxml).
 LIBRARIES = ("feedgen", "lxml")
 
-#: The feed time of a page that has no public update at all (keeps feeds free of the build time).
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 INCIDENT_WORDS = {
     "investigating": "Investigating",

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..derive.status import (
     ComponentStatus,
     OverallStatus,
+    impact_bounds,
     impact_spans,
+    known,
     maintenance_spans,
     overall,
     status_at,
@@ -26,6 +28,7 @@ from ..model import (
     ImpactLevel,
     IncidentType,
     MaintenanceStatus,
+    Postmortem,
     ReviewStatus,
     Severity,
     Site,
@@ -122,10 +125,7 @@ class PublicMaintenance:
     scheduled_end: datetime
     updates: tuple[PublicMaintenanceUpdate, ...]  # newest first
     status: MaintenanceStatus
-
-    @property
-    def updated_at(self) -> datetime:
-        return max((u.at for u in self.updates), default=self.scheduled_start)
+    updated_at: datetime  # its last public change up to `now` (EPOCH when it has none yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,17 +177,29 @@ class PublicPage:
         return max(times, default=None)
 
 
+#: The time of a record with no public change yet (keeps outputs free of the build time).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 _ACTIVE_MAINTENANCE = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
+
+
+def _reviewed_by(review: Postmortem, resolved: dict[str, datetime | None], now: datetime) -> bool:
+    """Whether a published review exists as of `now`: its incident is resolved by then and its
+    review day (if given) has come, so an earlier build never shows a later summary."""
+    if resolved.get(review.incident) is None:
+        return False
+    return review.review_date is None or review.review_date <= now.date()
 
 
 def project(site: Site, now: datetime) -> PublicPage:
     """The public view of `site` at `now`. Internal records are dropped here, once."""
     settings = site.settings
     public_ids = {s.id for s in site.services if s.public}
+    resolved = {i.id: known(i.resolved_at, now) for i in site.incidents}
     summaries = {
         p.incident: p.public_summary
         for p in site.postmortems
-        if p.status is ReviewStatus.PUBLISHED and p.public_summary
+        if p.status is ReviewStatus.PUBLISHED and p.public_summary and _reviewed_by(p, resolved, now)
     }
     external = [i for i in site.incidents if i.type is IncidentType.EXTERNAL and i.started_at <= now]
     incidents = [
@@ -196,18 +208,13 @@ def project(site: Site, now: datetime) -> PublicPage:
             title=i.title,
             severity=i.severity,
             started_at=i.started_at,
-            resolved_at=i.resolved_at if i.resolved_at and i.resolved_at <= now else None,
+            resolved_at=resolved[i.id],
             regions=i.regions,
             impacts=tuple(
-                PublicImpact(
-                    component_id=x.component,
-                    level=x.level,
-                    start=x.start or i.started_at,
-                    end=x.end or i.resolved_at,
-                    regions=x.regions,
-                )
+                PublicImpact(component_id=x.component, level=x.level, start=bounds[0], end=bounds[1],
+                             regions=x.regions)
                 for x in i.impact
-                if x.component in public_ids
+                if x.component in public_ids and (bounds := impact_bounds(i, x, now)) is not None
             ),
             updates=tuple(
                 PublicUpdate(u.at, u.status, u.body)
@@ -236,6 +243,7 @@ def project(site: Site, now: datetime) -> PublicPage:
                 scheduled_end=m.scheduled_end,
                 updates=posted,
                 status=posted[0].status if posted else MaintenanceStatus.SCHEDULED,
+                updated_at=posted[0].at if posted else known(m.scheduled_start, now) or EPOCH,
             )
         )
     spans = impact_spans(external, now)

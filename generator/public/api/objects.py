@@ -13,9 +13,9 @@ from typing import Any
 from ...derive.status import ComponentStatus, rank
 from ...model import MaintenanceStatus, UpdateStatus
 from .. import urls
-from ..feeds import EPOCH, host, update_keys
+from ..feeds import host, update_keys
 from ..markdown import plain
-from ..projection import PublicComponent, PublicGroup, PublicIncident, PublicMaintenance, PublicPage
+from ..projection import EPOCH, PublicComponent, PublicGroup, PublicIncident, PublicMaintenance, PublicPage
 from .vocab import IMPACT, MAINTENANCE_STATUS, UNDER_MAINTENANCE
 
 Json = dict[str, Any]
@@ -48,7 +48,8 @@ def since(page: PublicPage) -> datetime:
 
 
 def _earliest(page: PublicPage) -> datetime:
-    times = [i.started_at for i in page.incidents] + [m.scheduled_start for m in page.maintenance]
+    times = [i.started_at for i in page.incidents]
+    times += [m.scheduled_start for m in page.maintenance if m.scheduled_start <= page.now]  # not a plan
     times += [u.at for m in page.maintenance for u in m.updates]
     return min(times, default=EPOCH)
 
@@ -225,14 +226,15 @@ def maintenance_object(page: PublicPage, window: PublicMaintenance, components: 
         )
         before = after
     finished = [u.at for u in oldest_first if u.status in _FINISHED]
+    created = ts(announced(page, window))
     return {
         "id": window.id,
         "name": window.title,
         "status": MAINTENANCE_STATUS[window.status],
         "impact": "maintenance",
-        "created_at": ts(oldest_first[0].at if oldest_first else window.scheduled_start),
+        "created_at": created,
         "updated_at": ts(window.updated_at),
-        "started_at": ts(window.scheduled_start),
+        "started_at": created,  # as the real API: when the window was announced, not its plan
         "monitoring_at": None,
         "resolved_at": ts(finished[-1] if finished else None),
         "shortlink": urls.absolute(page.base_url, urls.maintenance(window.id)),
@@ -242,6 +244,14 @@ def maintenance_object(page: PublicPage, window: PublicMaintenance, components: 
         "scheduled_for": ts(window.scheduled_start),
         "scheduled_until": ts(window.scheduled_end),
     }
+
+
+def announced(page: PublicPage, window: PublicMaintenance) -> datetime:
+    """When the window was made public: its first update; without one, its planned start once
+    that has passed, else the page's earliest public time (never a time after `now`)."""
+    if window.updates:
+        return window.updates[-1].at
+    return window.scheduled_start if window.scheduled_start <= page.now else since(page)
 
 
 _FINISHED = frozenset({MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED})
