@@ -76,7 +76,9 @@ def test_schemas_reject_wrong_vocabulary(small: Path) -> None:
 def test_a_client_reads_status_components_and_unresolved_incidents(small: Path) -> None:
     """What monitors and status widgets read: the indicator, each component's state, open incidents."""
     status = read(small, "status.json")
-    assert status["status"] == {"indicator": "critical", "description": "Major System Outage"}
+    # The API in major outage, the website operational: one of two components in major
+    # outage is Statuspage's "Partial System Outage" (major), not "Major System Outage".
+    assert status["status"] == {"indicator": "major", "description": "Partial System Outage"}
     assert status["page"]["url"] == "https://status.acme.example"
     assert status["page"]["updated_at"] == "2026-11-27T10:30:00.000Z"
 
@@ -202,3 +204,37 @@ def test_our_components_schema_accepts_real_components_files(path: Path) -> None
     real = json.loads(path.read_text(encoding="utf-8"))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator("components.schema.json").iter_errors(real)]
     assert errors == []
+
+
+def _keys(summaries: list[Any], kind: str) -> tuple[set[str], set[str]]:
+    """(keys of the records, keys of their updates) of `kind` (`incidents` or
+    `scheduled_maintenances`) over `summaries`."""
+    records = [r for s in summaries for r in s.get(kind, [])]
+    return {k for r in records for k in r}, {k for r in records for u in r["incident_updates"] for k in u}
+
+
+@pytest.mark.skipif(not REAL_SUMMARIES, reason="../shared/corpora is absent")
+def test_our_objects_carry_every_key_real_ones_do(small: Path) -> None:
+    """Strict clients (typed structs, schema checks) expect every key a real payload has."""
+    real = [json.loads(p.read_text(encoding="utf-8")) for p in REAL_SUMMARIES]
+    ours = [read(small, "summary.json"), read(small, "incidents.json"), read(small, "scheduled-maintenances.json")]
+    for kind in ("incidents", "scheduled_maintenances"):
+        real_records, real_updates = _keys(real, kind)
+        our_records, our_updates = _keys(ours, kind)
+        assert real_records - our_records == set(), kind
+        assert real_updates - our_updates == set(), kind
+    # Neutral values, as a real update posted without a tweet has them.
+    for document in ours:
+        for record in document.get("incidents", []) + document.get("scheduled_maintenances", []):
+            for update in record["incident_updates"]:
+                assert (update["deliver_notifications"], update["custom_tweet"], update["tweet_id"]) == (True, None, None)
+    assert {i["reminder_intervals"] for i in read(small, "incidents.json")["incidents"]} == {None}
+
+
+def test_the_schema_requires_the_update_keys_strict_clients_read(small: Path) -> None:
+    incidents = read(small, "incidents.json")
+    assert validator("incidents.schema.json").is_valid(incidents)
+    for key in ("deliver_notifications", "custom_tweet", "tweet_id"):
+        broken = json.loads(json.dumps(incidents))
+        del broken["incidents"][0]["incident_updates"][0][key]
+        assert not validator("incidents.schema.json").is_valid(broken), key

@@ -46,7 +46,7 @@ def test_home_shows_banner_components_and_the_active_incident(built: tuple[Path,
     banner = home.select_one(".banner h2")
     assert banner is not None
     assert page.active_incidents, "the example has an open incident at 15:00 on 28 November"
-    assert "All systems operational" not in text(banner)
+    assert "All Systems Operational" not in text(banner)
     names = [text(a) for a in home.select(".component h4 a")]
     assert names == [c.name for c in page.components]
     active = home.select_one("section[aria-labelledby=active-title]")

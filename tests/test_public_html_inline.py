@@ -62,7 +62,7 @@ updates:
 def test_an_operational_site_says_so(tmp_path: Path) -> None:
     root = build_site(tmp_path, {})
     home = page(root, urls.HOME)
-    assert text(home.select_one(".banner h2")).endswith("All systems operational")
+    assert text(home.select_one(".banner h2")).endswith("All Systems Operational")
     assert home.select_one("section[aria-labelledby=active-title]") is None
     assert "VPN" not in home.get_text()  # the internal service
     assert text(home.select_one("#uptime-api")) == "90-day uptime of API: 100.00%"
@@ -83,7 +83,8 @@ def test_day_text_gives_date_uptime_state_and_incident(tmp_path: Path) -> None:
 def test_open_incident_makes_the_banner_and_is_active(tmp_path: Path) -> None:
     root = build_site(tmp_path, incident(2, "2026-11-28T09:00:00Z", None, level="partial_outage"))
     home = page(root, urls.HOME)
-    assert text(home.select_one(".banner h2")).endswith("Partial outage")
+    # The API in partial outage, the website operational: Statuspage's "Minor Service Outage".
+    assert text(home.select_one(".banner h2")).endswith("Minor Service Outage")
     assert "API errors" in text(home.select_one("section[aria-labelledby=active-title]"))
     assert text(home.select_one("#component-api .status")).endswith("Partial outage")
     detail = page(root, urls.incident("INC-2"))
@@ -106,7 +107,7 @@ updates:
     }
     root = build_site(tmp_path, files)
     home = page(root, urls.HOME)
-    assert text(home.select_one(".banner h2")).endswith("Maintenance in progress")
+    assert text(home.select_one(".banner h2")).endswith("Service Under Maintenance")
     assert "Database upgrade" in text(home.select_one("section[aria-labelledby=maint-now-title]"))
     assert text(home.select_one("#component-web .status")).endswith("Under maintenance")
     assert (root / urls.maintenance("MNT-1")).is_file()

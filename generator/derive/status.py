@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -21,23 +22,22 @@ class ComponentStatus(StrEnum):
     UNDER_MAINTENANCE = "under_maintenance"
 
 
-class OverallStatus(StrEnum):
-    """The banner at the top of the page."""
+class Indicator(StrEnum):
+    """The page's `status.indicator` in the status API."""
 
-    OPERATIONAL = "operational"
-    DEGRADED = "degraded"
-    PARTIAL_OUTAGE = "partial_outage"
-    MAJOR_OUTAGE = "major_outage"
+    NONE = "none"
     MAINTENANCE = "maintenance"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
 
 
-_OVERALL = {
-    ComponentStatus.OPERATIONAL: OverallStatus.OPERATIONAL,
-    ComponentStatus.UNDER_MAINTENANCE: OverallStatus.MAINTENANCE,
-    ComponentStatus.DEGRADED_PERFORMANCE: OverallStatus.DEGRADED,
-    ComponentStatus.PARTIAL_OUTAGE: OverallStatus.PARTIAL_OUTAGE,
-    ComponentStatus.MAJOR_OUTAGE: OverallStatus.MAJOR_OUTAGE,
-}
+@dataclass(frozen=True, slots=True)
+class PageStatus:
+    """The status of the whole page: the banner, `status.json` and the badge all show this."""
+
+    indicator: Indicator
+    description: str  # the words Statuspage sends with it, e.g. "Minor Service Outage"
 
 
 def rank(status: ComponentStatus) -> int:
@@ -116,7 +116,38 @@ def status_at(spans: Iterable[Span], now: datetime) -> ComponentStatus:
     return ComponentStatus(max(active, key=SEVERITY_RANK.__getitem__).value)
 
 
-def overall(statuses: Iterable[ComponentStatus]) -> OverallStatus:
-    """The page banner: the worst component state (maintenance shown as maintenance)."""
-    worst = max(statuses, key=rank, default=ComponentStatus.OPERATIONAL)
-    return _OVERALL[worst]
+def page_status(statuses: Sequence[ComponentStatus]) -> PageStatus:
+    """The page's status from its components' states, by Statuspage's rule (README, "How the
+    page status is worked out"): the worst state decides, and whether *every* component is in
+    it decides between two wordings. Open incidents do not raise it; their components do.
+
+    * any `major_outage`: all of them -> critical "Major System Outage", else major "Partial
+      System Outage";
+    * else any `partial_outage`: all -> major "Partial System Outage", else minor "Minor
+      Service Outage";
+    * else any `degraded_performance`: all of two or more -> minor "Degraded System Service",
+      else minor "Partially Degraded Service";
+    * else any `under_maintenance`: maintenance "Service Under Maintenance";
+    * else none "All Systems Operational" (also for a page without components).
+    """
+    counts = Counter(statuses)
+    every = len(statuses)
+
+    def only(state: ComponentStatus) -> bool:
+        return counts[state] == every
+
+    if counts[ComponentStatus.MAJOR_OUTAGE]:
+        if only(ComponentStatus.MAJOR_OUTAGE):
+            return PageStatus(Indicator.CRITICAL, "Major System Outage")
+        return PageStatus(Indicator.MAJOR, "Partial System Outage")
+    if counts[ComponentStatus.PARTIAL_OUTAGE]:
+        if only(ComponentStatus.PARTIAL_OUTAGE):
+            return PageStatus(Indicator.MAJOR, "Partial System Outage")
+        return PageStatus(Indicator.MINOR, "Minor Service Outage")
+    if counts[ComponentStatus.DEGRADED_PERFORMANCE]:
+        if every > 1 and only(ComponentStatus.DEGRADED_PERFORMANCE):
+            return PageStatus(Indicator.MINOR, "Degraded System Service")
+        return PageStatus(Indicator.MINOR, "Partially Degraded Service")
+    if counts[ComponentStatus.UNDER_MAINTENANCE]:
+        return PageStatus(Indicator.MAINTENANCE, "Service Under Maintenance")
+    return PageStatus(Indicator.NONE, "All Systems Operational")

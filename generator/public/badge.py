@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from ..derive.status import Indicator
 from . import urls
 from .projection import PublicPage
 
@@ -23,11 +24,18 @@ FONT = "Verdana,DejaVu Sans,Geneva,sans-serif"
 STATES: dict[str, tuple[str, str]] = {
     "operational": ("operational", "#1a7f37"),
     "degraded_performance": ("degraded performance", "#8a5a00"),
-    "degraded": ("degraded performance", "#8a5a00"),
     "partial_outage": ("partial outage", "#a04a00"),
     "major_outage": ("major outage", "#b42318"),
     "under_maintenance": ("under maintenance", "#1f5fa8"),
-    "maintenance": ("under maintenance", "#1f5fa8"),
+}
+
+#: The page badge's colour by indicator (its words are the page status's description).
+INDICATOR_COLOURS: dict[Indicator, str] = {
+    Indicator.NONE: STATES["operational"][1],
+    Indicator.MINOR: STATES["degraded_performance"][1],
+    Indicator.MAJOR: STATES["partial_outage"][1],
+    Indicator.CRITICAL: STATES["major_outage"][1],
+    Indicator.MAINTENANCE: STATES["under_maintenance"][1],
 }
 
 _NARROW = set("fijlrtI1.,:;!|' ()-")
@@ -72,7 +80,7 @@ def svg(badge: Badge) -> str:
 
 def badges(page: PublicPage) -> dict[str, Badge]:
     """Every badge by its path."""
-    words, colour = STATES[page.status.value]
+    words, colour = page.status.description.lower(), INDICATOR_COLOURS[page.status.indicator]
     result = {urls.BADGE: Badge("status", words, colour, f"{page.name}: {words}")}
     for component in page.components:
         words, colour = STATES[component.status.value]

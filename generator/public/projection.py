@@ -15,12 +15,12 @@ from datetime import UTC, datetime, timedelta
 
 from ..derive.status import (
     ComponentStatus,
-    OverallStatus,
+    PageStatus,
     impact_bounds,
     impact_spans,
     known,
     maintenance_spans,
-    overall,
+    page_status,
     status_at,
 )
 from ..derive.uptime import DayUptime, Segment, availability, daily, day_start, flatten
@@ -145,7 +145,7 @@ class PublicPage:
     components: tuple[PublicComponent, ...]  # in page order
     incidents: tuple[PublicIncident, ...]  # newest first
     maintenance: tuple[PublicMaintenance, ...]  # newest first
-    status: OverallStatus
+    status: PageStatus  # the banner, `status.json` and the badge
     by_id: dict[str, PublicComponent] = field(repr=False, compare=False, default_factory=dict)
 
     def component(self, component_id: str) -> PublicComponent:
@@ -293,7 +293,7 @@ def project(site: Site, now: datetime) -> PublicPage:
         components=tuple(components),
         incidents=tuple(sorted(incidents, key=lambda i: (i.started_at, i.id), reverse=True)),
         maintenance=tuple(sorted(windows, key=lambda m: (m.scheduled_start, m.id), reverse=True)),
-        status=overall(c.status for c in components),
+        status=page_status([c.status for c in components]),
         by_id={c.id: c for c in components},
     )
 

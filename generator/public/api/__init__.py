@@ -24,7 +24,6 @@ from .objects import (
     maintenance_object,
     page_object,
 )
-from .vocab import INDICATOR
 
 #: How many incidents and maintenance windows the list endpoints carry, as the real API does.
 LIST_LENGTH = 50
@@ -43,8 +42,7 @@ FILES: dict[str, str] = {
 
 
 def status_object(page: PublicPage) -> Json:
-    indicator, description = INDICATOR[page.status]
-    return {"indicator": indicator, "description": description}
+    return {"indicator": page.status.indicator.value, "description": page.status.description}
 
 
 def documents(page: PublicPage) -> dict[str, Json]:

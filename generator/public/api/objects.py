@@ -197,6 +197,7 @@ def incident_object(page: PublicPage, incident: PublicIncident, components: Comp
         "page_id": page_id(page),
         "incident_updates": list(reversed(updates)),
         "components": [components[c] for c in incident.component_ids],
+        "reminder_intervals": None,  # as real incidents without reminders (maintenance has none)
     }
 
 
@@ -209,6 +210,11 @@ def _update(record_id: str, key: str, at: datetime, status: str, body: str) -> J
         "created_at": ts(at),
         "updated_at": ts(at),
         "display_at": ts(at),
+        # Neutral values, as real payloads send them for an update posted without a tweet:
+        # strict clients expect the keys. Subscribers were told (statuspress notify).
+        "deliver_notifications": True,
+        "custom_tweet": None,
+        "tweet_id": None,
     }
 
 

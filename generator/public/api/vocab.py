@@ -1,12 +1,13 @@
 """How Statuspress words map onto the vocabulary of the de-facto status page API (v2).
 
 Clients, widgets and monitors written for that API switch on these exact strings, so every
-value written by the API comes from one of these tables (see README "Subscribe").
+value written by the API comes from one of these tables (see README "Subscribe"); the page's
+`status.indicator` and description come from `derive.status.page_status`, which the banner and
+the badge show too.
 """
 
 from __future__ import annotations
 
-from ...derive.status import OverallStatus
 from ...model import MaintenanceStatus, Severity
 
 #: Incident severity -> incident `impact`.
@@ -14,16 +15,6 @@ IMPACT: dict[Severity, str] = {
     Severity.MAJOR: "critical",
     Severity.MEDIUM: "major",
     Severity.MINOR: "minor",
-}
-
-#: The page banner (worst current component state) -> `status.indicator` and `description`.
-#: The descriptions are the ones the real API sends with each indicator.
-INDICATOR: dict[OverallStatus, tuple[str, str]] = {
-    OverallStatus.OPERATIONAL: ("none", "All Systems Operational"),
-    OverallStatus.DEGRADED: ("minor", "Partially Degraded Service"),
-    OverallStatus.PARTIAL_OUTAGE: ("major", "Partial System Outage"),
-    OverallStatus.MAJOR_OUTAGE: ("critical", "Major System Outage"),
-    OverallStatus.MAINTENANCE: ("maintenance", "Service Under Maintenance"),
 }
 
 #: Maintenance status -> scheduled maintenance `status`. The API has no "cancelled": a cancelled

@@ -11,26 +11,26 @@ import math
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from ...derive.status import ComponentStatus, OverallStatus
+from ...derive.status import ComponentStatus, Indicator, PageStatus
 from ...model import ImpactLevel, MaintenanceStatus, Severity, UpdateStatus
 
 #: Every status-like value shown on a page, by its string value: (label, icon, css tone).
 _STATES: dict[str, tuple[str, str, str]] = {
     "operational": ("Operational", "\u2713", "ok"),
     "degraded_performance": ("Degraded performance", "\u25b2", "deg"),
-    "degraded": ("Degraded performance", "\u25b2", "deg"),
     "partial_outage": ("Partial outage", "\u25c6", "part"),
     "major_outage": ("Major outage", "\u2716", "major"),
     "under_maintenance": ("Under maintenance", "\u2692", "maint"),
-    "maintenance": ("Under maintenance", "\u2692", "maint"),
 }
 
-_BANNERS: dict[OverallStatus, str] = {
-    OverallStatus.OPERATIONAL: "All systems operational",
-    OverallStatus.DEGRADED: "Some systems have degraded performance",
-    OverallStatus.PARTIAL_OUTAGE: "Partial outage",
-    OverallStatus.MAJOR_OUTAGE: "Major outage",
-    OverallStatus.MAINTENANCE: "Maintenance in progress",
+#: The page status's look, by indicator: the state whose icon and tone it borrows (its words
+#: are the description, "Minor Service Outage" and so on).
+_INDICATOR_LOOK: dict[Indicator, str] = {
+    Indicator.NONE: "operational",
+    Indicator.MINOR: "degraded_performance",
+    Indicator.MAJOR: "partial_outage",
+    Indicator.CRITICAL: "major_outage",
+    Indicator.MAINTENANCE: "under_maintenance",
 }
 
 _WORDS: dict[str, str] = {
@@ -49,21 +49,32 @@ _WORDS: dict[str, str] = {
 }
 
 
-def state_label(value: ComponentStatus | OverallStatus | ImpactLevel | str) -> str:
-    return _STATES[str(value)][0]
+#: A component state, an impact level, or the page status (shown by its indicator's look).
+State = ComponentStatus | ImpactLevel | PageStatus | str
 
 
-def state_icon(value: ComponentStatus | OverallStatus | ImpactLevel | str) -> str:
-    return _STATES[str(value)][1]
+def _state(value: State) -> tuple[str, str, str]:
+    if isinstance(value, PageStatus):
+        return _STATES[_INDICATOR_LOOK[value.indicator]]
+    return _STATES[str(value)]
 
 
-def state_tone(value: ComponentStatus | OverallStatus | ImpactLevel | str | None) -> str:
+def state_label(value: State) -> str:
+    return _state(value)[0]
+
+
+def state_icon(value: State) -> str:
+    return _state(value)[1]
+
+
+def state_tone(value: State | None) -> str:
     """The CSS modifier of a state (`ok`, `deg`, `part`, `major`, `maint`); `ok` for None."""
-    return "ok" if value is None else _STATES[str(value)][2]
+    return "ok" if value is None else _state(value)[2]
 
 
-def banner(status: OverallStatus) -> str:
-    return _BANNERS[status]
+def banner(status: PageStatus) -> str:
+    """The banner's words: the description Statuspage shows for the same state."""
+    return status.description
 
 
 def word(value: str) -> str:
