@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import shlex
+import shutil
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from generator import model
 from generator.cli import main
+from generator.load import load_site
+from tests.sitekit import REPO
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -73,3 +81,79 @@ def test_readme_starts_with_install_and_test_commands() -> None:
     lines = [line.split("#")[0].strip() for line in block.strip().splitlines()]
     assert lines[0] == "pip install -e . && statuspress build"
     assert lines[1] == "pip install -e '.[test]' && python -m pytest"
+
+
+def _section(title: str) -> str:
+    start = README.index(f"\n## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start : end if end != -1 else len(README)]
+
+
+def console_steps(text: str) -> list[tuple[list[str], list[str]]]:
+    """The `$ command` lines of every console block in `text` (continuations joined), each with
+    the output lines shown under it."""
+    steps: list[tuple[list[str], list[str]]] = []
+    for block in text.split("```console\n")[1:]:
+        lines = iter(block.split("\n```", 1)[0].splitlines())
+        for line in lines:
+            if line.startswith("$ "):
+                command = line[2:]
+                while command.endswith("\\"):
+                    command = command[:-1] + next(lines).strip()
+                steps.append((shlex.split(command), []))
+            elif line.strip():
+                steps[-1][1].append(line)
+    return steps
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ID = re.compile(r"(?:INC|MNT)-\d{4}-\d+")
+
+
+def _pattern(shown: str, seen: dict[str, str]) -> re.Pattern[str]:
+    """An output line as the README shows it, with its dates and new ids left open (ids seen
+    already must be the ones the commands printed)."""
+    parts, last = [], 0
+    for match in re.finditer(f"{_DATE.pattern}|{_ID.pattern}", shown):
+        token = match.group()
+        parts.append(re.escape(shown[last : match.start()]))
+        if _DATE.fullmatch(token):
+            parts.append(_DATE.pattern)
+        else:
+            parts.append(re.escape(seen[token]) if token in seen else _ID.pattern)
+        last = match.end()
+    parts.append(re.escape(shown[last:]))
+    return re.compile("".join(parts))
+
+
+@pytest.mark.parametrize("day", ["today", "2027-12-31T23:50:00Z"])
+def test_the_responder_walkthrough_works_on_any_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, day: str) -> None:
+    """Every console example of 'Responding to an incident', run in order in a copy of the example
+    content, as of today (and a New Year's Eve), with the clock moved on ten minutes per command
+    (incidents take time)."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    steps = console_steps(_section("Responding to an incident"))
+    assert [args[:2] for args, _ in steps][:4] == [["statuspress", "new"], ["statuspress", "update"],
+                                                  ["statuspress", "update"], ["statuspress", "resolve"]]
+    assert any(args[1] == "reopen" for args, _ in steps) and any("--internal" in args for args, _ in steps)
+    start = int(time.time()) if day == "today" else int(datetime.fromisoformat(day).timestamp())
+    seen: dict[str, str] = {}  # ids the README shows -> ids the commands printed
+    for number, (args, shown) in enumerate(steps):
+        assert args[0] == "statuspress"
+        argv = [seen.get(arg, arg) for arg in args[1:]]
+        env = {"SOURCE_DATE_EPOCH": str(start + number * 600)}
+        result = CliRunner().invoke(main, [*argv, "--no-cache"], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, (args, result.output)
+        printed = result.output.splitlines()
+        assert len(printed) == len(shown), (args, result.output)
+        for expected, actual in zip(shown, printed, strict=True):
+            assert _pattern(expected, seen).fullmatch(actual), (args, expected, actual)
+            for token, got in zip(_ID.findall(expected), _ID.findall(actual), strict=True):
+                seen.setdefault(token, got)
+    incident = next(i for i in load_site(Path("content"), datetime.fromtimestamp(start + 7200, UTC)).site.incidents
+                    if i.id == seen["INC-2026-040"])
+    last_resolve = max(number for number, (args, _) in enumerate(steps) if args[1] == "resolve")
+    assert incident.resolved_at == datetime.fromtimestamp(start + last_resolve * 600, UTC)
+    assert [u.status.value for u in incident.updates] == ["investigating", "identified", "monitoring", "resolved",
+                                                          "investigating", "resolved"]

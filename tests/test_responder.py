@@ -81,8 +81,8 @@ def test_new_incident_with_id_and_start_time(content: Path) -> None:
 def test_new_incident_unknown_component_is_refused_and_nothing_written(content: Path) -> None:
     before = sorted(p.name for p in (content / "incidents").iterdir())
     result = run(content, "new", "incident", "--title", "X", "--severity", "minor", "--component", "nope", "--now", T0)
-    assert result.exit_code == 1
-    assert "unknown service 'nope'" in result.output
+    assert result.exit_code == 2
+    assert "Invalid value for --component: no component 'nope'; the components are api, vpn, web" in result.output
     assert sorted(p.name for p in (content / "incidents").iterdir()) == before
 
 
@@ -227,14 +227,15 @@ def test_responders_with_the_load_cache_write_what_they_write_without_it(tmp_pat
         content = make_content(tmp_path / name, {"incidents/2026-11-28-errors.yaml": COMMENTED})
         outputs = [
             run(content, "update", "INC-2026-007", "Still looking.", "--now", T0, *cache).output,
-            run(content, "update", "INC-2026-007", "--component", "nope:major_outage", "--now", T0, *cache).output,
+            run(content, "update", "INC-2026-007", "--component", "web:major_outage", "--now", "2026-11-28T12:00:00Z",
+                *cache).output,
             run(content, "resolve", "INC-2026-007", "Fixed.", "--now", "2026-11-28T15:00:00Z", *cache).output,
         ]
         runs[name] = ([o.replace(str(content), "CONTENT") for o in outputs],
                       (content / "incidents" / "2026-11-28-errors.yaml").read_text())
     assert runs["cached"] == runs["plain"]
     outputs, text = runs["cached"]
-    assert "Refused" in outputs[1] and "nope" in outputs[1]
+    assert "Refused" in outputs[1] and "impact[1].from is before the incident's started_at" in outputs[1]
     assert "Still looking." in text and "resolved_at: 2026-11-28T15:00:00Z" in text
     assert list((tmp_path / "cache").glob("load-*.pickle")), "the cached run used the cache folder"
 

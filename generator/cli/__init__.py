@@ -20,6 +20,7 @@ COMMANDS = {
     "new": "responder:new_group",
     "update": "responder:update_command",
     "resolve": "responder:resolve_command",
+    "reopen": "responder:reopen_command",
     "postmortem": "responder:postmortem_command",
     "import": "importer:import_group",
     "serve": "serve:serve_command",

@@ -11,7 +11,7 @@ import click
 
 from ..clock import resolve_now
 from ..load.cache import DEFAULT_CACHE_DIR
-from ..problems import ContentError, Problem
+from ..problems import ContentError, Level, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,10 +49,12 @@ def print_problems(problems: list[Problem]) -> None:
         click.echo(str(problem), err=True)
 
 
-def fail_on_content(error: ContentError) -> None:
-    """Print every problem and exit 1."""
+def fail_on_content(error: ContentError, strict: bool = False) -> None:
+    """Print every problem and exit 1 (saying so when only --strict made warnings fail)."""
     print_problems(error.problems)
-    click.echo(f"{len(error.problems)} problem(s) found; nothing was written.", err=True)
+    warnings = sum(1 for p in error.problems if p.level is Level.WARNING)
+    because = f" (--strict counts the {warnings} warning(s) as errors)" if strict and warnings else ""
+    click.echo(f"{len(error.problems)} problem(s) found{because}; nothing was written.", err=True)
     raise SystemExit(1)
 
 

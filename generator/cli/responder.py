@@ -1,4 +1,4 @@
-"""Responder commands: `new incident`, `new maintenance`, `update`, `resolve`, `postmortem`.
+"""Responder commands: `new incident`, `new maintenance`, `update`, `resolve`, `reopen`, `postmortem`.
 
 They write YAML for the responder with correct UTC timestamps, keep everything else in the file
 as written, and refuse (leaving files untouched) any change that would make the content invalid.
@@ -15,15 +15,17 @@ from pathlib import Path
 import click
 from ruamel.yaml.comments import CommentedMap
 
+from ..clock import parse_moment
 from ..load import load_site
 from ..load.cache import LoadCache
-from ..load.fields import parse_time
+from ..load.fields import format_time
 from ..model import Detection, IncidentType, Severity, UpdateStatus
 from ..responder import incidents as edits
+from ..responder.components import unknown_component
 from ..responder.ids import free_path, next_id, slugify
 from ..responder.maintenance import new_maintenance
 from ..responder.postmortem import scaffold
-from ..responder.store import Refused, commit, find_incident, record_ids
+from ..responder.store import Refused, catalogue, commit, find_incident, record_ids
 from ..responder.yamlrt import dump_doc, load_doc
 from .common import cache_options, check_content_folder, content_option, now_option, parse_now
 
@@ -32,13 +34,25 @@ def _choice(kind: type[Severity] | type[IncidentType] | type[Detection]) -> clic
     return click.Choice([member.value for member in kind])
 
 
-def _time(option: str, value: str | None) -> datetime | None:
+def _time(option: str, value: str | None, now: datetime) -> datetime | None:
+    """A time option: ISO 8601, `now`, `10 min ago` or `in 2 hours`."""
     if value is None:
         return None
     try:
-        return parse_time(value)
+        return parse_moment(value, now)
     except ValueError as error:
-        raise click.UsageError(f"{option}: {error}") from None
+        raise click.BadParameter(str(error), param_hint=option) from None
+
+
+def _check_components(content: Path, names: list[str], option: str = "--component") -> None:
+    """Refuse a component that services.yaml does not list, naming the close matches."""
+    known = catalogue(content)
+    if not known:
+        return  # services.yaml is missing or broken: validation says why
+    for name in names:
+        problem = unknown_component(name, known)
+        if problem is not None:
+            raise click.BadParameter(problem, param_hint=option)
 
 
 def _refused(error: Refused) -> None:
@@ -46,6 +60,10 @@ def _refused(error: Refused) -> None:
         click.echo(problem, err=True)
     click.echo("Refused: the content would be invalid; nothing was written.", err=True)
     raise SystemExit(1)
+
+
+def _author(by: str | None) -> str:
+    return by or os.environ.get("USER") or getpass.getuser()
 
 
 def _cache(cache_dir: Path, no_cache: bool) -> Path | None:
@@ -70,6 +88,8 @@ def _edit(
         change(doc)
     except LookupError as error:
         raise click.UsageError(str(error.args[0])) from None
+    except edits.BadArgument as error:
+        raise click.BadParameter(str(error), param_hint=error.option) from None
     except (ValueError, edits.EditError) as error:
         raise click.ClickException(str(error)) from None
     _write(content, path, dump_doc(doc), now, new=False, cache_dir=cache_dir)
@@ -99,9 +119,11 @@ def new_group() -> None:
 @click.option("--component", "components", multiple=True, metavar="ID[:LEVEL]",
               help=f"Affected component (repeatable); LEVEL defaults to {edits.DEFAULT_LEVEL.value}.")
 @click.option("--detected-by", type=_choice(Detection), default="monitoring", show_default=True)
-@click.option("--message", default=None, help="First public update (status investigating).")
+@click.option("--message", default=None,
+              help=f'First public update, status investigating (external default: "{edits.DEFAULT_FIRST_MESSAGE}").')
 @click.option("--id", "incident_id", default=None, help="Incident id (default INC-YEAR-NNN, the next free one).")
-@click.option("--started-at", default=None, metavar="TIME", help="When impact started (default: now).")
+@click.option("--started-at", default=None, metavar="TIME",
+              help="When impact started, e.g. '20 min ago' (default: now).")
 @content_option
 @now_option
 @cache_options
@@ -113,11 +135,19 @@ def new_incident_command(
     """Open a new incident: writes incidents/DATE-SLUG.yaml and prints its path and id."""
     check_content_folder(content)
     moment = parse_now(now)
-    start = _time("--started-at", started_at) or moment
+    start = _time("--started-at", started_at, moment) or moment
+    if start > moment:
+        raise click.BadParameter(
+            f"{format_time(start)} is in the future (now: {format_time(moment)})", param_hint="--started-at"
+        )
     try:
         impacts = [edits.parse_component(text) for text in components]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--component") from None
+    _check_components(content, [impact.component for impact in impacts])
+    defaulted = not message and IncidentType(kind) is IncidentType.EXTERNAL
+    if defaulted:
+        message = edits.DEFAULT_FIRST_MESSAGE
     folder = content / "incidents"
     incident_id = _new_id(folder, "INC", start.year, incident_id, "incident")
     doc = edits.new_incident(
@@ -127,12 +157,18 @@ def new_incident_command(
     path = free_path(folder, f"{start.date().isoformat()}-{slugify(title)}")
     _write(content, path, dump_doc(doc), moment, new=True, cache_dir=_cache(cache_dir, no_cache))
     click.echo(f"{path}\n{incident_id}")
+    if defaulted:
+        click.echo(
+            f'No --message given, so the first public update says: {message} '
+            f'Tell customers more with: statuspress update {incident_id} "MESSAGE"',
+            err=True,
+        )
 
 
 @new_group.command("maintenance")
 @click.option("--title", required=True, help="Short public title.")
 @click.option("--component", "components", multiple=True, required=True, metavar="ID", help="Component (repeatable).")
-@click.option("--start", required=True, metavar="TIME", help="Scheduled start.")
+@click.option("--start", required=True, metavar="TIME", help="Scheduled start, e.g. 'in 3 days'.")
 @click.option("--end", required=True, metavar="TIME", help="Scheduled end.")
 @click.option("--message", default=None, help="First public update (status scheduled).")
 @click.option("--id", "maintenance_id", default=None, help="Id (default MNT-YEAR-NNN, the next free one).")
@@ -146,8 +182,16 @@ def new_maintenance_command(
     """Schedule a maintenance window: writes maintenance/DATE-SLUG.yaml."""
     check_content_folder(content)
     moment = parse_now(now)
-    begin, finish = _time("--start", start), _time("--end", end)
+    begin, finish = _time("--start", start, moment), _time("--end", end, moment)
     assert begin is not None and finish is not None
+    if finish <= moment:
+        raise click.BadParameter(
+            f"{format_time(finish)} is already past (now: {format_time(moment)}): the window would be "
+            "over before it is announced. Check the date; to record past maintenance, give --now TIME "
+            "from before the window",
+            param_hint="--end",
+        )
+    _check_components(content, list(components))
     folder = content / "maintenance"
     maintenance_id = _new_id(folder, "MNT", begin.year, maintenance_id, "maintenance")
     doc = new_maintenance(maintenance_id, title, list(components), begin, finish, message, moment)
@@ -182,7 +226,8 @@ def update_command(
         changes = [edits.parse_component(text, default=None) for text in components]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--component") from None
-    author = by or os.environ.get("USER") or getpass.getuser()
+    _check_components(content, [impact.component for impact in changes])
+    author = _author(by)
 
     def change(doc: CommentedMap) -> None:
         for impact in changes:
@@ -199,7 +244,8 @@ def update_command(
 @click.command("resolve")
 @click.argument("incident")
 @click.argument("message", required=False)
-@click.option("--mitigated-at", default=None, metavar="TIME", help="When impact was mitigated (default: now).")
+@click.option("--mitigated-at", default=None, metavar="TIME",
+              help="When user impact stopped, e.g. '10 min ago' (default: now).")
 @content_option
 @now_option
 @cache_options
@@ -209,13 +255,46 @@ def resolve_command(
 ) -> None:
     """Resolve INCIDENT: set resolved_at, close open impacts, post the `resolved` update."""
     moment = parse_now(now)
-    mitigated = _time("--mitigated-at", mitigated_at)
+    mitigated = _time("--mitigated-at", mitigated_at, moment)
 
     def change(doc: CommentedMap) -> None:
         edits.resolve(doc, moment, mitigated, message)
 
     path = _edit(content, incident, moment, change, _cache(cache_dir, no_cache))
     click.echo(f"Resolved {path}")
+
+
+@click.command("reopen")
+@click.argument("incident")
+@click.argument("message", required=False)
+@click.option("--status", type=click.Choice(["investigating", "identified", "monitoring"]), default="investigating",
+              show_default=True, help="Status of the public update that reopens it.")
+@click.option("--component", "components", multiple=True, metavar="ID:LEVEL",
+              help="The impact is back: this component's level from now on (repeatable); clears mitigated_at.")
+@click.option("--by", default=None, help="Author of the internal note recording the reopening (default: $USER).")
+@content_option
+@now_option
+@cache_options
+def reopen_command(
+    incident: str, message: str | None, status: str, components: tuple[str, ...], by: str | None, content: Path,
+    now: str | None, cache_dir: Path, no_cache: bool,
+) -> None:
+    """Reopen INCIDENT, resolved too early: clear resolved_at and post a public update."""
+    moment = parse_now(now)
+    try:
+        changes = [edits.parse_component(text, default=None) for text in components]
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--component") from None
+    _check_components(content, [impact.component for impact in changes])
+    body = message or edits.DEFAULT_REOPENED_MESSAGE
+
+    def change(doc: CommentedMap) -> None:
+        edits.reopen(doc, moment, UpdateStatus(status), body, _author(by), changes)
+
+    path = _edit(content, incident, moment, change, _cache(cache_dir, no_cache))
+    click.echo(f"Reopened {path}")
+    if not message:
+        click.echo(f"No MESSAGE given, so the public update says: {body}", err=True)
 
 
 @click.command("postmortem")

@@ -45,6 +45,8 @@ def validate_command(
         f"{runbooks} runbooks, {services} services: {errors} error(s), {warnings} warning(s)"
     )
     click.echo(summary, err=True)
+    if strict and warnings:
+        click.echo(f"Failed: --strict counts the {warnings} warning(s) as errors.", err=True)
     if errors or (strict and warnings):
         raise SystemExit(1)
 
@@ -95,7 +97,7 @@ def build_command(
     try:
         loaded = build(request)
     except ContentError as error:
-        fail_on_content(error)
+        fail_on_content(error, strict)
     except BuildLocked as error:
         raise click.UsageError(str(error)) from None
     except OSError as error:

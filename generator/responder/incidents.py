@@ -18,12 +18,25 @@ from .yamlrt import Time, append_item, as_time, mapping, put
 #: The level `--component checkout` gets when no `:level` is given.
 DEFAULT_LEVEL = ImpactLevel.MAJOR_OUTAGE
 DEFAULT_RESOLVED_MESSAGE = "This incident has been resolved."
+#: The first public update of an external incident opened without `--message`.
+DEFAULT_FIRST_MESSAGE = "We are investigating this issue."
+#: The public update that reopens an incident when no message is given.
+DEFAULT_REOPENED_MESSAGE = "This incident has been reopened; we are investigating again."
 
 _TIME_KEYS = ("id", "title", "type", "severity", "started_at", "detected_at", "detection", "mitigated_at")
 
 
 class EditError(Exception):
     """An edit that makes no sense for this incident (e.g. resolving it twice)."""
+
+
+class BadArgument(EditError):
+    """An edit refused because of one argument the responder gave (`option`), e.g. a mitigation
+    time in the future: the message says what is wrong with it in the responder's terms."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +106,21 @@ def _list(doc: CommentedMap, key: str, after: tuple[str, ...]) -> CommentedSeq:
     return seq
 
 
-def require_open(doc: CommentedMap) -> None:
+def _shown(value: object) -> str:
+    moment = as_time(value)
+    return format_time(moment) if moment else str(value)
+
+
+def require_open(doc: CommentedMap, reopen_hint: bool = False) -> None:
+    """Refuse an edit of a resolved incident; with `reopen_hint`, say how to reopen it."""
     if doc.get("resolved_at") is not None:
-        resolved = as_time(doc["resolved_at"])
-        shown = format_time(resolved) if resolved else doc["resolved_at"]
-        raise EditError(f"incident {doc.get('id')} is already resolved (resolved_at: {shown})")
+        message = f"incident {doc.get('id')} is already resolved (resolved_at: {_shown(doc['resolved_at'])})"
+        if reopen_hint:
+            message += (
+                f"; to post a public update or change its impact, reopen it first: "
+                f'statuspress reopen {doc.get("id")} "MESSAGE" (internal notes need no reopening: --internal NOTE)'
+            )
+        raise EditError(message)
 
 
 def latest_status(doc: CommentedMap) -> UpdateStatus:
@@ -114,14 +137,15 @@ def latest_status(doc: CommentedMap) -> UpdateStatus:
 
 def add_update(doc: CommentedMap, at: datetime, status: UpdateStatus, body: str) -> None:
     """Append a public update."""
+    require_open(doc, reopen_hint=True)
     if status is UpdateStatus.RESOLVED:
         raise EditError("use `statuspress resolve` to resolve an incident")
-    require_open(doc)
     append_item(_list(doc, "updates", ("impact", "roles", "root_cause")), _update(at, status, body))
 
 
 def add_note(doc: CommentedMap, at: datetime, by: str, text: str) -> None:
-    """Append an internal timeline note."""
+    """Append an internal timeline note; allowed after resolution too (people add what they
+    learned afterwards)."""
     entry = mapping([("at", Time.of(at)), ("by", by or None), ("text", text)])
     append_item(_list(doc, "timeline", ("updates", "impact", "roles", "root_cause")), entry)
 
@@ -136,7 +160,7 @@ def _open_spans(doc: CommentedMap, component: str) -> list[CommentedMap]:
 
 def change_impact(doc: CommentedMap, change: ComponentImpact, at: datetime) -> None:
     """From `at` on, `change.component` is at `change.level`: close its open span, open a new one."""
-    require_open(doc)
+    require_open(doc, reopen_hint=True)
     impacts = _list(doc, "impact", ("regions", "resolved_at", "mitigated_at", "detection"))
     started = as_time(doc.get("started_at"))
     regions = None
@@ -153,18 +177,76 @@ def change_impact(doc: CommentedMap, change: ComponentImpact, at: datetime) -> N
     append_item(impacts, entry)
 
 
+def check_mitigation(doc: CommentedMap, mitigated_at: datetime, at: datetime) -> None:
+    """`--mitigated-at` must lie between the incident's detection and now."""
+    shown = format_time(mitigated_at)
+    if mitigated_at > at:
+        raise BadArgument(
+            "--mitigated-at",
+            f"{shown} is in the future (now: {format_time(at)}); give the time user impact stopped",
+        )
+    for key, what in (("started_at", "started"), ("detected_at", "was detected")):
+        moment = as_time(doc.get(key))
+        if moment is not None and mitigated_at < moment:
+            raise BadArgument(
+                "--mitigated-at", f"{shown} is before the incident {what} ({key}: {format_time(moment)})"
+            )
+
+
 def resolve(doc: CommentedMap, at: datetime, mitigated_at: datetime | None, message: str | None) -> None:
-    """Set resolved_at (and mitigated_at when absent), close open spans, post `resolved`."""
+    """Set resolved_at (and mitigated_at when absent), close open spans, post `resolved`.
+
+    A span that started at the resolve time itself (an incident opened and resolved within the
+    same second, as monitoring automation does) is left without `to`: it ends with the incident
+    and lasts no time, rather than being refused as ending where it starts.
+    """
     require_open(doc)
+    if mitigated_at is not None:
+        check_mitigation(doc, mitigated_at, at)
     if doc.get("mitigated_at") is None:
         put(doc, "mitigated_at", Time.of(mitigated_at or at), _TIME_KEYS)
     elif mitigated_at is not None:
         doc["mitigated_at"] = Time.of(mitigated_at)
     put(doc, "resolved_at", Time.of(at), (*_TIME_KEYS, "mitigated_at"))
+    started = as_time(doc.get("started_at"))
     for span in doc.get("impact") or []:
         if isinstance(span, dict) and span.get("to") is None:
-            start = as_time(span.get("from"))
+            start = as_time(span.get("from")) or started
             if start is None or start < at:
                 span["to"] = Time.of(at)
     updates = _list(doc, "updates", ("impact", "roles", "root_cause"))
     append_item(updates, _update(at, UpdateStatus.RESOLVED, message or DEFAULT_RESOLVED_MESSAGE))
+
+
+def reopen(
+    doc: CommentedMap, at: datetime, status: UpdateStatus, message: str, by: str, impacts: list[ComponentImpact]
+) -> None:
+    """Undo a resolution that came too early: drop `resolved_at`, post `message` as a public
+    update, and note the old resolution time in the internal timeline.
+
+    With `impacts` the impact is back, so the mitigation did not hold: `mitigated_at` is dropped
+    too (spans that ended with it keep that end, so the past stays as it was) and each component
+    gets its level from `at` on.
+    """
+    resolved = doc.get("resolved_at")
+    if resolved is None:
+        raise EditError(f"incident {doc.get('id')} is not resolved; nothing to reopen")
+    if status is UpdateStatus.RESOLVED:
+        raise EditError("a reopened incident needs a status other than resolved")
+    mitigated = doc.get("mitigated_at")
+    note = f"Reopened; it had been resolved at {_shown(resolved)}"
+    del doc["resolved_at"]
+    if impacts and mitigated is not None:
+        end = as_time(mitigated) or at
+        started = as_time(doc.get("started_at"))
+        for span in doc.get("impact") or []:
+            if isinstance(span, dict) and span.get("to") is None:
+                start = as_time(span.get("from")) or started
+                if start is None or start < end:
+                    span["to"] = Time.of(end)
+        del doc["mitigated_at"]
+        note += f" (mitigated at {_shown(mitigated)})"
+    for impact in impacts:
+        change_impact(doc, impact, at)
+    append_item(_list(doc, "updates", ("impact", "roles", "root_cause")), _update(at, status, message))
+    add_note(doc, at, by, note + ".")

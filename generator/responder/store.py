@@ -14,9 +14,14 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from ..load import check_folder
+from ..load import DEFAULT_MAX_BYTES, check_folder
 from ..load.cache import LoadCache
+from ..load.catalogue import read_services
+from ..load.files import ContentFolder
 from ..load.yamlsafe import YamlError, parse
+from ..model import Service
+from ..problems import Problem, Problems
+from .lines import on_disk
 
 
 class Refused(Exception):
@@ -105,12 +110,32 @@ def find_incident(content: Path, incident: str) -> Path:
     raise LookupError(f"no incident with id {incident!r} in {content / 'incidents'}")
 
 
+def catalogue(content: Path) -> tuple[Service, ...]:
+    """The components of `content/services.yaml`; none when it cannot be read (validation then
+    says why)."""
+    problems = Problems()
+    folder = ContentFolder(content, problems, DEFAULT_MAX_BYTES)
+    file = folder.file("services.yaml")
+    node = folder.read_yaml(file) if file.path.is_file() else None
+    return read_services(problems, file, node)[1] if node is not None else ()
+
+
 def _errors(
     root: Path, now: datetime, overrides: Mapping[str, str] | None = None, cache_dir: Path | None = None
-) -> set[str]:
+) -> set[Problem]:
     cache = LoadCache(cache_dir) if cache_dir is not None else None
     checked = check_folder(root, now, overrides=overrides, cache=cache)
-    return {str(p) for p in checked.problems.errors}
+    return set(checked.problems.errors)
+
+
+def _told(problem: Problem, changes: Mapping[Path, str]) -> str:
+    """`problem` with the line on disk when it lies in a changed file (see `lines.on_disk`)."""
+    where = Path(problem.path).resolve()
+    for path, text in changes.items():
+        if path.resolve() == where:
+            old = path.read_text(encoding="utf-8") if path.is_file() else None
+            return on_disk(problem, old, text)
+    return str(problem)
 
 
 def check_changes(
@@ -126,7 +151,7 @@ def check_changes(
     after = _errors(content, now, overrides, cache_dir)
     if not after:
         return []
-    return sorted(after - _errors(content, now, cache_dir=cache_dir))
+    return [_told(p, changes) for p in sorted(after - _errors(content, now, cache_dir=cache_dir))]
 
 
 def atomic_write(path: Path, text: str) -> None:
