@@ -44,10 +44,16 @@ def config_file(content: Path) -> Path:
 
 
 def load(site: Site, content: Path, docs: Path, dest: Path | None, **overrides: Any) -> MkDocsConfig:
-    """The validated MkDocs config for building `docs` into `dest` (None: the config's site_dir)."""
+    """The validated MkDocs config for building `docs` into `dest` (None: the config's site_dir).
+
+    Both folders are handed over absolute: MkDocs resolves a relative `site_dir` or `docs_dir`
+    against the folder of the config file, not the working directory, which once wrote the whole
+    knowledge base into the installed package while `OUT/internal` was published empty."""
     if dest is not None:
-        overrides["site_dir"] = str(dest)
-    config = load_config(config_file=str(config_file(content)), docs_dir=str(docs), **overrides)
+        overrides["site_dir"] = str(dest.resolve())
+    config = load_config(config_file=str(config_file(content)), docs_dir=str(docs.resolve()), **overrides)
+    if dest is not None and Path(config.site_dir) != dest.resolve():  # pragma: no cover - a guard
+        raise KbBuildError(config.config_file_path, f"MkDocs would write to {config.site_dir}, not {dest}", [])
     if config.site_name == PLACEHOLDER_NAME:
         config["site_name"] = f"{site.settings.name} knowledge base"
     if config.nav is None:

@@ -81,7 +81,7 @@ def serve_internal(content: Path, port: int = 8001, host: str = "127.0.0.1") -> 
     _show_mkdocs_log()
     now = resolve_now(None)
     with tempfile.TemporaryDirectory(prefix="statuspress-kb-serve-") as tmp:
-        docs = Path(tmp) / "docs"
+        docs = Path(tmp).resolve() / "docs"  # absolute: MkDocs resolves relative paths against mkdocs.yml
         if not regenerate(content, docs, now, _say):
             raise SystemExit(1)
         loaded = load_site(content, now)
