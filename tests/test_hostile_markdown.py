@@ -21,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from generator.public import urls
+from tests.headerskit import headers_for, parse_headers
 from tests.hostile import payloads
 from tests.hostile.site import build_public, hostile_files, write_files
 
@@ -139,32 +140,21 @@ def check_csp(policy: str) -> dict[str, list[str]]:
 
 def test_headers_file_sets_the_security_headers_for_every_path(public: Path) -> None:
     """The `_headers` file (Netlify, Cloudflare Pages) repeats the policy and adds framing,
-    sniffing and referrer rules, which a meta tag cannot set."""
+    sniffing and referrer rules, which a meta tag cannot set, for every file of the site."""
     rules = parse_headers((public / urls.HEADERS).read_text(encoding="utf-8"))
-    every = {name.lower(): value for name, value in rules["/*"]}
-    directives = check_csp(every["content-security-policy"])
-    assert directives["frame-ancestors"] == ["'none'"]
-    assert every["x-content-type-options"] == "nosniff"
-    assert every["x-frame-options"] == "DENY"
-    assert every["referrer-policy"] == "no-referrer"
-    assert rules["/" + urls.API_ROOT + "*"] == [("Access-Control-Allow-Origin", "*")]  # dashboards may poll
-
-
-def parse_headers(text: str) -> dict[str, list[tuple[str, str]]]:
-    """A Netlify / Cloudflare Pages `_headers` file: a path line, then indented `Name: value`."""
-    rules: dict[str, list[tuple[str, str]]] = {}
-    current = None
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
+    files = [p.relative_to(public).as_posix() for p in sorted(public.rglob("*")) if p.is_file()]
+    assert len(files) > 200
+    for rel in files:
+        if rel == urls.HEADERS:
             continue
-        if not line[0].isspace():
-            current = rules.setdefault(line.strip(), [])
-            continue
-        assert current is not None, line
-        name, _, value = line.strip().partition(":")
-        assert name and value.strip(), line
-        current.append((name.strip(), value.strip()))
-    return rules
+        every = headers_for(rules, "/" + rel)
+        directives = check_csp(every["content-security-policy"])
+        assert directives["frame-ancestors"] == ["'none'"], rel
+        assert every["x-content-type-options"] == "nosniff"
+        assert every["x-frame-options"] == "DENY"
+        assert every["referrer-policy"] == "no-referrer"
+        cors = every.get("access-control-allow-origin")
+        assert cors == ("*" if rel.startswith("api/") else None), rel  # dashboards may poll the API
 
 
 def feed_html(path: Path) -> Iterator[tuple[str, str]]:

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import reuse, urls
+from .assets import STATIC, every_asset
 from .markdown import render as render_markdown
 from .pages import labels, views
 from .parallel import write_pages
@@ -26,7 +27,6 @@ from .projection import PublicPage
 from .reuse import PageCache
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "public"
-STATIC = Path(__file__).resolve().parent.parent / "static" / "public"
 
 #: Only the site itself: no inline script or style, no third-party host, no framing of forms.
 CSP = (
@@ -87,9 +87,9 @@ def render_html(page: PublicPage, dest: Path, cache: PageCache | None = None) ->
     if cache is not None:
         for path, page_key, _ in todo:
             cache.written(path, page_key, dest)
-    for name, target in (("style.css", urls.STYLESHEET), ("localtime.js", urls.SCRIPT)):
-        (dest / target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(STATIC / name, dest / target)
+    for asset in every_asset():
+        (dest / asset.path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STATIC / asset.source, dest / asset.path)
 
 
 def pages(page: PublicPage) -> Iterator[tuple[str, str]]:

@@ -6,9 +6,11 @@ files), so the site works on any static host and from `file://`.
 
 from __future__ import annotations
 
+from .assets import published
+
 HOME = "index.html"
-STYLESHEET = "assets/style.css"
-SCRIPT = "assets/localtime.js"  # optional: shows times in the reader's zone; pages work without it
+STYLESHEET = published("style.css")  # assets/style.<hash>.css
+SCRIPT = published("localtime.js")  # optional: shows times in the reader's zone; pages work without it
 NOT_FOUND = "404.html"
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
