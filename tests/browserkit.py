@@ -12,7 +12,7 @@ import importlib
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -64,14 +64,27 @@ def launched() -> Iterator[Any]:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    #: Response headers for a request path (None: none added), as a host's configuration would.
+    extra_headers: Callable[[str], dict[str, str]] | None = None
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def end_headers(self) -> None:
+        if self.extra_headers is not None:
+            for name, value in self.extra_headers(self.path.split("?", 1)[0]).items():
+                self.send_header(name, value)
+        super().end_headers()
+
 
 @contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 (a free port); yields the base URL, ending in '/'."""
-    handler = functools.partial(_Quiet, directory=str(folder))
+def serving(folder: Path, headers: Callable[[str], dict[str, str]] | None = None) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 (a free port); yields the base URL, ending in '/'.
+
+    `headers` gives the extra response headers of a request path (for example the rules of the
+    site's `_headers`, as Netlify or Cloudflare Pages would send them)."""
+    handler_class = type("_Handler", (_Quiet,), {"extra_headers": staticmethod(headers) if headers else None})
+    handler = functools.partial(handler_class, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -43,6 +43,8 @@ def kind(path: str) -> str:
     """The kind of a file, by hand from its path: what its cache rule must be."""
     if path.startswith("/assets/"):
         return "asset"
+    if path.startswith("/embed/"):
+        return "embed"
     if path.endswith(".html") or path in ("/", "/robots.txt", "/sitemap.xml"):
         return "page"
     return {".rss": "feed", ".atom": "feed", ".ics": "calendar", ".json": "api", ".svg": "badge"}[Path(path).suffix]
@@ -50,7 +52,7 @@ def kind(path: str) -> str:
 
 def test_every_kind_of_file_is_present(public: Path) -> None:
     kinds = {kind(path) for path in files(public)}
-    assert kinds == {"asset", "page", "feed", "calendar", "api", "badge"}
+    assert kinds == {"asset", "page", "feed", "calendar", "api", "badge", "embed"}
 
 
 def test_every_file_gets_one_cache_rule_for_its_kind(public: Path, rules: Rules) -> None:
@@ -68,12 +70,17 @@ def test_every_file_gets_one_cache_rule_for_its_kind(public: Path, rules: Rules)
 
 
 def test_security_headers_reach_every_file(public: Path, rules: Rules) -> None:
+    """Only embed/ may be framed, by any site; every other path forbids framing twice over."""
     for path in [*files(public), "/"]:
         headers = headers_for(rules, path)
         csp = policy(headers["content-security-policy"])
         assert csp["default-src"] == "'self'" and csp["script-src"] == "'self'", path
-        assert csp["frame-ancestors"] == "'none'", path
-        assert headers["x-frame-options"] == "DENY", path
+        if path.startswith("/embed/"):
+            assert csp["frame-ancestors"] == "*", path
+            assert "x-frame-options" not in headers, path
+        else:
+            assert csp["frame-ancestors"] == "'none'", path
+            assert headers["x-frame-options"] == "DENY", path
         assert headers["x-content-type-options"] == "nosniff", path
         assert headers["referrer-policy"] == "no-referrer", path
 
@@ -90,7 +97,7 @@ def test_home_page_is_the_same_at_slash_and_index(rules: Rules) -> None:
 
 def test_assets_are_named_by_their_content_hash(public: Path) -> None:
     names = sorted(p.name for p in (public / "assets").iterdir())
-    assert len(names) == 2 and not (public / "assets" / "style.css").exists()
+    assert len(names) == 3 and not (public / "assets" / "style.css").exists()
     for name in names:
         stem, digest, extension = name.split(".")
         data = (public / "assets" / name).read_bytes()
@@ -106,9 +113,10 @@ def test_every_page_references_the_fingerprinted_assets(public: Path) -> None:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html5lib")
         targets = [str(node["href"]) for node in soup.select("link[rel=stylesheet]")]
         targets += [str(node["src"]) for node in soup.select("script[src]")]
-        assert len(targets) == 2, page
+        expected = 1 if page.parent.name == "embed" else 2  # the embed page has no script
+        assert len(targets) == expected, page
         for target in targets:
-            assert re.search(r"assets/(style|localtime)\.[0-9a-f]{10}\.(css|js)$", target), (page, target)
+            assert re.search(r"assets/(style|localtime|embed)\.[0-9a-f]{10}\.(css|js)$", target), (page, target)
             # 404.html is served at any path, so it links from the site root
             resolved = public / target.lstrip("/") if target.startswith("/") else page.parent / target
             assert resolved.resolve().is_file(), (page, target)

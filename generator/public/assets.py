@@ -40,6 +40,6 @@ def published(name: str) -> str:
     return fingerprinted(name, (STATIC / name).read_bytes())
 
 
-def every_asset() -> tuple[Asset, ...]:
-    """Every static file of the public site and where it goes, in a fixed order."""
+def page_assets() -> tuple[Asset, ...]:
+    """The stylesheet and script of the HTML pages, fingerprinted."""
     return tuple(Asset(name, published(name)) for name in ("style.css", "localtime.js"))

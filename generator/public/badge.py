@@ -78,9 +78,14 @@ def svg(badge: Badge) -> str:
     )
 
 
+def page_words(page: PublicPage) -> tuple[str, str]:
+    """The page badge's words and colour (also `api/shields.json`'s): the page status."""
+    return page.status.description.lower(), INDICATOR_COLOURS[page.status.indicator]
+
+
 def badges(page: PublicPage) -> dict[str, Badge]:
     """Every badge by its path."""
-    words, colour = page.status.description.lower(), INDICATOR_COLOURS[page.status.indicator]
+    words, colour = page_words(page)
     result = {urls.BADGE: Badge("status", words, colour, f"{page.name}: {words}")}
     for component in page.components:
         words, colour = STATES[component.status.value]

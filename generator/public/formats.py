@@ -13,11 +13,13 @@ from pathlib import Path
 from .api import render_api
 from .badge import render_badges
 from .calendar import render_calendars
+from .embed import render_embed
 from .feeds import render_feeds
 from .headers import render_headers
 from .html import render_html
 from .projection import PublicPage
 from .reuse import PageCache
+from .shields import render_shields
 
 
 @dataclass(frozen=True)
@@ -36,4 +38,6 @@ FORMATS.append(OutputFormat("feeds", render_feeds, render_feeds))
 FORMATS.append(OutputFormat("calendar", render_calendars, render_calendars))
 FORMATS.append(OutputFormat("api", render_api))
 FORMATS.append(OutputFormat("badge", render_badges))
+FORMATS.append(OutputFormat("shields", render_shields))
+FORMATS.append(OutputFormat("embed", render_embed))
 FORMATS.append(OutputFormat("headers", render_headers))

@@ -85,6 +85,8 @@ RULES: tuple[Rule, ...] = (
     Rule("/" + urls.BADGE, "the status badge"),
     Rule(_folder(urls.component_badge("x")), "component badges"),
     Rule("/" + ASSETS + "*", "fingerprinted stylesheets and scripts", cache=IMMUTABLE),
+    Rule(_folder(urls.EMBED), "the status for other sites: a page any site may frame, the widget script",
+         framed=True),
 )
 
 

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import reuse, urls
-from .assets import STATIC, every_asset
+from .assets import STATIC, page_assets
 from .markdown import render as render_markdown
 from .pages import labels, views
 from .parallel import write_pages
@@ -87,7 +87,7 @@ def render_html(page: PublicPage, dest: Path, cache: PageCache | None = None) ->
     if cache is not None:
         for path, page_key, _ in todo:
             cache.written(path, page_key, dest)
-    for asset in every_asset():
+    for asset in page_assets():
         (dest / asset.path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STATIC / asset.source, dest / asset.path)
 

@@ -21,6 +21,11 @@ FEED_ATOM = "feeds/all.atom"
 CALENDAR = "maintenance.ics"
 BADGE = "badge.svg"
 API_ROOT = "api/v2/"
+SUMMARY = API_ROOT + "summary.json"
+SHIELDS = "api/shields.json"  # the shields.io endpoint format
+EMBED = "embed/index.html"  # the status for other sites' frames
+EMBED_SCRIPT = "embed/status.js"  # other sites name it: a fixed address, not fingerprinted
+EMBED_STYLESHEET = published("embed.css")
 
 
 def incident(incident_id: str) -> str:
