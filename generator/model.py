@@ -259,6 +259,7 @@ class TimelineEntry:
     at: datetime = field(metadata=doc("When it happened."))
     by: str = field(default="", metadata=doc("Who or what wrote it."))
     text: str = field(default="", metadata=doc("What happened."))
+    notify: bool = field(default=False, metadata=doc("true: also sent to internal notification channels."))
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,6 +207,8 @@ def new_maintenance_command(
               help="Status of the public update (default: the latest one's).")
 @click.option("--internal", "note", default=None, metavar="NOTE", help="Add a note to the internal timeline.")
 @click.option("--by", default=None, help="Author of the internal note (default: $USER).")
+@click.option("--notify", "for_stakeholders", is_flag=True,
+              help="Mark the internal note for the internal notification channels (stakeholders).")
 @click.option("--component", "components", multiple=True, metavar="ID:LEVEL",
               help="Change a component's impact level from now on (repeatable).")
 @content_option
@@ -214,13 +216,16 @@ def new_maintenance_command(
 @cache_options
 def update_command(
     incident: str, message: str | None, status: str | None, note: str | None, by: str | None,
-    components: tuple[str, ...], content: Path, now: str | None, cache_dir: Path, no_cache: bool,
+    for_stakeholders: bool, components: tuple[str, ...], content: Path, now: str | None, cache_dir: Path,
+    no_cache: bool,
 ) -> None:
     """Post a public update, an internal note and/or an impact change to INCIDENT (id or file)."""
     if message is None and note is None and not components:
         raise click.UsageError('nothing to do: give a MESSAGE, --internal "note" or --component ID:LEVEL')
     if status is not None and message is None:
         raise click.UsageError("--status needs a MESSAGE for the public update")
+    if for_stakeholders and note is None:
+        raise click.UsageError('--notify marks an internal note: give it with --internal "note"')
     moment = parse_now(now)
     try:
         changes = [edits.parse_component(text, default=None) for text in components]
@@ -235,7 +240,7 @@ def update_command(
         if message is not None:
             edits.add_update(doc, moment, UpdateStatus(status) if status else edits.latest_status(doc), message)
         if note is not None:
-            edits.add_note(doc, moment, author, note)
+            edits.add_note(doc, moment, author, note, notify=for_stakeholders)
 
     path = _edit(content, incident, moment, change, _cache(cache_dir, no_cache))
     click.echo(f"Updated {path}")

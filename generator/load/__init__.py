@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..model import Group, Incident, Maintenance, Runbook, Service, Settings, Site
+from ..notify.config import NotifyConfig
 from ..problems import ContentError, Problems
 from .cache import LoadCache, gc_paused
 from .catalogue import read_services, read_settings
 from .checks import Redactions, SiteFacts, check, incident_texts, maintenance_texts
 from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
+from .notify import read_notify
 from .reading import Reader, context_bytes, read_files
 from .records import read_incident, read_maintenance
 from .yamlsafe import Node, YamlError, parse
@@ -36,6 +38,7 @@ class Loaded:
 
     site: Site
     problems: Problems
+    notify: NotifyConfig | None = None  # notify.yaml, when the folder has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,7 @@ def _load(
         if node is not None:
             groups, services = read_services(problems, services_file, node)
     by_id = {s.id: s for s in services}
+    notify = _notify(folder, problems, services, groups)
 
     redactions = Redactions(settings.redaction_patterns)  # site.yaml is in the cache's context
 
@@ -168,7 +172,18 @@ def _load(
         runbooks=tuple(sorted(runbooks, key=lambda r: r.path)),
     )
     problems.extend(check(SiteFacts.of(site), folder.prefix).at(now))
-    return Loaded(site, problems)
+    return Loaded(site, problems, notify)
+
+
+def _notify(
+    folder: ContentFolder, problems: Problems, services: tuple[Service, ...], groups: tuple[Group, ...]
+) -> NotifyConfig | None:
+    """`notify.yaml`, optional: checked by every load, so `validate` reports its problems too."""
+    file = folder.file("notify.yaml")
+    if not file.path.exists() and file.rel not in folder.overrides:
+        return None
+    node = folder.read_yaml(file)
+    return read_notify(problems, file, node, services, groups) if node is not None else None
 
 
 def _parse(problems: Problems, file: ContentFile, text: str) -> Node | None:

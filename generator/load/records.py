@@ -127,7 +127,12 @@ def read_timeline(parent: Fields) -> list[TimelineEntry]:
     entries = []
     for f in parent.items("timeline"):
         at = f.time("at", required=True)
-        entry = TimelineEntry(at=at, by=f.text("by"), text=f.text("text", required=True))  # type: ignore[arg-type]
+        entry = TimelineEntry(
+            at=at,  # type: ignore[arg-type]  # checked below
+            by=f.text("by"),
+            text=f.text("text", required=True),
+            notify=f.boolean("notify", False),
+        )
         f.finish()
         if at is not None:
             entries.append(entry)

@@ -143,10 +143,13 @@ def add_update(doc: CommentedMap, at: datetime, status: UpdateStatus, body: str)
     append_item(_list(doc, "updates", ("impact", "roles", "root_cause")), _update(at, status, body))
 
 
-def add_note(doc: CommentedMap, at: datetime, by: str, text: str) -> None:
+def add_note(doc: CommentedMap, at: datetime, by: str, text: str, notify: bool = False) -> None:
     """Append an internal timeline note; allowed after resolution too (people add what they
-    learned afterwards)."""
-    entry = mapping([("at", Time.of(at)), ("by", by or None), ("text", text)])
+    learned afterwards). `notify` marks it for the stakeholders' channels."""
+    pairs: list[tuple[str, object]] = [("at", Time.of(at)), ("by", by or None), ("text", text)]
+    if notify:
+        pairs.append(("notify", True))
+    entry = mapping(pairs)
     append_item(_list(doc, "timeline", ("updates", "impact", "roles", "root_cause")), entry)
 
 
