@@ -24,6 +24,7 @@ COMMANDS = {
     "postmortem": "responder:postmortem_command",
     "import": "importer:import_group",
     "serve": "serve:serve_command",
+    "notify": "notify:notify_command",
 }
 
 

@@ -1,0 +1,1 @@
+"""One renderer per channel type: a `Message` into exactly what that service accepts."""

@@ -1,0 +1,115 @@
+"""Planning is pure: site + now -> the messages due, with stable ids. Maintenance messages follow
+the schedule when nobody wrote an update; channel filters pick what each channel hears."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.notify.ledger import State
+from generator.notify.runner import plan
+from generator.public.projection import project
+from tests.notifykit import SERVICES, SITE
+from tests.sitekit import load, now, write_tree
+
+WINDOW = """\
+id: MNT-1
+title: Database upgrade
+components: [api, vpn]
+scheduled_start: 2026-12-03T02:00:00Z
+scheduled_end: 2026-12-03T04:00:00Z
+updates:
+  - at: 2026-11-26T10:00:00Z
+    status: scheduled
+    body: We will upgrade the database.
+{more}
+"""
+
+NOTIFY = """\
+kb_url: https://kb.acme.example/
+reminder_minutes: 30
+channels:
+  - {name: all, type: slack, audience: public, url: "${X}"}
+  - {name: web-only, type: slack, audience: public, url: "${X}", components: [web]}
+  - {name: core, type: slack, audience: public, url: "${X}", groups: [Core], events: [maintenance]}
+  - {name: incidents-only, type: slack, audience: public, url: "${X}", events: [incidents]}
+  - {name: staff-major, type: slack, audience: internal, url: "${X}", min_severity: major}
+  - {name: backstage, type: slack, audience: internal, url: "${X}", groups: [Backstage]}
+"""
+
+INCIDENT = """\
+id: INC-7
+title: VPN down
+type: internal
+severity: {severity}
+started_at: 2026-12-01T08:00:00Z
+impact:
+  - component: vpn
+    level: major_outage
+"""
+
+
+def due(tmp_path: Path, at: str, more: str = "", severity: str = "minor",
+        state: State | None = None) -> dict[str, list[str]]:
+    root = write_tree(tmp_path / "content", {
+        "site.yaml": SITE, "services.yaml": SERVICES, "notify.yaml": NOTIFY,
+        "maintenance/m.yaml": WINDOW.format(more=more), "incidents/i.yaml": INCIDENT.format(severity=severity),
+    })
+    loaded = load(root, at)
+    assert loaded.problems.errors == [] and loaded.notify is not None
+    page = project(loaded.site, now(at))
+    found = plan(loaded.site, loaded.notify, page, state or State(), loaded.notify.channels)
+    return {name: [m.id for m in messages] for name, messages in found.items()}
+
+
+def test_maintenance_follows_its_schedule_without_updates(tmp_path: Path) -> None:
+    scheduled = "maintenance/MNT-1/update/20261126T100000Z"
+    assert due(tmp_path, "2026-12-03T01:00:00Z")["all"] == [scheduled]
+    assert due(tmp_path, "2026-12-03T01:30:00Z")["all"] == [scheduled, "maintenance/MNT-1/reminder"]
+    assert due(tmp_path, "2026-12-03T02:00:00Z")["all"] == [scheduled, "maintenance/MNT-1/started"]
+    assert due(tmp_path, "2026-12-03T03:59:59Z")["all"] == [scheduled, "maintenance/MNT-1/started"]
+    assert due(tmp_path, "2026-12-03T04:00:00Z")["all"] == [scheduled, "maintenance/MNT-1/completed"]
+
+
+def test_written_updates_replace_the_schedule_messages(tmp_path: Path) -> None:
+    started = "  - at: 2026-12-03T02:05:00Z\n    status: in_progress\n    body: Started."
+    done = started + "\n  - at: 2026-12-03T03:10:00Z\n    status: completed\n    body: Done early."
+    assert due(tmp_path, "2026-12-03T03:00:00Z", started)["all"] == [
+        "maintenance/MNT-1/update/20261126T100000Z", "maintenance/MNT-1/update/20261203T020500Z",
+    ]
+    assert due(tmp_path, "2026-12-03T05:00:00Z", done)["all"] == [
+        "maintenance/MNT-1/update/20261126T100000Z", "maintenance/MNT-1/update/20261203T020500Z",
+        "maintenance/MNT-1/update/20261203T031000Z",
+    ]
+    cancelled = "  - at: 2026-12-02T09:00:00Z\n    status: cancelled\n    body: Postponed."
+    assert due(tmp_path, "2026-12-03T05:00:00Z", cancelled)["all"] == [
+        "maintenance/MNT-1/update/20261126T100000Z", "maintenance/MNT-1/update/20261202T090000Z",
+    ]
+
+
+def test_channel_filters(tmp_path: Path) -> None:
+    found = due(tmp_path, "2026-12-01T09:00:00Z", severity="minor")
+    assert found["web-only"] == []  # the window is on api and vpn
+    assert found["core"] == ["maintenance/MNT-1/update/20261126T100000Z"]
+    assert found["incidents-only"] == []  # the internal incident never reaches a public channel
+    assert found["staff-major"] == ["maintenance/MNT-1/update/20261126T100000Z"]  # minor incident filtered
+    assert found["backstage"] == ["maintenance/MNT-1/update/20261126T100000Z", "incident/INC-7/declared"]
+    major = due(tmp_path, "2026-12-01T09:00:00Z", severity="major")
+    assert major["staff-major"] == ["maintenance/MNT-1/update/20261126T100000Z", "incident/INC-7/declared"]
+
+
+def test_severity_changes_follow_what_each_channel_was_told(tmp_path: Path) -> None:
+    state = State()
+    state.add({"channel": "backstage", "message": "incident/INC-7/declared", "status": "minor"})
+    assert due(tmp_path, "2026-12-01T09:00:00Z", severity="minor", state=state)["backstage"] == [
+        "maintenance/MNT-1/update/20261126T100000Z",
+    ]
+    assert due(tmp_path, "2026-12-01T09:00:00Z", severity="major", state=state)["backstage"][-1] == (
+        "incident/INC-7/severity/1-major"
+    )
+    state.add({"channel": "backstage", "message": "incident/INC-7/severity/1-major", "status": "major"})
+    state.add({"channel": "backstage", "message": "incident/INC-7/severity/2-minor", "status": "minor"})
+    assert due(tmp_path, "2026-12-01T09:00:00Z", severity="major", state=state)["backstage"][-1] == (
+        "incident/INC-7/severity/3-major"
+    )
+
+
