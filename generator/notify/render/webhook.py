@@ -25,7 +25,7 @@ from ...public.api.objects import (
     page_id,
     ts,
 )
-from ...public.api.vocab import IMPACT, INDICATOR, MAINTENANCE_STATUS
+from ...public.api.vocab import IMPACT, MAINTENANCE_STATUS
 from ...public.markdown import plain
 from ...public.projection import PublicPage
 from ..config import Audience
@@ -36,7 +36,7 @@ Json = dict[str, Any]
 
 def body(message: Message, key: str, page: PublicPage, sent_at: datetime) -> Json:
     """The JSON body for `message`; `sent_at` is also in the signed body (see `headers`)."""
-    indicator, description = INDICATOR[page.status]
+    indicator, description = page.status.indicator.value, page.status.description
     meta = {
         "unsubscribe": None,
         "documentation": None,
