@@ -8,9 +8,11 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterator
+import textwrap
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -31,6 +33,7 @@ from tests.notifykit import (
     notify_yaml,
 )
 from tests.sitekit import write_tree
+from tests.test_docs import README
 
 INCIDENT = """\
 id: INC-1
@@ -126,6 +129,15 @@ def notify(content: Path, env: dict[str, str], at: str, *args: str) -> Result:
     return CliRunner().invoke(main, ["notify", "--content", str(content), "--now", at, "--no-cache", *args], env=env)
 
 
+def readme_verify() -> Callable[..., dict[str, Any]]:
+    """The receiver's verification snippet of the README, as written there."""
+    section = README.split("\n## Notifications\n", 1)[1].split("\n## ", 1)[0]
+    code = next(block for block in section.split("```python\n")[1:] if "def verify" in block).split("```")[0]
+    namespace: dict[str, Any] = {}
+    exec(textwrap.dedent(code), namespace)
+    return namespace["verify"]  # type: ignore[no-any-return]
+
+
 def delivered(http: HttpReceiver, smtp: SmtpReceiver) -> dict[str, list[str]]:
     """Message ids each channel received, in order of arrival."""
     found = {name: [r.message_id for r in http.to(path)] for name, path in PATHS.items()}
@@ -170,6 +182,11 @@ def test_a_whole_incident_reaches_every_channel_once_in_order(tmp_path: Path, ht
         assert datetime.strptime(body["meta"]["generated_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp() // 1 == stamp
         assert body["meta"]["idempotency_key"] == request.headers["Idempotency-Key"]
         assert body["meta"]["message_id"] == request.message_id
+    verify = readme_verify()
+    for request in http.to("/hook"):
+        assert verify(HOOK_SECRET.encode(), request.body, request.headers, 3600)["meta"]["message_id"] == request.message_id
+        with pytest.raises(ValueError, match="bad signature"):
+            verify(HOOK_SECRET.encode(), request.body.replace(b"API", b"APX"), request.headers, 3600)
     hooks = [r.json["incident"] for r in http.to("/hook")]
     assert [(h["status"], h["incident_updates"][0]["body"]) for h in hooks] == [
         ("investigating", "We are investigating errors on the API."),
