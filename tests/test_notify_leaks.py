@@ -19,7 +19,7 @@ from generator.notify.ledger import State
 from generator.notify.requests import Context, HttpRequest, build
 from generator.notify.runner import plan
 from generator.public.projection import project
-from tests.sitekit import now
+from tests.sitekit import now, write_tree
 from tests.test_leaks_property import organisations
 
 EXAMPLES = int(os.environ.get("LEAK_EXAMPLES", "200"))
@@ -42,11 +42,7 @@ TIMES = ["2026-07-15T12:00:00Z", "2026-11-28T12:00:00Z", "2026-12-03T03:00:00Z",
 def test_no_internal_canary_reaches_any_public_channel(organisation: tuple[dict[str, str], list[str]], at: str) -> None:
     files, canaries = organisation
     with tempfile.TemporaryDirectory() as temp:
-        root = Path(temp) / "content"
-        for rel, text in files.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text(text)
-        site = load_site(root, now(at)).site
+        site = load_site(write_tree(Path(temp) / "content", files), now(at)).site
     page = project(site, now(at))
     due = plan(site, CONFIG, page, State(), CHANNELS)
     context = Context(site.settings.name, page, ENVIRON, datetime(2027, 1, 2, tzinfo=UTC))

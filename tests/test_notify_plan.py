@@ -113,3 +113,11 @@ def test_severity_changes_follow_what_each_channel_was_told(tmp_path: Path) -> N
     )
 
 
+
+
+def test_internal_links_point_at_the_knowledge_base_pages() -> None:
+    from generator.kb import paths
+    from generator.notify.stakeholders import KB_INCIDENT, KB_REVIEW
+
+    assert KB_INCIDENT.format("INC-1") == paths.incident("INC-1")
+    assert KB_REVIEW.format("INC-1") == paths.review("INC-1")

@@ -13,7 +13,6 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, time, timedelta
 
 from ..derive.durations import durations
-from ..kb import paths
 from ..model import Incident, ReviewStatus, Site, UpdateStatus
 from ..public.feeds import INCIDENT_WORDS, update_keys
 from ..public.markdown import plain
@@ -41,6 +40,13 @@ def internal_messages(site: Site, page: PublicPage, kb_url: str, reminder: timed
     return sorted(found, key=order)
 
 
+#: Where the knowledge base puts an incident's and a review's page (as `kb.paths` does; a test
+#: keeps them equal). Importing `generator.kb` would load MkDocs: seconds of start-up for a
+#: command run during an outage that never builds the knowledge base.
+KB_INCIDENT = "incidents/{}.md"
+KB_REVIEW = "postmortems/{}.md"
+
+
 def kb_link(kb_url: str, page_path: str) -> str:
     """The published URL of a knowledge-base page (`incidents/ID.md` -> `.../incidents/ID.html`)."""
     return kb_url + page_path.removesuffix(".md") + ".html"
@@ -63,7 +69,7 @@ def _base(site: Site, incident: Incident, kb_url: str, kind: Kind, mid: str, at:
     return Message(
         id=f"incident/{incident.id}/{mid}", kind=kind, audience=Audience.INTERNAL, at=at, record="incident",
         record_id=incident.id, title=_title(incident), headline=headline, body=body,
-        link=kb_link(kb_url, paths.incident(incident.id)),
+        link=kb_link(kb_url, KB_INCIDENT.format(incident.id)),
         component_ids=tuple(dict.fromkeys(i.component for i in incident.impact)), facts=facts,
         severity=incident.severity, status=status, update_key=key, state=state_at(incident, at),
     )
@@ -157,7 +163,7 @@ def postmortem_messages(site: Site, kb_url: str, now: datetime) -> Iterator[Mess
              ("Action items", str(len(review.action_items)))),
             status="published",
         )
-        yield dataclasses.replace(message, link=kb_link(kb_url, paths.review(incident.id)))
+        yield dataclasses.replace(message, link=kb_link(kb_url, KB_REVIEW.format(incident.id)))
 
 
 def _utc(at: datetime) -> str:

@@ -12,7 +12,6 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -85,16 +84,18 @@ class SmtpServer:
     password: str
 
 
-def send_mail(server: SmtpServer, mail: EmailMessage, recipients: list[str], timeout: float,
-              connect: Callable[..., smtplib.SMTP] | None = None) -> None:
+def send_mail(server: SmtpServer, mail: EmailMessage, recipients: list[str], timeout: float) -> None:
     """Send `mail` to every address of `recipients` (in batches), or raise `DeliveryError`."""
     sender = parseaddr(str(mail["From"]))[1]
+    # EHLO with the sender's domain: smtplib's default asks DNS for our own name (socket.getfqdn),
+    # half a second or more per connection where DNS is slow or unreachable
+    helo = sender.rpartition("@")[2] or "localhost"
     try:
         if server.security is Security.TLS:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout,
+            client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, local_hostname=helo, timeout=timeout,
                                                     context=ssl.create_default_context())
         else:
-            client = smtplib.SMTP(server.host, server.port, timeout=timeout)
+            client = smtplib.SMTP(server.host, server.port, local_hostname=helo, timeout=timeout)
         with client:
             if server.security is Security.STARTTLS:
                 client.starttls(context=ssl.create_default_context())
