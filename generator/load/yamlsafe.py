@@ -87,6 +87,16 @@ class _CachingLoader(_Loader):
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
+_PLAIN_RESOLVER = yaml.resolver.Resolver()
+
+
+def reads_back_as_text(text: str) -> bool:
+    """Whether `text`, written unquoted, is read by `parse` as text (not as a number in base 60,
+    8, 16 or 2, true/false, null, a time or `=`). YAML 1.1 rules, as this reader applies them:
+    the writer (ruamel, YAML 1.2) asks this before it leaves new text unquoted."""
+    return bool(_PLAIN_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR)  # type: ignore[no-untyped-call]
+
+
 class YamlError(Exception):
     """A file that is not acceptable YAML; `line` is 1-based."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ..model import Incident, Site
+from .yamlrt import dump_doc, mapping
 
 _HINT = "<!-- {} -->"
 
@@ -43,7 +44,7 @@ def front_matter(incident: Incident) -> str:
     return "\n".join(
         [
             "---",
-            f"incident: {incident.id}",
+            dump_doc(mapping([("incident", incident.id)])).rstrip("\n"),  # `0x1F` and `Yes` need quotes
             "authors: []",
             "status: draft               # draft | reviewed | published",
             "# review_date: YYYY-MM-DD",
