@@ -1,7 +1,9 @@
 """One `statuspress notify` at a time per ledger: a second run waits for the lock, then refuses.
 
-An advisory `flock` on `<ledger>.lock`: released by the kernel when the holder exits or is
-killed, so a crashed run never leaves a stale lock behind.
+An advisory `flock` on the ledger file itself (made empty if missing): released by the kernel
+when the holder exits or is killed, so a crashed run never leaves a stale lock behind, and no
+lock file is left beside the ledger to be committed by mistake. Appends go through their own
+descriptor; the lock only keeps runs apart.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ class Locked(Exception):
 @contextmanager
 def notify_lock(ledger: Path, wait: float) -> Iterator[None]:
     """Hold the lock of `ledger`, waiting up to `wait` seconds for another run to finish."""
-    path = ledger.with_name(ledger.name + ".lock")
+    path = ledger
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait
     with open(path, "a+") as handle:

@@ -95,6 +95,11 @@ def maintenance_messages(page: PublicPage, window: PublicMaintenance, reminder: 
         kind = _MAINTENANCE_KINDS.get(update.status, Kind.MAINTENANCE_UPDATE)
         if index == 0 and update.status is MaintenanceStatus.SCHEDULED:
             kind = Kind.MAINTENANCE_SCHEDULED
+        if getattr(update, "automatic", False) and update.status in _AUTOMATIC:
+            # a transition of the schedule that the projection shows as an update: the same
+            # message (and id) as the one made from the schedule below when it does not
+            yield message(kind, _AUTOMATIC[update.status], update.at, update.status, update.body or _TEXTS[kind])
+            continue
         yield message(kind, f"update/{key}", update.at, update.status, update.body, key)
     now = phase(window, page.now)
     written = {u.status for u in oldest}
@@ -115,6 +120,8 @@ _MAINTENANCE_KINDS = {
     MaintenanceStatus.IN_PROGRESS: Kind.MAINTENANCE_STARTED,
     MaintenanceStatus.COMPLETED: Kind.MAINTENANCE_COMPLETED,
 }
+_AUTOMATIC = {MaintenanceStatus.IN_PROGRESS: "started", MaintenanceStatus.COMPLETED: "completed"}
+_TEXTS = {Kind.MAINTENANCE_STARTED: STARTED_TEXT, Kind.MAINTENANCE_COMPLETED: COMPLETED_TEXT}
 _STARTED = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING, MaintenanceStatus.COMPLETED})
 _FINISHED = frozenset({MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED})
 
