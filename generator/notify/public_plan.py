@@ -97,8 +97,11 @@ def maintenance_messages(page: PublicPage, window: PublicMaintenance, reminder: 
             kind = Kind.MAINTENANCE_SCHEDULED
         if getattr(update, "automatic", False) and update.status in _AUTOMATIC:
             # a transition of the schedule that the projection shows as an update: the same
-            # message (and id) as the one made from the schedule below when it does not
-            yield message(kind, _AUTOMATIC[update.status], update.at, update.status, update.body or _TEXTS[kind])
+            # message (and id) as the one made from the schedule below when it does not; one
+            # already followed by another change is not announced late
+            if index == len(oldest) - 1:
+                yield message(kind, _AUTOMATIC[update.status], update.at, update.status,
+                              update.body or _TEXTS[kind])
             continue
         yield message(kind, f"update/{key}", update.at, update.status, update.body, key)
     now = phase(window, page.now)
