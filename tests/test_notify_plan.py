@@ -3,6 +3,7 @@ the schedule when nobody wrote an update; channel filters pick what each channel
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.notify.ledger import State
@@ -121,3 +122,39 @@ def test_internal_links_point_at_the_knowledge_base_pages() -> None:
 
     assert KB_INCIDENT.format("INC-1") == paths.incident("INC-1")
     assert KB_REVIEW.format("INC-1") == paths.review("INC-1")
+
+
+REVIEW = """\
+---
+incident: INC-7
+authors: [CanaryAuthor]
+status: {status}
+review_date: 2026-12-02
+public_summary: A VPN certificate expired.
+action_items:
+  - {{id: AI-1, title: Alert on expiry, owner: it, priority: P1, status: open}}
+---
+## Summary
+Internal text.
+"""
+
+
+def test_a_published_review_is_announced_to_internal_channels_only(tmp_path: Path) -> None:
+    resolved = INCIDENT.format(severity="major") + "mitigated_at: 2026-12-01T09:00:00Z\nresolved_at: 2026-12-01T09:30:00Z\n"
+    for status, expected in (("draft", []), ("published", ["incident/INC-7/postmortem"])):
+        root = write_tree(tmp_path / status / "content", {
+            "site.yaml": SITE, "services.yaml": SERVICES, "notify.yaml": NOTIFY,
+            "incidents/i.yaml": resolved, "postmortems/INC-7.md": REVIEW.format(status=status),
+        })
+        loaded = load(root, "2026-12-03T12:00:00Z")
+        assert loaded.problems.errors == [] and loaded.notify is not None
+        page = project(loaded.site, now("2026-12-03T12:00:00Z"))
+        found = plan(loaded.site, loaded.notify, page, State(), loaded.notify.channels)
+        reviews = [m for m in found["backstage"] if m.kind.value == "postmortem_published"]
+        assert [m.id for m in reviews] == expected
+        assert all(not [m for m in found[c] if m.kind.value == "postmortem_published"] for c in ("all", "core"))
+        if reviews:
+            (review,) = reviews
+            assert review.link == "https://kb.acme.example/postmortems/INC-7.html"
+            assert dict(review.facts) == {"Authors": "CanaryAuthor", "Action items": "1"}
+            assert review.at == datetime(2026, 12, 2, tzinfo=UTC)
