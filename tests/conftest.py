@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generator.public.reuse import PageCache
+
+
+@pytest.fixture(autouse=True, scope="session")
+def user_cache_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The build caches and their signing key go to a temporary user cache directory, never to
+    the ~/.cache of whoever runs the tests (nor to a STATUSPRESS_CACHE_DIR set around them)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        patch.delenv("STATUSPRESS_CACHE_DIR", raising=False)
+        yield
 
 
 @pytest.fixture

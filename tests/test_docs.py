@@ -157,3 +157,42 @@ def test_the_responder_walkthrough_works_on_any_day(tmp_path: Path, monkeypatch:
     assert incident.resolved_at == datetime.fromtimestamp(start + last_resolve * 600, UTC)
     assert [u.status.value for u in incident.updates] == ["investigating", "identified", "monitoring", "resolved",
                                                           "investigating", "resolved"]
+
+
+SECURITY = (REPO / "SECURITY.md").read_text(encoding="utf-8")
+#: `tests/x.py::test_name`, `tests/x.py` or `::test_name` (a test of the last module named).
+_TEST_REFERENCE = re.compile(r"`(tests/[\w/]+\.py)?(?:::(\w+))?`")
+
+
+def security_tests() -> list[tuple[str, str | None]]:
+    """Every (module, test or None) that SECURITY.md names as the proof of a promise."""
+    found: list[tuple[str, str | None]] = []
+    module: str | None = None
+    for match in _TEST_REFERENCE.finditer(SECURITY):
+        path, name = match.groups()
+        if path is None and name is None:
+            continue
+        module = path or module
+        assert module is not None, f"`::{name}` in SECURITY.md names no module before it"
+        found.append((module, name))
+    return found
+
+
+def test_security_md_names_tests_for_the_cache_and_confinement_promises() -> None:
+    named = {name for _, name in security_tests()}
+    for promise in ("test_a_crafted_pickle_where_the_cache_is_never_runs",
+                    "test_a_cache_folder_that_git_tracks_is_refused_with_a_warning",
+                    "test_the_key_is_made_0600_and_a_key_others_could_touch_is_refused",
+                    "test_relative_paths_from_another_folder_write_only_into_out"):
+        assert promise in named, promise
+    assert "never read\nfrom git" not in SECURITY and "is never read from" not in SECURITY
+
+
+@pytest.mark.parametrize(("module", "name"), security_tests())
+def test_every_test_security_md_names_exists(module: str, name: str | None) -> None:
+    path = REPO / module
+    assert path.is_file(), f"SECURITY.md names {module}, which does not exist"
+    if name is not None:
+        assert re.search(rf"^def {name}\(", path.read_text(encoding="utf-8"), re.MULTILINE), (
+            f"SECURITY.md names {module}::{name}, which is not a test there"
+        )

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
+from ..cachefile import default_cache_dir, refusal
 from ..clock import resolve_now
-from ..load.cache import DEFAULT_CACHE_DIR
 from ..problems import ContentError, Level, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,7 +66,20 @@ def cache_options(command: F) -> F:
     return click.option(
         "--cache-dir",
         type=click.Path(path_type=Path, file_okay=False),
-        default=DEFAULT_CACHE_DIR,
-        show_default=True,
-        help="Where to keep the build cache (safe to delete).",
+        default=None,
+        help="Where to keep the build cache (default: $STATUSPRESS_CACHE_DIR, else a folder per content "
+        "folder in ~/.cache/statuspress; safe to delete).",
     )(command)
+
+
+def build_cache(content: Path, cache_dir: Path | None, no_cache: bool) -> Path | None:
+    """The cache folder to use, or None: with --no-cache, or when the folder must not be used
+    (tracked by git, or the signing key is refused), which a warning says."""
+    if no_cache:
+        return None
+    folder = cache_dir if cache_dir is not None else default_cache_dir(content)
+    reason = refusal(folder)
+    if reason is not None:
+        click.echo(f"warning: not using the build cache: {reason}. Continuing without it.", err=True)
+        return None
+    return folder

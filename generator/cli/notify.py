@@ -14,7 +14,15 @@ from ..notify.ledger import DEFAULT_NAME
 from ..notify.lock import Locked
 from ..notify.runner import Options, run
 from ..problems import ContentError
-from .common import cache_options, check_content_folder, content_option, fail_on_content, now_option, parse_now
+from .common import (
+    build_cache,
+    cache_options,
+    check_content_folder,
+    content_option,
+    fail_on_content,
+    now_option,
+    parse_now,
+)
 
 
 @click.command("notify")
@@ -32,13 +40,14 @@ from .common import cache_options, check_content_folder, content_option, fail_on
 @cache_options
 def notify_command(
     content: Path, now: str | None, dry_run: bool, ledger: Path | None, channels: tuple[str, ...],
-    mark_sent: bool, max_messages: int | None, wait: float, cache_dir: Path, no_cache: bool,
+    mark_sent: bool, max_messages: int | None, wait: float, cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Deliver every update the published site shows that a channel of notify.yaml has not had."""
     check_content_folder(content)
     moment = parse_now(now)
     try:
-        loaded = load_or_raise(content, moment, cache=None if no_cache else LoadCache(cache_dir))
+        folder = build_cache(content, cache_dir, no_cache)
+        loaded = load_or_raise(content, moment, cache=LoadCache(folder) if folder is not None else None)
     except ContentError as error:
         fail_on_content(error)
     config = loaded.notify

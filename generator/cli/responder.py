@@ -27,7 +27,7 @@ from ..responder.maintenance import new_maintenance
 from ..responder.postmortem import scaffold
 from ..responder.store import Refused, catalogue, commit, find_incident, record_ids
 from ..responder.yamlrt import dump_doc, load_doc
-from .common import cache_options, check_content_folder, content_option, now_option, parse_now
+from .common import build_cache, cache_options, check_content_folder, content_option, now_option, parse_now
 
 
 def _choice(kind: type[Severity] | type[IncidentType] | type[Detection]) -> click.Choice[str]:
@@ -64,10 +64,6 @@ def _refused(error: Refused) -> None:
 
 def _author(by: str | None) -> str:
     return by or os.environ.get("USER") or getpass.getuser()
-
-
-def _cache(cache_dir: Path, no_cache: bool) -> Path | None:
-    return None if no_cache else cache_dir
 
 
 def _write(content: Path, path: Path, text: str, now: datetime, new: bool, cache_dir: Path | None) -> None:
@@ -130,7 +126,7 @@ def new_group() -> None:
 def new_incident_command(
     title: str, severity: str, kind: str, components: tuple[str, ...], detected_by: str,
     message: str | None, incident_id: str | None, started_at: str | None, content: Path, now: str | None,
-    cache_dir: Path, no_cache: bool,
+    cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Open a new incident: writes incidents/DATE-SLUG.yaml and prints its path and id."""
     check_content_folder(content)
@@ -155,7 +151,7 @@ def new_incident_command(
         Detection(detected_by), impacts, message,
     )
     path = free_path(folder, f"{start.date().isoformat()}-{slugify(title)}")
-    _write(content, path, dump_doc(doc), moment, new=True, cache_dir=_cache(cache_dir, no_cache))
+    _write(content, path, dump_doc(doc), moment, new=True, cache_dir=build_cache(content, cache_dir, no_cache))
     click.echo(f"{path}\n{incident_id}")
     if defaulted:
         click.echo(
@@ -177,7 +173,7 @@ def new_incident_command(
 @cache_options
 def new_maintenance_command(
     title: str, components: tuple[str, ...], start: str, end: str, message: str | None,
-    maintenance_id: str | None, content: Path, now: str | None, cache_dir: Path, no_cache: bool,
+    maintenance_id: str | None, content: Path, now: str | None, cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Schedule a maintenance window: writes maintenance/DATE-SLUG.yaml."""
     check_content_folder(content)
@@ -196,7 +192,7 @@ def new_maintenance_command(
     maintenance_id = _new_id(folder, "MNT", begin.year, maintenance_id, "maintenance")
     doc = new_maintenance(maintenance_id, title, list(components), begin, finish, message, moment)
     path = free_path(folder, f"{begin.date().isoformat()}-{slugify(title)}")
-    _write(content, path, dump_doc(doc), moment, new=True, cache_dir=_cache(cache_dir, no_cache))
+    _write(content, path, dump_doc(doc), moment, new=True, cache_dir=build_cache(content, cache_dir, no_cache))
     click.echo(f"{path}\n{maintenance_id}")
 
 
@@ -216,7 +212,7 @@ def new_maintenance_command(
 @cache_options
 def update_command(
     incident: str, message: str | None, status: str | None, note: str | None, by: str | None,
-    for_stakeholders: bool, components: tuple[str, ...], content: Path, now: str | None, cache_dir: Path,
+    for_stakeholders: bool, components: tuple[str, ...], content: Path, now: str | None, cache_dir: Path | None,
     no_cache: bool,
 ) -> None:
     """Post a public update, an internal note and/or an impact change to INCIDENT (id or file)."""
@@ -242,7 +238,7 @@ def update_command(
         if note is not None:
             edits.add_note(doc, moment, author, note, notify=for_stakeholders)
 
-    path = _edit(content, incident, moment, change, _cache(cache_dir, no_cache))
+    path = _edit(content, incident, moment, change, build_cache(content, cache_dir, no_cache))
     click.echo(f"Updated {path}")
 
 
@@ -256,7 +252,7 @@ def update_command(
 @cache_options
 def resolve_command(
     incident: str, message: str | None, mitigated_at: str | None, content: Path, now: str | None,
-    cache_dir: Path, no_cache: bool,
+    cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Resolve INCIDENT: set resolved_at, close open impacts, post the `resolved` update."""
     moment = parse_now(now)
@@ -265,7 +261,7 @@ def resolve_command(
     def change(doc: CommentedMap) -> None:
         edits.resolve(doc, moment, mitigated, message)
 
-    path = _edit(content, incident, moment, change, _cache(cache_dir, no_cache))
+    path = _edit(content, incident, moment, change, build_cache(content, cache_dir, no_cache))
     click.echo(f"Resolved {path}")
 
 
@@ -282,7 +278,7 @@ def resolve_command(
 @cache_options
 def reopen_command(
     incident: str, message: str | None, status: str, components: tuple[str, ...], by: str | None, content: Path,
-    now: str | None, cache_dir: Path, no_cache: bool,
+    now: str | None, cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Reopen INCIDENT, resolved too early: clear resolved_at and post a public update."""
     moment = parse_now(now)
@@ -296,7 +292,7 @@ def reopen_command(
     def change(doc: CommentedMap) -> None:
         edits.reopen(doc, moment, UpdateStatus(status), body, _author(by), changes)
 
-    path = _edit(content, incident, moment, change, _cache(cache_dir, no_cache))
+    path = _edit(content, incident, moment, change, build_cache(content, cache_dir, no_cache))
     click.echo(f"Reopened {path}")
     if not message:
         click.echo(f"No MESSAGE given, so the public update says: {body}", err=True)
@@ -307,7 +303,7 @@ def reopen_command(
 @content_option
 @now_option
 @cache_options
-def postmortem_command(incident: str, content: Path, now: str | None, cache_dir: Path, no_cache: bool) -> None:
+def postmortem_command(incident: str, content: Path, now: str | None, cache_dir: Path | None, no_cache: bool) -> None:
     """Scaffold postmortems/ID.md from INCIDENT (never overwrites an existing review)."""
     check_content_folder(content)
     moment = parse_now(now)
@@ -315,7 +311,7 @@ def postmortem_command(incident: str, content: Path, now: str | None, cache_dir:
         source = find_incident(content, incident)
     except LookupError as error:
         raise click.UsageError(str(error.args[0])) from None
-    cache = _cache(cache_dir, no_cache)
+    cache = build_cache(content, cache_dir, no_cache)
     site = load_site(content, moment, cache=LoadCache(cache) if cache is not None else None).site
     found = next((i for i in site.incidents if (content / i.source.path).resolve() == source.resolve()), None)
     if found is None:

@@ -12,6 +12,7 @@ from ..load.cache import LoadCache
 from ..problems import ContentError, Level
 from ..publish import BuildLocked
 from .common import (
+    build_cache,
     cache_options,
     check_content_folder,
     content_option,
@@ -29,11 +30,12 @@ from .common import (
 @click.option("--max-file-bytes", type=int, default=None, help="Reject larger files (default from site.yaml, 1 MiB).")
 @cache_options
 def validate_command(
-    content: Path, now: str | None, strict: bool, max_file_bytes: int | None, cache_dir: Path, no_cache: bool
+    content: Path, now: str | None, strict: bool, max_file_bytes: int | None, cache_dir: Path | None, no_cache: bool
 ) -> None:
     """Check every content file and report every problem as path:line: message."""
     check_content_folder(content)
-    cache = None if no_cache else LoadCache(cache_dir)
+    folder = build_cache(content, cache_dir, no_cache)
+    cache = LoadCache(folder) if folder is not None else None
     checked = check_folder(content, parse_now(now), max_file_bytes, cache=cache)
     problems = checked.problems.sorted()
     print_problems(problems)
@@ -76,7 +78,7 @@ def build_command(
     strict: bool,
     max_file_bytes: int | None,
     quiet: bool,
-    cache_dir: Path,
+    cache_dir: Path | None,
     no_cache: bool,
 ) -> None:
     """Validate, then build both sites atomically into OUT/public and OUT/internal."""
@@ -92,7 +94,7 @@ def build_command(
         strict=strict,
         max_bytes=max_file_bytes,
         progress=(lambda _: None) if quiet else (lambda message: click.echo(message, err=True)),
-        cache_dir=None if no_cache else cache_dir,
+        cache_dir=build_cache(content, cache_dir, no_cache),
     )
     try:
         loaded = build(request)

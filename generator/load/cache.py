@@ -14,12 +14,14 @@ write changes its change time, which no tool can set back. A file modified withi
 being read is never trusted this way (a second write in the same clock tick could keep its
 status), so it is read and hashed next time.
 
-Layout of the cache file: a header pickle (format, context, and an index of each file's key,
-status and chunk), then chunks of about 1,000 files. A chunk is two length-prefixed pickles: the
-files' own problems and the facts the checks across files need (checks.py), then their records,
-unpickled only when a record is asked for: `validate` reads no record at all. Saving copies the
-bytes of every chunk whose files all came back unchanged, so one changed file re-pickles one
-chunk, not the whole folder (re-pickling 20,000 records took longer than the rest of the load).
+Layout of the cache file: signed sections (generator/cachefile.py: a section is unpickled only
+if its HMAC verifies under the user's key, so a file someone else wrote never runs). Section 0
+is the header (format, context, and an index of each file's key, status and chunk), then two
+sections per chunk of about 1,000 files: the files' own problems and the facts the checks across
+files need (checks.py), then their records, unpickled only when a record is asked for:
+`validate` reads no record at all. Saving copies the verified bytes of every chunk whose files
+all came back unchanged, so one changed file re-pickles one chunk, not the whole folder
+(re-pickling 20,000 records took longer than the rest of the load).
 """
 
 from __future__ import annotations
@@ -32,28 +34,25 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
+from ..cachefile import CacheFile, SectionWriter, write_cache_file
 from .checks import Facts
 from .files import ContentFile, ContentFolder
 
-#: Default cache folder, relative to the current directory (like .pytest_cache or .mypy_cache).
-DEFAULT_CACHE_DIR = Path(".statuspress-cache")
 #: Files per chunk of records in the cache file.
 _CHUNK = 1000
 #: Bumped when the layout of a cache file changes.
-FORMAT = 4
+FORMAT = 5
 #: A file modified less than this long before it was read is not trusted by its status.
 RACY_NS = 2_000_000_000
 #: Source files whose code shapes the cached records: any change invalidates every entry.
 _CODE = Path(__file__).resolve().parent
 _CODE_FILES = (*sorted(_CODE.glob("*.py")), _CODE.parent / "model.py", _CODE.parent / "problems.py")
-_LENGTH = 8  # bytes of a chunk's length prefix
 
 #: A stored problem: (path or _SELF, line, message, is it an error).
 StoredProblem = tuple[str, int, str, bool]
@@ -109,9 +108,9 @@ class LoadCache:
         self.context = b""
         self.path: Path | None = None
         self.index: dict[str, _Indexed] = {}
-        self.chunks: list[tuple[tuple[int, int], tuple[int, int]]] = []  # (offset, length) of both halves
+        self.chunks = 0
         self.loaded: dict[tuple[int, int], dict[str, Any]] = {}  # (chunk, half) -> unpickled
-        self.handle: BinaryIO | None = None  # the file read, kept open until saved
+        self.file: CacheFile | None = None  # the file read, kept open until saved
         self.new: dict[str, _Indexed] = {}
         self.fresh: dict[str, tuple[Any, _Own]] = {}  # record and own of files parsed by this load
         self.changed = False
@@ -127,58 +126,48 @@ class LoadCache:
         self._read(self.path)
 
     def _read(self, path: Path) -> None:
-        """The header and where each chunk is; a missing, damaged or foreign file: nothing."""
+        """The header and how many chunks there are; a missing, unsigned, damaged or foreign
+        file: nothing."""
         self.close()
-        self.index, self.chunks, self.loaded = {}, [], {}
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - kept open until save() or close()
-        except OSError:
+        self.index, self.chunks, self.loaded = {}, 0, {}
+        file = CacheFile.open(path)
+        if file is None:
             return
-        try:
-            with gc_paused():
-                header = pickle.Unpickler(handle).load()
-            if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.context)):
-                raise TypeError("foreign cache")
-            index, count = header[2], int(header[3])
-            if not isinstance(index, dict):
-                raise TypeError("foreign cache")
-            chunks = []
-            for _ in range(count):
-                halves = []
-                for _half in range(2):
-                    length = int.from_bytes(handle.read(_LENGTH), "little")
-                    halves.append((handle.tell(), length))
-                    handle.seek(length, os.SEEK_CUR)
-                chunks.append((halves[0], halves[1]))
-            if handle.tell() > os.fstat(handle.fileno()).st_size:
-                raise EOFError("truncated cache")
-        except Exception:
-            handle.close()
+        with gc_paused():
+            header = file.unpickle(0)
+        if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.context)
+                and isinstance(header[2], dict) and header[3] == (len(file) - 1) // 2 and len(file) % 2):
+            file.close()
             return
-        self.index, self.chunks, self.handle = index, chunks, handle
+        self.index, self.chunks, self.file = header[2], header[3], file
+
+    def _section(self, chunk: int, half: int) -> int:
+        return 1 + 2 * chunk + half
 
     def _half(self, chunk: int, half: int) -> dict[str, Any]:
-        """One half of a chunk, 0: own problems and facts, 1: records (unpickled once; a damaged
-        one holds nothing)."""
+        """One half of a chunk, 0: own problems and facts, 1: records (unpickled once; an
+        unsigned or damaged one holds nothing)."""
         if (chunk, half) not in self.loaded:
             entries: dict[str, Any] = {}
-            if self.handle is not None and 0 <= chunk < len(self.chunks):
-                offset, length = self.chunks[chunk][half]
-                try:
-                    with gc_paused():
-                        self.handle.seek(offset)
-                        found = pickle.loads(self.handle.read(length))
-                    if isinstance(found, dict):
-                        entries = found
-                except Exception:  # damaged: those files are read again
-                    pass
+            if self.file is not None and 0 <= chunk < self.chunks:
+                with gc_paused():
+                    found = self.file.unpickle(self._section(chunk, half))
+                if isinstance(found, dict):  # unsigned or damaged: those files are read again
+                    entries = found
             self.loaded[chunk, half] = entries
         return self.loaded[chunk, half]
 
+    def _raw(self, chunk: int) -> tuple[bytes, bytes] | None:
+        """The verified bytes of both halves of an old chunk, to copy into the new file."""
+        if self.file is None or not 0 <= chunk < self.chunks:
+            return None
+        own, records = self.file.section(self._section(chunk, 0)), self.file.section(self._section(chunk, 1))
+        return (own, records) if own is not None and records is not None else None
+
     def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
     def key(self, rel: str, data: bytes) -> bytes:
         return hashlib.sha256(self.context + rel.encode("utf-8", "surrogatepass") + b"\0" + data).digest()
@@ -243,17 +232,17 @@ class LoadCache:
         finally:
             self.close()
 
-    def _write(self, handle: BinaryIO) -> None:
-        """The header, then each old chunk whose files all came back unchanged as its old bytes,
-        then the other entries in new chunks."""
+    def _write(self, writer: SectionWriter) -> None:
+        """The header, then each old chunk whose files all came back unchanged as its old
+        (verified) bytes, then the other entries in new chunks."""
         members: dict[int, list[str]] = {}
         for rel, indexed in self.index.items():
             members.setdefault(indexed[2], []).append(rel)
-        kept = [
-            chunk
-            for chunk, rels in sorted(members.items())
-            if 0 <= chunk < len(self.chunks) and all(r in self.new and self.new[r][2] == chunk for r in rels)
-        ]
+        copied: dict[int, tuple[bytes, bytes]] = {}
+        for chunk, rels in sorted(members.items()):
+            if all(r in self.new and self.new[r][2] == chunk for r in rels) and (raw := self._raw(chunk)):
+                copied[chunk] = raw
+        kept = sorted(copied)
         renumber = {old: number for number, old in enumerate(kept)}
         index: dict[str, _Indexed] = {}
         rest: list[tuple[str, Any, _Own]] = []
@@ -268,42 +257,13 @@ class LoadCache:
         for number, entries in enumerate(fresh, start=len(kept)):
             for rel, _, _ in entries:
                 index[rel] = (self.new[rel][0], self.new[rel][1], number)
-        pickle.dump((FORMAT, self.context, index, len(kept) + len(fresh)), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        assert self.handle is not None or not kept  # kept chunks exist only when a cache file was read
+        writer.pickled((FORMAT, self.context, index, len(kept) + len(fresh)))
         for chunk in kept:
-            for offset, length in self.chunks[chunk]:
-                assert self.handle is not None
-                self.handle.seek(offset)
-                _write_chunk(handle, self.handle.read(length))
+            for blob in copied[chunk]:
+                writer.section(blob)
         for entries in fresh:
-            _write_chunk(handle, _dumps({rel: own for rel, _, own in entries}))
-            _write_chunk(handle, _dumps({rel: record for rel, record, _ in entries}))
-
-
-def write_cache_file(cache_dir: Path, path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Replace `path` (inside `cache_dir`) with what `write` writes, atomically, the folder made
-    with its own .gitignore. A cache that cannot be written only costs speed next time, so
-    failures are swallowed."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = cache_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Statuspress cache: safe to delete\n*\n")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                write(handle)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, pickle.PicklingError):
-        return
-
-
-def _write_chunk(handle: BinaryIO, blob: bytes) -> None:
-    handle.write(len(blob).to_bytes(_LENGTH, "little"))
-    handle.write(blob)
+            writer.section(_dumps({rel: own for rel, _, own in entries}))
+            writer.section(_dumps({rel: record for rel, record, _ in entries}))
 
 
 def _dumps(entries: dict[str, Any]) -> bytes:

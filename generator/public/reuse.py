@@ -9,14 +9,15 @@ the cache folder (`render/`), and its bytes are the published site itself, intac
 one is swapped in: an unchanged page is hard-linked (or copied) from there instead of rendered.
 A published file is trusted only if its inode, size and modification time are the ones recorded
 when it was written, so a file edited or replaced by hand is rendered again. Like the load cache
-this is an optimisation only: any doubt means rendering, and the output is byte-identical.
+this is an optimisation only: any doubt means rendering, and the output is byte-identical. The
+manifest is a signed cache file (generator/cachefile.py): one not signed with the user's key is
+never unpickled.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
 import sys
 from collections.abc import Iterable
@@ -24,11 +25,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..load.cache import write_cache_file
+from ..cachefile import read_cache_file, write_cache_file
 from .digest import serialise
 
 #: Bumped when the layout of the manifest changes.
-FORMAT = 1
+FORMAT = 2
 _ROOT = Path(__file__).resolve().parent.parent
 #: Everything that shapes a public page besides its data.
 _CODE_GLOBS = ("public/**/*.py", "templates/public/*", "static/public/*", "derive/*.py", "model.py")
@@ -79,15 +80,12 @@ class PageCache:
         self.reused = 0
 
     def _read(self) -> dict[str, _Entry]:
-        try:
-            with open(self.path, "rb") as handle:
-                stored = pickle.load(handle)
-            if isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (FORMAT, self.salt):
-                entries = stored[2]
-                if isinstance(entries, dict):
-                    return entries
-        except Exception:  # missing, damaged or foreign: render everything
-            pass
+        """The previous build's entries; a missing, unsigned, damaged or foreign file: none."""
+        stored = read_cache_file(self.path)
+        if len(stored) == 1 and isinstance(stored[0], tuple) and len(stored[0]) == 3:
+            format_, salt, entries = stored[0]
+            if (format_, salt) == (FORMAT, self.salt) and isinstance(entries, dict):
+                return entries
         return {}
 
     def reuse(self, path: str, page_key: bytes, dest: Path) -> bool:
@@ -126,5 +124,4 @@ class PageCache:
     def save(self) -> None:
         """Keep this build's keys; a failure only costs speed next time."""
         entries = (FORMAT, self.salt, self.new)
-        write_cache_file(self.path.parent.parent, self.path,
-                         lambda handle: pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL))
+        write_cache_file(self.path.parent.parent, self.path, lambda writer: writer.pickled(entries))
