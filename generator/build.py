@@ -14,8 +14,11 @@ from datetime import datetime
 from pathlib import Path
 
 from .context import RenderContext, Renderer
+from .failures import RenderFailure, describe, problem
 from .load import Loaded, load_or_raise
 from .load.cache import LoadCache
+from .model import Site
+from .problems import ContentError, Problem
 from .publish import Staging, build_lock, stage_and_publish
 
 
@@ -47,6 +50,22 @@ def renderers() -> dict[str, Renderer]:
     return {"public": render_public, "internal": render_internal}
 
 
+def render_site(renderer: Renderer, name: str, site: Site, dest: Path, context: RenderContext) -> None:
+    """Run one renderer; any failure but the file system's becomes a `ContentError` at the file
+    and line of the record being rendered (else at the content folder), so the CLI reports it
+    like bad content, with no traceback, and nothing is published."""
+    prefix = str(context.content / "_")[:-1]
+    try:
+        renderer(site, dest, context)
+    except (ContentError, OSError):
+        raise
+    except RenderFailure as failure:
+        raise ContentError([problem(failure, site, prefix, name)]) from failure
+    except Exception as error:
+        where = Problem(str(context.content), 1, f"cannot render the {name} site: {describe(error)}")
+        raise ContentError([where]) from error
+
+
 def build(request: BuildRequest) -> Loaded:
     """Validate, render the requested sites, and publish them together, or raise.
 
@@ -66,7 +85,7 @@ def build(request: BuildRequest) -> Loaded:
                     now=request.now, content=request.content, published=request.out / name,
                     cache_dir=request.cache_dir, strict=request.strict, progress=request.progress,
                 )
-                available[name](loaded.site, staging.folder(name), context)
+                render_site(available[name], name, loaded.site, staging.folder(name), context)
             request.progress(f"Publishing into {request.out}")
 
         stage_and_publish(request.out, render)

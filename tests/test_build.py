@@ -12,6 +12,7 @@ from generator.build import BuildRequest, build
 from generator.cli import main
 from generator.context import RenderContext
 from generator.model import Site
+from generator.problems import ContentError
 from generator.publish import build_lock
 from tests.sitekit import make_content, now
 from tests.treediff import snapshot
@@ -62,7 +63,7 @@ def test_failed_build_leaves_previous_site_byte_for_byte(
 
     (content / "incidents" / "6.yaml").write_text(INCIDENT.format(id="INC-6"))
     monkeypatch.setattr(build_module, "renderers", lambda: {"fake": fake_renderer(fail_after=3)})
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ContentError, match="cannot render the fake site: RuntimeError"):
         build(request(content, out))
 
     assert snapshot(out / "fake") == before

@@ -72,6 +72,19 @@ def test_mutated_example_files(base: Path, out: Path, rel: str, rng: random.Rand
     check_input(base, out, rel, mutate(seed_bytes(rel), rng))
 
 
+@pytest.mark.parametrize("reference", ["&#x1b;", "&#12;", "&#1;", "&#xffff;", "&#x7f;", "&#xfdd0;"])
+def test_bodies_that_once_crashed_every_build(base: Path, out: Path, reference: str) -> None:
+    """An update body with a reference to a control character passed validation, then every
+    build died in the feeds (lxml: "All strings must be XML compatible"); now it is an error."""
+    rel = "incidents/2026-11-20-checkout-errors.yaml"
+    lines = seed_bytes(rel).decode().splitlines(keepends=True)
+    first = next(n for n, line in enumerate(lines) if line.startswith("    body: "))
+    lines[first] = f'    body: "Pasted{reference}[0m"\n'
+    loaded = check_input(base, out, rel, "".join(lines).encode())
+    shown = [m for m in messages(loaded, base) if "warning" not in m]
+    assert len(shown) == 1 and f"in the published text (written as '{reference}')" in shown[0], shown
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ..derive.durations import durations
 from ..derive.followup import review_due
+from ..failures import blamed
 from ..model import Incident, Site
 from . import paths
 from .index import Kb, build_index
@@ -191,6 +192,7 @@ def _runbooks(kb: Kb, incident: Incident, source: str) -> str:
     return out
 
 
+@blamed("incident", lambda kb, incident: incident.id)
 def incident_page(kb: Kb, incident: Incident) -> str:
     source = paths.incident(incident.id)
     out = front_matter(f"{incident.id}: {incident.title}", incident_tags(kb, incident))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..derive.durations import durations
 from ..derive.followup import review_due, review_overdue
+from ..failures import blamed
 from ..model import Incident, Postmortem, Site
 from . import paths
 from .index import Action, Kb, build_index
@@ -122,6 +123,7 @@ def _header(kb: Kb, postmortem: Postmortem, incident: Incident | None, source: s
     return table(["Field", "Value"], rows)
 
 
+@blamed("postmortem", lambda kb, postmortem: postmortem.incident)
 def review_page(kb: Kb, postmortem: Postmortem) -> str:
     source = paths.review(postmortem.incident)
     incident = kb.incidents.get(postmortem.incident)

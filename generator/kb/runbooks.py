@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from ..failures import blamed
 from ..model import Runbook, Site
 from . import paths
 from .index import Kb, build_index
@@ -72,6 +73,7 @@ def alert_index(site: Site, now: datetime) -> str:
     return out
 
 
+@blamed("runbook", lambda kb, runbook: runbook.path)
 def runbook_page(kb: Kb, runbook: Runbook) -> str:
     source = kb.runbook_pages[runbook.path]
     tags = [f"Service: {kb.service_name(s)}" for s in runbook.services] + ["Runbook"]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from ..derive.status import impact_spans
 from ..derive.uptime import availability, flatten
+from ..failures import blamed
 from ..model import Service, Site
 from . import paths
 from .incidents import INCIDENT_HEADERS, incident_row
@@ -77,6 +78,7 @@ def catalogue(site: Site, now: datetime) -> str:
     return out
 
 
+@blamed("service", lambda kb, service: service.id)
 def service_page(kb: Kb, service: Service) -> str:
     source = paths.service(service.id)
     out = front_matter(service.name, [f"Service: {service.name}"]) + f"# {cell(service.name)}\n\n"

@@ -8,6 +8,7 @@ import zoneinfo
 
 from ..model import Group, Priority, Service, Settings, Severity, Source, UptimeWeights
 from ..problems import Problems
+from ..published import forbidden_message, forbidden_published
 from .fields import MAX_ID_LENGTH, Fields
 from .files import ContentFile
 from .yamlsafe import Node
@@ -42,8 +43,10 @@ def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings
             f.error(value.line, f"severity_guidelines.{key}: expected one of {allowed}")
         elif not isinstance(value.value, str):
             f.error(value.line, f"severity_guidelines.{key}: expected text")
-        else:
-            guidelines[Severity(key)] = value.value
+        elif (bad := forbidden_published(value.value, knowledge_base=True)) is not None:
+            f.error(value.line, f"severity_guidelines.{key}: {forbidden_message(*bad)}")
+        elif text := f.checked(value.line, f"severity_guidelines.{key}", value.value, ""):
+            guidelines[Severity(key)] = text
     patterns = f.text_list("redaction_patterns")
     for pattern in patterns:
         try:

@@ -15,6 +15,7 @@ from ..model import (
     Source,
 )
 from ..problems import Problems
+from ..published import forbidden_message, forbidden_published
 from .fields import Fields
 from .files import ContentFile
 from .yamlsafe import Node, YamlError, parse
@@ -45,6 +46,18 @@ def split_front_matter(problems: Problems, file: ContentFile, text: str) -> tupl
     return node, text[body_start:], body_line
 
 
+def checked_body(problems: Problems, file: ContentFile, body: str, body_line: int) -> str:
+    """The Markdown body, or "" after reporting a forbidden character its rendering would
+    publish (in the knowledge base); the line is the reference's, else the body's first."""
+    bad = forbidden_published(body, knowledge_base=True)
+    if bad is None:
+        return body
+    at = body.find(bad[1])
+    line = body_line + (body.count("\n", 0, at) if at >= 0 else 0)
+    problems.error(file.shown, line, forbidden_message(*bad))
+    return ""
+
+
 def read_postmortem(problems: Problems, file: ContentFile, text: str) -> Postmortem | None:
     parts = split_front_matter(problems, file, text)
     if parts is None:
@@ -73,9 +86,9 @@ def read_postmortem(problems: Problems, file: ContentFile, text: str) -> Postmor
         authors=f.text_list("authors"),
         status=f.enum("status", ReviewStatus, default=ReviewStatus.DRAFT) or ReviewStatus.DRAFT,
         review_date=f.day("review_date"),
-        public_summary=f.text("public_summary"),
+        public_summary=f.markdown("public_summary", knowledge_base=True),
         action_items=tuple(items),
-        body=body,
+        body=checked_body(problems, file, body, body_line),
         body_line=body_line,
         source=Source(file.rel, f.key_line("incident")),
     )
@@ -89,7 +102,8 @@ def read_runbook(
     parts = split_front_matter(problems, file, text)
     if parts is None:
         return None
-    node, body, _ = parts
+    node, body, body_line = parts
+    body = checked_body(problems, file, body, body_line)
     f = Fields(problems, file.shown, node)
     runbook = Runbook(
         path=file.rel.removeprefix("runbooks/"),

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from ..problems import Problems
-from .files import FORBIDDEN_CHARACTERS
+from ..published import FORBIDDEN_CHARACTERS, forbidden_message, forbidden_published
 from .yamlsafe import Node
 
 E = TypeVar("E", bound=StrEnum)
@@ -113,6 +113,16 @@ class Fields:
             return value
         self.error(line, f"{self.where}{key}: control character U+{ord(bad.group()):04X} in text")
         return default
+
+    def markdown(self, key: str, required: bool = False, knowledge_base: bool = False) -> str:
+        """Markdown text: `text()`, and the rule on characters holds for what it renders to (a
+        character reference such as `&#x1b;` must not publish a control character)."""
+        value = self.text(key, required)
+        bad = forbidden_published(value, knowledge_base)
+        if bad is None:
+            return value
+        self.bad(key, forbidden_message(*bad))
+        return ""
 
     def ident(self, key: str, required: bool = True) -> str:
         """An id that becomes part of URLs and file names: `[A-Za-z0-9_-]+`."""

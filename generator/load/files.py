@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problems
+from ..published import FORBIDDEN_CHARACTERS
 from .yamlsafe import Node, YamlError, parse
 
 
@@ -47,9 +47,9 @@ class ContentFolder:
     def find(self, folder: str, suffixes: tuple[str, ...], recursive: bool = False) -> list[ContentFile]:
         """Files in `folder` with one of `suffixes`, sorted by path so output order is stable."""
         base = self.root / folder
-        if not base.is_dir():
-            return []
         found: list[ContentFile] = []
+        # os.walk yields nothing for a missing folder; the overrides are still listed, so the
+        # first incident written into a new content folder is validated like any other.
         for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
             dirnames.sort()
             if not recursive:
@@ -151,14 +151,3 @@ class ContentFolder:
         except YamlError as exc:
             self.problems.error(file.shown, exc.line, exc.message)
             return None
-
-
-
-#: Control characters (other than tab and newline; C1 too, mostly mis-decoded Windows-1252),
-#: lone surrogates and non-characters: they break XML feeds and calendars or are HTML parse
-#: errors, so they are refused at the door.
-FORBIDDEN_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-    + "]"
-)

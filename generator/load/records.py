@@ -116,7 +116,7 @@ def read_updates(parent: Fields, file: ContentFile) -> list[Update]:
     for f in parent.items("updates"):
         at = f.time("at", required=True)
         status = f.enum("status", UpdateStatus, required=True)
-        body = f.text("body", required=True)
+        body = f.markdown("body", required=True, knowledge_base=True)
         f.finish()
         if at is not None and status is not None:
             updates.append(Update(at, status, body, Source(file.rel, f.line)))
@@ -153,7 +153,7 @@ def read_maintenance(
     for item in f.items("updates"):
         at = item.time("at", required=True)
         status = item.enum("status", MaintenanceStatus, required=True)
-        body = item.text("body")
+        body = item.markdown("body", knowledge_base=True)
         item.finish()
         if at is not None and status is not None:
             updates.append(MaintenanceUpdate(at, status, body, Source(file.rel, item.line)))

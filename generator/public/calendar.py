@@ -19,6 +19,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from ..failures import blamed
 from . import reuse, urls
 from .feeds import host, versions
 from .markdown import plain
@@ -36,6 +37,7 @@ WORDS = {
 _END = b"END:VCALENDAR\r\n"
 
 
+@blamed("maintenance", lambda page, window: window.id)
 def event(page: PublicPage, window: PublicMaintenance) -> Event:
     """One maintenance window as a VEVENT, all times in UTC."""
     names = ", ".join(page.component(c).name for c in window.component_ids) or "none listed"
@@ -50,7 +52,7 @@ def event(page: PublicPage, window: PublicMaintenance) -> Event:
     item.add("sequence", len(window.updates))
     item.add("dtstart", window.scheduled_start.astimezone(UTC))
     item.add("dtend", window.scheduled_end.astimezone(UTC))
-    item.add("summary", f"Maintenance: {plain(window.title)}")
+    item.add("summary", f"Maintenance: {window.title}")
     item.add("description", "\n".join(lines))
     item.add("url", urls.absolute(page.base_url, urls.maintenance(window.id)))
     item.add("status", "CANCELLED" if window.status.value == "cancelled" else "CONFIRMED")

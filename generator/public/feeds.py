@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
+from ..failures import blamed
 from . import reuse, urls
-from .markdown import plain, render
+from .markdown import render
 from .projection import EPOCH, PublicIncident, PublicMaintenance, PublicPage
 from .reuse import PageCache
 
@@ -117,6 +118,7 @@ def _utc(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
 
 
+@blamed("incident", lambda page, incident: incident.id)
 def incident_items(page: PublicPage, incident: PublicIncident) -> list[FeedItem]:
     return _update_items(
         page, "incident", incident.id, incident.title, incident.component_ids,
@@ -126,6 +128,7 @@ def incident_items(page: PublicPage, incident: PublicIncident) -> list[FeedItem]
     )
 
 
+@blamed("maintenance", lambda page, window: window.id)
 def maintenance_items(page: PublicPage, window: PublicMaintenance) -> list[FeedItem]:
     span = f"{_utc(window.scheduled_start)} to {_utc(window.scheduled_end)}"
     return _update_items(
@@ -153,7 +156,7 @@ def _update_items(
         FeedItem(
             guid=tag_uri(page.base_url, kind, record_id, at, key),
             at=at,
-            title=f"{word}: {plain(title)}",
+            title=f"{word}: {title}",
             link=link,
             html=(
                 f"<p><strong>{escape(word)}</strong> \u2014 {escape(title)}</p>"
@@ -305,14 +308,21 @@ def feeds(page: PublicPage) -> list[Feed]:
     ]
 
 
+def rss_text(text: str) -> str:
+    """Text for an RSS element a reader may take for HTML (RSS 2.0 does not say which): escaped
+    once more, so `<script>` in a name is shown, never parsed. Atom says text, so it is not."""
+    return escape(text, quote=False)
+
+
 def _generator(
-    page: PublicPage, feed: Feed, self_path: str, items: Sequence[FeedItem], updated: datetime
+    page: PublicPage, feed: Feed, self_path: str, items: Sequence[FeedItem], updated: datetime, atom: bool
 ) -> FeedGenerator:
+    text = (lambda value: value) if atom else rss_text
     fg = FeedGenerator()
     fg.id(urls.absolute(page.base_url, self_path))
-    fg.title(feed.title)
-    fg.subtitle(feed.subtitle)
-    fg.description(feed.subtitle)
+    fg.title(text(feed.title))
+    fg.subtitle(text(feed.subtitle))
+    fg.description(text(feed.subtitle))
     fg.author({"name": page.name})
     fg.link(href=urls.absolute(page.base_url, self_path), rel="self")
     fg.link(href=urls.absolute(page.base_url, feed.page_path), rel="alternate")  # last: RSS <link>
@@ -324,14 +334,14 @@ def _generator(
         entry = fg.add_entry(order="append")
         entry.id(item.guid)
         entry.guid(item.guid, permalink=False)
-        entry.title(item.title)
+        entry.title(text(item.title))
         entry.link(href=item.link, rel="alternate")
         entry.updated(item.at)
         entry.published(item.at)
         entry.pubDate(item.at)
         entry.content(item.html, type="html")
         for component_id in item.component_ids:
-            entry.category(term=component_id, label=page.component(component_id).name)
+            entry.category(term=component_id, label=text(page.component(component_id).name))
     return fg
 
 
@@ -372,7 +382,7 @@ def render_feeds(page: PublicPage, dest: Path, cache: PageCache | None = None) -
                     continue
             feed = Feed(plan.rss_path, plan.atom_path, plan.title, plan.subtitle, plan.page_path,
                         items(plan.stubs))
-            fg = _generator(page, feed, path, feed.items, updated)
+            fg = _generator(page, feed, path, feed.items, updated, atom)
             _write(dest / path, fg.atom_str(pretty=True) if atom else fg.rss_str(pretty=True))
             if cache is not None:
                 cache.written(path, file_key, dest)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from ..failures import TEXT, rendering
 from . import reuse, urls
 from .assets import STATIC, page_assets
 from .markdown import render as render_markdown
@@ -47,7 +49,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        markdown=lambda text: Markup(render_markdown(text)),
+        markdown=_markdown_filter,
         label=labels.state_label,
         icon=labels.state_icon,
         tone=labels.state_tone,
@@ -117,7 +119,13 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
         context.setdefault("feeds", site_feeds)
         context.setdefault("calendars", ())
         context.setdefault("updated", page.now)
-        return lambda: env.get_template(template).render(common, here=here, **context)
+        blame = _record_of(context)
+
+        def make() -> str:
+            with rendering(*blame) if blame else nullcontext():
+                return env.get_template(template).render(common, here=here, **context)
+
+        return make
 
     yield urls.HOME, None, render("home.html", urls.HOME)
     for incident in page.incidents:
@@ -163,6 +171,21 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(page.base_url, urls.SITEMAP)}\n"
     yield urls.ROBOTS, None, lambda: robots
     yield urls.SITEMAP, None, render("sitemap.xml", urls.SITEMAP, locations=_sitemap(page, history_pages, records))
+
+
+def _markdown_filter(text: str) -> Markup:
+    """The `markdown` filter: a failure is blamed on the record that holds `text` (pages like
+    the home page show many records)."""
+    with rendering(TEXT, text):
+        return Markup(render_markdown(text))
+
+
+def _record_of(context: dict[str, Any]) -> tuple[str, str] | None:
+    """The record a page shows, to blame a failure on (see failures.py)."""
+    for key, kind in (("incident", "incident"), ("window", "maintenance"), ("component", "service")):
+        if key in context:
+            return kind, context[key].id
+    return None
 
 
 def _feeds(name: str, rss: str, atom: str) -> tuple[tuple[str, str, str], ...]:

@@ -4,24 +4,35 @@
 A fuzz input replaces one file of a small valid content folder (a copy of the example
 organisation's files): random text, YAML-shaped text made from the content model's keys and
 awkward scalars, or an example file with bytes flipped, cut, duplicated or spliced. The promise
-checked is the loader's: `load_site` never raises, it reports; and content it accepts builds.
+checked is the loader's: `load_site` never raises, it reports; and content it accepts builds in
+every public format (HTML, feeds, calendars, JSON API, badges) and as the knowledge base's
+Markdown tree, whose files parse (XML, JSON, iCalendar) and hold no character the loader refuses
+(`check_outputs`).
 Inputs are bounded in size, so time and memory are bounded by the loader's own limits (alias
 budget, nesting depth, file size), which is what the fuzz exercises.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import random
 import shutil
 import signal
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
+
+from icalendar import Calendar
 
 from generator.build import BuildRequest, build
+from generator.kb.tree import generate
 from generator.load import Loaded, load_site
 from generator.problems import ContentError
+from generator.published import FORBIDDEN_CHARACTERS
 from tests.sitekit import EXAMPLE, now
 
 #: Files of the example organisation that seed the fuzz (kept small: one of each kind).
@@ -55,12 +66,12 @@ SCALARS = (
     ">-\n  folded", "!!str 12", "!!binary aGk=", "!!python/object:os.system x", "&a x", "*a",
     "'quoted: colon'", '"esc \\u00e9 \\t"', "https://status.example/", "javascript:alert(1)",
     "[a, b, [c]]", "{a: 1, b: [2]}", "Europe/Amsterdam", "Mars/Olympus", "(", "[unclosed",
-    "<script>x</script>", "{{ 7*7 }}", "x" * 300, "ü€😀", "- - -", "? key", ": x",
+    "<script>x</script>", "{{ 7*7 }}", "Pasted&#x1b;[0m", "&#xfdd0;", "&#12;", "&amp;#1;", "**10**.0.0.7", "x" * 300, "ü€😀", "- - -", "? key", ": x",
 )
 FRAGMENTS = (
     "&a ", "*a", "<<: *a\n", "? ", "--- \n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "\t",
     "\ufeff", "{", "}", "[", "]", ": ", "- ", "|\n", ">-\n", "'", '"', "\\", "#", "!", "!!map ",
-    "!!python/name:os.system ", "\n---\n", "\r\n", "\x00", "\x85", "\u2028", "\xff", "\n  ", ": &b [*b]\n",
+    "!!python/name:os.system ", "&#x1b;", "&#xffff;", "\n---\n", "\r\n", "\x00", "\x85", "\u2028", "\xff", "\n  ", ": &b [*b]\n",
 )
 
 
@@ -145,6 +156,28 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     return bytes(buf[:MAX_INPUT_BYTES])
 
 
+def check_outputs(public: Path, tree: list[Any]) -> None:
+    """Every public file parses as its format and, like every file of the knowledge base's
+    Markdown tree, holds no character the loader refuses (checked on the decoded text)."""
+    for path in sorted(public.rglob("*")):
+        if not path.is_file() or path.suffix in {".css", ".js", ".png", ".woff2"} or path.name == "_headers":
+            continue
+        text = path.read_text("utf-8")
+        decoded = html.unescape(text) if path.suffix in {".html", ".xml", ".rss", ".atom", ".svg"} else text
+        bad = FORBIDDEN_CHARACTERS.search(decoded)
+        assert bad is None, f"{path}: U+{ord(bad.group()):04X} in the published file"
+        if path.suffix in {".xml", ".rss", ".atom", ".svg"}:
+            ET.fromstring(path.read_bytes())
+        elif path.suffix == ".json":
+            json.loads(text)
+        elif path.suffix == ".ics":
+            Calendar.from_ical(text)
+    for output in tree:
+        if isinstance(output.content, str):
+            bad = FORBIDDEN_CHARACTERS.search(html.unescape(output.content))
+            assert bad is None, f"knowledge base {output.path}: U+{ord(bad.group()):04X}"
+
+
 def check_input(base: Path, out: Path, rel: str, data: bytes, seconds: int = 60) -> Loaded:
     """Load `base` with `rel` replaced by `data` (then restore it). Raises only on a broken
     promise: an exception from `load_site`, or a build failing on content it accepted."""
@@ -158,8 +191,9 @@ def check_input(base: Path, out: Path, rel: str, data: bytes, seconds: int = 60)
             if not loaded.problems.errors:
                 try:
                     build(BuildRequest(content=base, out=out, now=now(), targets=("public",), progress=lambda _: None))
-                except ContentError:
-                    raise AssertionError("load_site accepted content that build() refused") from None
+                except ContentError as error:
+                    raise AssertionError(f"load_site accepted content that build() refused: {error}") from None
+                check_outputs(out / "public", generate(loaded.site, now()))
         return loaded
     finally:
         if original is None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...derive.status import ComponentStatus, rank
+from ...failures import blamed
 from ...model import MaintenanceStatus, UpdateStatus
 from .. import urls
 from ..feeds import host, update_keys
@@ -168,6 +169,7 @@ def incident_state(incident: PublicIncident, at: datetime) -> dict[str, str]:
     return state
 
 
+@blamed("incident", lambda page, incident, *_: incident.id)
 def incident_object(page: PublicPage, incident: PublicIncident, components: Components) -> Json:
     oldest_first = list(reversed(incident.updates))
     keys = list(reversed(update_keys([u.at for u in incident.updates])))
@@ -218,6 +220,7 @@ def _update(record_id: str, key: str, at: datetime, status: str, body: str) -> J
     }
 
 
+@blamed("maintenance", lambda page, window, *_: window.id)
 def maintenance_object(page: PublicPage, window: PublicMaintenance, components: Components) -> Json:
     oldest_first = list(reversed(window.updates))
     keys = list(reversed(update_keys([u.at for u in window.updates])))

@@ -1,0 +1,184 @@
+"""What content text becomes when it is published: one definition for the loader's checks, the
+public formats and the knowledge base.
+
+Update bodies, post-mortem summaries and bodies, runbook bodies and severity guidelines are
+Markdown. They are published as sanitised HTML (pages, feeds, the knowledge base) and as plain
+text (JSON, calendars). Rendering decodes character references (`&#x1b;`, `&#64;`) into the
+characters they name and removes markup (`**10**.0.0.7` is shown as `10.0.0.7`), so the rules on
+characters and the redaction patterns are checked on these forms (`forms`), not only on the text
+as written. Titles, names and other one-line fields are text: every format shows them as written
+(escaped for its syntax), so nothing decodes them.
+
+Sanitising uses nh3 (the Rust `ammonia` sanitiser) with one allow-list of tags, attributes and URL
+schemes; the knowledge base allows a few more elements that Markdown itself writes for tables,
+code blocks and admonitions (`KB_EXTRA_TAGS`), never a script, a style, an event handler or a
+`javascript:` URL. Results are memoised: a text is rendered once per process although a page,
+several feeds, the API and the loader's checks all read it.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import threading
+from functools import lru_cache
+
+import markdown as markdown_lib
+import nh3
+
+#: Control characters (other than tab and newline; C1 too, mostly mis-decoded Windows-1252),
+#: lone surrogates and non-characters: they break XML feeds and calendars or are HTML parse
+#: errors, so they are refused, whether written raw, through a YAML escape or through a
+#: character reference that rendering decodes.
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "strong", "em", "b", "i", "code", "pre", "ul", "ol", "li", "a", "blockquote", "hr", "h3", "h4"}
+)
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener noreferrer"
+
+#: What the knowledge base allows besides `ALLOWED_TAGS`: what Markdown writes for headings,
+#: tables, fenced code (`class="language-x"`) and admonitions (`class="admonition warning"`).
+KB_EXTRA_TAGS = frozenset({"h1", "h2", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "div"})
+KB_EXTENSIONS = ("tables", "fenced_code", "admonition")
+_KB_CLASSES = re.compile(r"(language-[A-Za-z0-9_+-]{1,40}|admonition|admonition-title|[a-z]{1,20})")
+_KB_CLASS_OWNERS = frozenset({"code", "div", "p"})
+
+_local = threading.local()
+
+
+def _converter(extensions: tuple[str, ...]) -> markdown_lib.Markdown:
+    """A Markdown converter per thread and flavour (making one costs more than converting)."""
+    key = "md_" + "_".join(extensions)
+    converter = getattr(_local, key, None)
+    if converter is None:
+        converter = markdown_lib.Markdown(extensions=list(extensions), output_format="html")
+        setattr(_local, key, converter)
+    converter.reset()
+    return converter
+
+
+@lru_cache(maxsize=65536)
+def _markdown_html(text: str) -> str:
+    """The unsanitised HTML Python-Markdown makes of `text` (public flavour: no extensions)."""
+    return _converter(()).convert(text)
+
+
+@lru_cache(maxsize=65536)
+def render(text: str) -> str:
+    """Sanitised HTML for Markdown `text`. Raw HTML in the input passes the allow-list or goes."""
+    return sanitise(_markdown_html(text))
+
+
+def sanitise(html: str) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes; links get rel=noopener."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=65536)
+def plain(text: str) -> str:
+    """The text of the Markdown without any markup, references decoded (not HTML-escaped): what
+    JSON and calendars publish of a Markdown field."""
+    return html_lib.unescape(nh3.clean(_markdown_html(text), tags=set())).strip()
+
+
+def _kb_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute != "class":
+        return value
+    kept = [name for name in value.split() if _KB_CLASSES.fullmatch(name)]
+    return " ".join(kept) or None
+
+
+@lru_cache(maxsize=16384)
+def render_kb(text: str) -> str:
+    """Sanitised HTML for Markdown `text` as the knowledge base shows it: tables, fenced code
+    and admonitions too; raw HTML passes the same allow-list (plus `KB_EXTRA_TAGS`) or goes."""
+    made = _converter(KB_EXTENSIONS).convert(text)
+    attributes = {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()}
+    for owner in _KB_CLASS_OWNERS:
+        attributes.setdefault(owner, set()).add("class")
+    return nh3.clean(
+        made,
+        tags=set(ALLOWED_TAGS | KB_EXTRA_TAGS),
+        attributes=attributes,
+        attribute_filter=_kb_attribute,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+# ---------------------------------------------------------------------- checks on published text
+
+#: Characters that can make a one-line text render differently from how it is written: a tab,
+#: a character reference, a backslash escape, emphasis, code, raw HTML or an autolink, a link.
+_INLINE_MARKUP = frozenset("&\\*_`<[\t")
+#: A line that Markdown reads as a block (heading, quote, list, rule, code) rather than a paragraph.
+_BLOCK_START = re.compile(r"\s*([#>=+*-]|\d+[.)])|\s{4}")
+
+
+def renders_as_written(text: str) -> bool:
+    """Whether `text` is published exactly as written (stripped): one line, no markup. Such text
+    needs no rendering to be checked, which keeps the loader's checks fast."""
+    stripped = text.strip()
+    return "\n" not in stripped and _INLINE_MARKUP.isdisjoint(text) and not _BLOCK_START.match(text)
+
+
+@lru_cache(maxsize=65536)
+def forms(text: str, knowledge_base: bool = False) -> tuple[str, ...]:
+    """Every form in which Markdown `text` is published: as written, as plain text, and as
+    HTML with its references decoded (link targets included); `knowledge_base`: as the
+    knowledge base renders it too."""
+    if renders_as_written(text):
+        return (text,)
+    found = [text, plain(text), html_lib.unescape(render(text))]
+    if knowledge_base:
+        found.append(html_lib.unescape(render_kb(text)))
+    return tuple(found)
+
+
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+
+def forbidden_published(text: str, knowledge_base: bool = False) -> tuple[str, str] | None:
+    """(character, how it was written) for the first forbidden character that publishing Markdown
+    `text` makes, or None. Only a character reference makes a character the text does not hold
+    (Markdown escapes make ASCII punctuation), so text without `&` is not rendered."""
+    if "&" not in text:
+        return None
+    for form in forms(text, knowledge_base):
+        bad = FORBIDDEN_CHARACTERS.search(form)
+        if bad is not None:
+            return bad.group(), written_as(text, bad.group())
+    return None
+
+
+def written_as(text: str, character: str) -> str:
+    """The character reference in `text` that names `character` (else the character's code)."""
+    for match in _REFERENCE.finditer(text):
+        digits, decimal = match.groups()
+        try:
+            code = int(digits, 16) if digits else int(decimal)
+        except ValueError:
+            continue
+        if code == ord(character):
+            return match.group()
+    return f"U+{ord(character):04X}"
+
+
+def forbidden_message(character: str, written: str) -> str:
+    """The problem message for a forbidden character that rendering made."""
+    return f"control character U+{ord(character):04X} in the published text (written as {written!r})"
