@@ -161,16 +161,18 @@ def test_runbook_with_unknown_service(tmp_path: Path) -> None:
     ]
 
 
-def test_warnings_overdue_items_missing_review_and_redaction(tmp_path: Path) -> None:
+def test_warnings_overdue_items_missing_review_and_redaction_errors(tmp_path: Path) -> None:
     leaky = INCIDENT.replace("body: Fixed.", "body: Fixed on db-1.corp.acme.example.")
     overdue = POSTMORTEM.replace("due: 2026-12-15", "due: 2026-11-27")
     root = make_content(tmp_path / "content", {"incidents/a.yaml": leaky, "incidents/b.yaml": INCIDENT.replace("INC-1", "INC-2").replace("2026-11-20", "2026-10-20")})
     (root / "postmortems").mkdir()
     (root / "postmortems/INC-1.md").write_text(overdue)
     loaded = load(root, "2026-11-28T12:00:00Z")
-    assert loaded.problems.errors == []
+    assert [str(p) for p in loaded.problems.errors] == [
+        f"{root}/incidents/a.yaml:16: body: public text matches redaction pattern 'corp\\\\.acme\\\\.example' ('corp.acme.example')"
+    ]
     assert messages(loaded, root) == [
-        "content/incidents/a.yaml:16: warning: body: public text matches redaction pattern 'corp\\\\.acme\\\\.example' ('corp.acme.example')",
+        "content/incidents/a.yaml:16: body: public text matches redaction pattern 'corp\\\\.acme\\\\.example' ('corp.acme.example')",
         "content/incidents/b.yaml:1: warning: resolved more than 14 days ago and no post-mortem",
         "content/postmortems/INC-1.md:6: warning: action item AI-1 is overdue (due 2026-11-27, owner payments-team)",
     ]
@@ -212,9 +214,9 @@ def test_redaction_covers_every_public_text_not_only_updates(tmp_path: Path) -> 
     root = make_content(tmp_path / "content", {"site.yaml": site, "services.yaml": services, "incidents/a.yaml": incident})
     found = [m for m in messages(load(root), root) if "redaction pattern" in m]
     assert [m.split(": public text")[0] for m in found] == [
-        "content/incidents/a.yaml:10: warning: regions",
-        "content/services.yaml:3: warning: group",
-        "content/services.yaml:8: warning: group",
-        "content/site.yaml:1: warning: description",
-        "content/site.yaml:1: warning: name",
+        "content/incidents/a.yaml:10: regions",
+        "content/services.yaml:3: group",
+        "content/services.yaml:8: group",
+        "content/site.yaml:1: description",
+        "content/site.yaml:1: name",
     ]

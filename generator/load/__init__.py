@@ -124,14 +124,14 @@ def _load(
         node = _parse(p, file, text)
         record = read_incident(p, file, node, by_id) if node is not None else None
         if record is not None:
-            redactions.warn(p, folder.prefix, incident_texts(record))
+            redactions.report(p, folder.prefix, incident_texts(record))
         return record
 
     def window(p: Problems, file: ContentFile, text: str) -> Maintenance | None:
         node = _parse(p, file, text)
         record = read_maintenance(p, file, node, by_id) if node is not None else None
         if record is not None:
-            redactions.warn(p, folder.prefix, maintenance_texts(record))
+            redactions.report(p, folder.prefix, maintenance_texts(record))
         return record
 
     def runbook(p: Problems, file: ContentFile, text: str) -> Runbook | None:

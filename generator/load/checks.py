@@ -28,6 +28,7 @@ from ..model import (
     Source,
 )
 from ..problems import Level, Problem, Problems
+from ..published import forms
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +149,7 @@ def check(site: SiteFacts, prefix: str) -> CrossFile:
     """Every check across the files of `site`; shown paths are `prefix` + the file's path."""
     checker = Checker(Problems(), prefix)
     checker.check_site(site)
-    Redactions(site.settings.redaction_patterns).warn(checker.problems, prefix, cross_file_texts(site))
+    Redactions(site.settings.redaction_patterns).report(checker.problems, prefix, cross_file_texts(site))
     counts = (len(site.incidents), len(site.maintenance), len(site.postmortems), site.runbooks, len(site.services))
     return CrossFile(tuple(checker.problems.sorted()), tuple(checker.timed_warnings(site)), counts)
 
@@ -228,28 +229,44 @@ class Checker:
 
 
 
+#: A public text to check: where it was written, its field, the text, and whether it is Markdown
+#: (then its published forms are checked too: references decoded, markup removed, links).
+PublicText = tuple[Source, str, str, bool]
+
+
 class Redactions:
-    """The redaction patterns of `site.yaml`, compiled once, and the warnings for public texts
-    that match one. Texts of one file are checked as the file is read (their warnings are kept
-    with the file in the load cache); `cross_file_texts` are checked with the whole site."""
+    """The redaction patterns of `site.yaml`, compiled once, and the errors for public texts
+    that match one, as written or as published (`published.forms`: `ops&#64;larkspur.example`
+    is published as `ops@larkspur.example`, `**10**.0.0.7` as `10.0.0.7`). An error, not a
+    warning: such a build would publish an internal name to the world. Texts of one file are
+    checked as the file is read (their errors are kept with the file in the load cache);
+    `cross_file_texts` are checked with the whole site."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = [re.compile(p) for p in patterns]
         self.any = _any_of(self.patterns)
 
-    def warn(self, problems: Problems, prefix: str, texts: Iterable[tuple[Source, str, str]]) -> None:
-        """A warning per pattern matching each (source, field, text); paths are `prefix` + file."""
+    def report(self, problems: Problems, prefix: str, texts: Iterable[PublicText]) -> None:
+        """An error per pattern matching each text; paths are `prefix` + file."""
         if not self.patterns:
             return
-        for source, where, text in texts:
-            if self.any is not None and self.any.search(text) is None:
-                continue  # one search instead of one per pattern for the (usual) clean text
-            for pattern in self.patterns:
-                match = pattern.search(text)
+        for source, where, text, markdown in texts:
+            for found in self.matches(forms(text) if markdown else (text,)):
+                message = f"{where}: public text matches redaction pattern {found}"
+                problems.error(prefix + source.path, source.line, message)
+
+    def matches(self, shown: tuple[str, ...]) -> Iterator[str]:
+        """`'pattern' ('what matched')` for each pattern matching one of the forms `shown`
+        (the first is the text as written; a match only in a later one says "as published")."""
+        if self.any is not None and not any(self.any.search(form) for form in shown):
+            return  # one search instead of one per pattern for the (usual) clean text
+        for pattern in self.patterns:
+            for index, form in enumerate(shown):
+                match = pattern.search(form)
                 if match:
-                    found = f"{pattern.pattern!r} ({match.group()!r})"
-                    message = f"{where}: public text matches redaction pattern {found}"
-                    problems.warning(prefix + source.path, source.line, message)
+                    published = " as published" if index else ""
+                    yield f"{pattern.pattern!r} ({match.group()!r}{published})"
+                    break
 
 
 def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
@@ -263,40 +280,40 @@ def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
         return None
 
 
-def incident_texts(incident: Incident) -> Iterator[tuple[Source, str, str]]:
+def incident_texts(incident: Incident) -> Iterator[PublicText]:
     """The texts of one incident the public site shows (none for internal incidents)."""
     if incident.type is not IncidentType.EXTERNAL:
         return
-    yield incident.source, "title", incident.title
+    yield incident.source, "title", incident.title, False
     for region in incident.regions:
-        yield incident.source, "regions", region
+        yield incident.source, "regions", region, False
     for impact in incident.impact:
         for region in impact.regions:
-            yield impact.source, "regions", region
+            yield impact.source, "regions", region, False
     for update in incident.updates:
-        yield update.source, "body", update.body
+        yield update.source, "body", update.body, True
 
 
-def maintenance_texts(window: Maintenance) -> Iterator[tuple[Source, str, str]]:
+def maintenance_texts(window: Maintenance) -> Iterator[PublicText]:
     """The texts of one maintenance window the public site shows."""
-    yield window.source, "title", window.title
+    yield window.source, "title", window.title, False
     for update in window.updates:
-        yield update.source, "body", update.body
+        yield update.source, "body", update.body, True
 
 
-def cross_file_texts(site: SiteFacts) -> Iterator[tuple[Source, str, str]]:
+def cross_file_texts(site: SiteFacts) -> Iterator[PublicText]:
     """Public texts that are not an incident's or a window's own: the page's name and
     description, public services' names, descriptions and group names, and the summary of a
     published post-mortem of an external incident."""
     page = Source("site.yaml", 1)
-    yield page, "name", site.settings.name
-    yield page, "description", site.settings.description
+    yield page, "name", site.settings.name, False
+    yield page, "description", site.settings.description, False
     for service in site.services:
         if service.public:
-            yield service.source, "name", service.name
-            yield service.source, "description", service.description
-            yield service.source, "group", service.group
+            yield service.source, "name", service.name, False
+            yield service.source, "description", service.description, False
+            yield service.source, "group", service.group, False
     external = {i.id for i in site.incidents if i.type is IncidentType.EXTERNAL}
     for postmortem in site.postmortems:
         if postmortem.status is ReviewStatus.PUBLISHED and postmortem.incident in external:
-            yield postmortem.source, "public_summary", postmortem.public_summary
+            yield postmortem.source, "public_summary", postmortem.public_summary, True
