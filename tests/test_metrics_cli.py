@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.sitekit import EXAMPLE, make_content
+from tests.sitekit import EXAMPLE, SERVICES_YAML, make_content
 from tests.test_metrics import FILES, NOW
 
 
@@ -123,3 +123,39 @@ def test_example_organisation() -> None:
     data = json.loads(run("--content", str(EXAMPLE), "--now", NOW, "--format", "json"))
     assert data["overall"]["incidents"] > 0
     assert {r["service"] for r in data["reliability"]} >= {"checkout", "api"}
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("=HYPERLINK(\"http://x.example\",\"y\")", "'=HYPERLINK(\"http://x.example\",\"y\")"),
+        ("+1+1", "'+1+1"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("-2-1", "'-2-1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-12.5", "-12.5"),  # a number stays a number
+        ("-3", "-3"),
+        ("checkout", "checkout"),
+        ("a=b", "a=b"),  # only the first character counts
+        ("", ""),
+    ],
+)
+def test_csv_cells_a_spreadsheet_would_evaluate_are_text(cell: str, shown: str) -> None:
+    from generator.derive.metrics.export import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == shown
+
+
+def test_csv_escapes_a_formula_in_a_service_id(tmp_path: Path) -> None:
+    """Ids may start with `-`: `-2-1` would be computed as -3 by a spreadsheet."""
+    files = {k: v.replace("id: api", "id: -2-1").replace("component: api", "component: -2-1")
+             .replace("service: api", "service: -2-1") for k, v in FILES.items()}
+    files["services.yaml"] = SERVICES_YAML.replace("id: api", "id: -2-1")
+    root = make_content(tmp_path / "content", files)
+    result = CliRunner().invoke(main, ["metrics", "--content", str(root), "--now", NOW, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    groups = {row[2] for row in rows[1:]}
+    assert "'-2-1" in groups and "-2-1" not in groups
+    assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)

@@ -4,11 +4,13 @@ JSON (`to_json`): one object, documented field by field in the README ("Metrics"
 CSV (`csv_rows`): a long ("tidy") table, one figure per row, with the header
 `section,group_by,group,metric,stat,value`, so new figures add rows, never columns.
 Durations are in seconds, availability and rates in percent; unknown figures are `null` in JSON
-and empty in CSV. Rows and keys come in a fixed order.
+and empty in CSV. Rows and keys come in a fixed order. A CSV cell that a spreadsheet would read
+as a formula gets a leading `'` (`spreadsheet_safe`).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -144,8 +146,26 @@ def _group_rows(g: GroupMetrics, by: str) -> list[tuple[str, ...]]:
     return rows
 
 
+#: What makes a spreadsheet read a cell as a formula (or hide where it starts).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell`, with a leading `'` when a spreadsheet would evaluate it (`=1+1`, `@SUM(A1)`,
+    `-2-1`, `+x`, a leading tab or CR): Excel, LibreOffice and Google Sheets show such a cell
+    as text. A plain number such as `-12.5` is left alone, so it stays a number."""
+    if not cell.startswith(_FORMULA_START) or _NUMBER.fullmatch(cell):
+        return cell
+    return "'" + cell
+
+
 def csv_rows(report: Any) -> list[tuple[str, ...]]:
-    """The report as rows of the long CSV table, header first."""
+    """The report as rows of the long CSV table, header first, every cell spreadsheet-safe."""
+    return [tuple(spreadsheet_safe(cell) for cell in row) for row in _csv_rows(report)]
+
+
+def _csv_rows(report: Any) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = [CSV_HEADER]
     rows.append(("period", "all", "all", "period", "start", _time(report.period.start)))
     rows.append(("period", "all", "all", "period", "end", _time(report.period.end)))
