@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..model import Severity, Site
 from . import paths
+from .content import document
 from .incidents import INCIDENT_HEADERS, incident_row
 from .index import build_index
 from .md import cell, front_matter, link, table
@@ -38,7 +39,7 @@ def severity(site: Site, now: datetime) -> str:
     for level in Severity:
         count = sum(1 for i in site.incidents if i.severity is level)
         out += f"## {level.value.capitalize()} {{#{level.value}}}\n\n"
-        out += (guidelines.get(level) or "No guideline written yet.").strip() + "\n\n"
+        out += document(guidelines.get(level) or "No guideline written yet.") + "\n\n"
         out += f"*{count} incidents so far.*\n\n"
     return out
 

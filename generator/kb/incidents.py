@@ -12,16 +12,21 @@ from ..derive.followup import review_due
 from ..failures import blamed
 from ..model import Incident, Site
 from . import paths
+from .content import admonition_block
 from .index import Kb, build_index
-from .md import admonition, cell, day, front_matter, label, link, span, table, when
+from .md import admonition, cell, day, external_link, front_matter, label, link, span, table, when
 from .pages import Output
 
 _BLOCK_START = re.compile(r"^(\s*)([#>*+=|-]|\d+[.)]|!!!|\?\?\?)")
 
 
 def plain_block(text: str) -> str:
-    """Plain text (internal notes) as Markdown paragraphs: no HTML, no accidental headings."""
-    lines = [html.escape(line, quote=False) for line in text.strip().splitlines()]
+    """Plain text (internal notes) as Markdown paragraphs: no HTML, no link, no attribute list,
+    no accidental headings."""
+    lines = [
+        html.escape(line, quote=False).replace("{", "&#123;").replace("[", "\\[").replace("]", "\\]")
+        for line in text.strip().splitlines()
+    ]
     return "\n".join(_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in lines)
 
 
@@ -153,7 +158,7 @@ def _timeline(incident: Incident) -> str:
         entries.append((entry.at, 0, admonition("note", title, plain_block(entry.text) or "—")))
     for update in incident.updates:
         title = f"{when(update.at)} · Public update · {update.status.value}"
-        entries.append((update.at, 1, admonition("info", title, update.body or "—")))
+        entries.append((update.at, 1, admonition_block("info", title, update.body)))
     if not entries:
         return "No updates or timeline entries recorded.\n"
     entries.sort(key=lambda e: (e[0], e[1]))
@@ -186,7 +191,7 @@ def _runbooks(kb: Kb, incident: Incident, source: str) -> str:
             items.append(f"- {link(runbook.title, source, kb.runbook_pages[runbook.path])}{alerts}")
         service = kb.site.service(service_id)
         for url in service.runbooks if service else ():
-            items.append(f"- <{url}> (external)")
+            items.append(f"- {external_link(url, url)} (external)")
         name = link(kb.service_name(service_id), source, paths.service(service_id))
         out += f"**{name}**\n\n" + ("\n".join(items) if items else "- no runbook yet") + "\n\n"
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
@@ -16,9 +17,23 @@ from ..derive.metrics.table import human
 
 
 def cell(text: str) -> str:
-    """One-line, table-safe text: HTML special characters escaped, pipes escaped, newlines folded."""
+    """One-line, table-safe text: HTML special characters escaped, pipes escaped, newlines folded,
+    no link (`[`) and no attribute list (`{onclick=...}`, which `attr_list` would apply)."""
     flat = " ".join(str(text).split())
-    return html.escape(flat, quote=False).replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    escaped = html.escape(flat, quote=False).replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    return escaped.replace("{", "&#123;")
+
+
+_SAFE_URL = re.compile(r"(?:https?://|mailto:)[^\s<>\"'`\\]+", re.IGNORECASE)
+
+
+def external_link(label: str, url: str) -> str:
+    """A Markdown link to an http(s) or mailto URL written in content; any other URL (a
+    `javascript:` one, one with spaces or quotes) is shown as text, not linked."""
+    if _SAFE_URL.fullmatch(url):
+        target = url.replace("(", "%28").replace(")", "%29")
+        return f"[{cell(label)}]({target})"
+    return f"{cell(label)} (`{cell(url).replace('`', '')}`, not linked)"
 
 
 def link(label: str, source: str, target: str, anchor: str = "") -> str:
@@ -36,10 +51,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def front_matter(title: str, tags: Sequence[str] = (), **extra: str | bool) -> str:
     """YAML front matter written as JSON values, which YAML reads verbatim (no quoting traps)."""
-    lines = ["---", f"title: {json.dumps(title)}"]
+    lines = ["---", f"title: {json.dumps(html.escape(title, quote=False))}"]
     if tags:
         lines.append("tags:")
-        lines.extend(f"  - {json.dumps(tag)}" for tag in tags)
+        lines.extend(f"  - {json.dumps(html.escape(tag, quote=False))}" for tag in tags)
     lines.extend(f"{key}: {json.dumps(value)}" for key, value in sorted(extra.items()))
     lines.append("---")
     return "\n".join(lines) + "\n\n"
@@ -53,7 +68,7 @@ def indent(text: str, prefix: str = "    ") -> str:
 def admonition(kind: str, title: str, body: str, collapsible: bool = False) -> str:
     """`!!! kind "title"` (or `??? ` when collapsible) with the body indented under it."""
     marker = "???" if collapsible else "!!!"
-    safe_title = title.replace('"', "'")
+    safe_title = cell(title).replace('"', "'")
     return f'{marker} {kind} "{safe_title}"\n\n{indent(body)}\n\n'
 
 

@@ -10,8 +10,9 @@ from ..derive.followup import review_due, review_overdue
 from ..failures import blamed
 from ..model import Incident, Postmortem, Site
 from . import paths
+from .content import admonition_block, document
 from .index import Action, Kb, build_index
-from .md import admonition, cell, day, front_matter, label, link, span, table
+from .md import cell, day, external_link, front_matter, label, link, span, table
 from .pages import Output
 
 OVERDUE = '<span class="kb-overdue">overdue</span>'
@@ -29,7 +30,7 @@ def action_rows(actions: Iterable[Action], source: str, with_review: bool = Fals
             status = f"{status}, {OVERDUE}"
         title = cell(item.title)
         if item.link:
-            title += f" ([ticket]({item.link}))"
+            title += f" ({external_link('ticket', item.link)})"
         row = [cell(item.id), title, cell(item.owner) or "—", item.priority.value, due, status]
         if with_review:
             incident_id = action.postmortem.incident
@@ -134,8 +135,8 @@ def review_page(kb: Kb, postmortem: Postmortem) -> str:
     out = front_matter(title, tags) + f"# {cell(title)}\n\n" + _header(kb, postmortem, incident, source) + "\n"
     if postmortem.public_summary.strip():
         shown = "shown on the status page" if postmortem.status.value == "published" else "not published yet"
-        out += admonition("abstract", f"Public summary ({shown})", postmortem.public_summary)
-    out += postmortem.body.strip() + "\n\n## Action items {#kb-action-items}\n\n"
+        out += admonition_block("abstract", f"Public summary ({shown})", postmortem.public_summary)
+    out += document(postmortem.body) + "\n\n## Action items {#kb-action-items}\n\n"
     actions = kb.actions_of(postmortem.incident)
     out += table(ACTION_HEADERS, action_rows(actions, source)) if actions else "No action items.\n"
     return out

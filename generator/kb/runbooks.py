@@ -8,8 +8,9 @@ from datetime import date, datetime
 from ..failures import blamed
 from ..model import Runbook, Site
 from . import paths
+from .content import document
 from .index import Kb, build_index
-from .md import admonition, cell, day, front_matter, link, table
+from .md import admonition, cell, day, external_link, front_matter, link, table
 from .pages import Output
 
 
@@ -49,7 +50,7 @@ def runbooks_index(site: Site, now: datetime) -> str:
             ]
             for r in runbooks
         ]
-        rows += [[f"<{url}> (external)", "—", "—", "—"] for url in service.runbooks]
+        rows += [[f"{external_link(url, url)} (external)", "—", "—", "—"] for url in service.runbooks]
         out += table(["Runbook", "Alerts", "Owner", "Last reviewed"], rows) if rows else "No runbook yet.\n"
         out += "\n"
     return out
@@ -90,7 +91,7 @@ def runbook_page(kb: Kb, runbook: Runbook) -> str:
         ["Last reviewed", reviewed_cell(kb, runbook)],
         ["Source", f"`content/{runbook.source.path}`"],
     ]
-    return out + table(["Field", "Value"], rows) + "\n" + runbook.body.strip() + "\n"
+    return out + table(["Field", "Value"], rows) + "\n" + document(runbook.body) + "\n"
 
 
 def runbook_pages(site: Site, now: datetime) -> Iterator[Output]:

@@ -12,7 +12,7 @@ from ..model import Service, Site
 from . import paths
 from .incidents import INCIDENT_HEADERS, incident_row
 from .index import Action, Kb, build_index
-from .md import cell, front_matter, link, table
+from .md import cell, external_link, front_matter, link, table
 from .pages import Output
 from .reviews import ACTION_HEADERS, action_rows
 from .runbooks import reviewed_cell
@@ -99,7 +99,7 @@ def service_page(kb: Kb, service: Service) -> str:
     items = [
         f"- {link(r.title, source, kb.runbook_pages[r.path])} — last reviewed {reviewed_cell(kb, r)}" for r in runbooks
     ]
-    items += [f"- <{url}> (external)" for url in service.runbooks]
+    items += [f"- {external_link(url, url)} (external)" for url in service.runbooks]
     out += ("\n".join(items) if items else "No runbook yet.") + "\n"
     out += "\n## Incidents\n\n"
     hit = sorted(kb.incidents_by_service.get(service.id, ()), key=lambda i: (i.started_at, i.id), reverse=True)
