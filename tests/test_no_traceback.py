@@ -128,13 +128,13 @@ def test_a_failing_knowledge_base_page_names_its_record(
     (content / "incidents" / "2.yaml").write_text(BAD)
     from generator.kb import incidents
 
-    def broken(kind: str, title: str, body: str, collapsible: bool = False) -> str:
+    def broken(kind: str, title: str, body: str) -> str:
         if "BOOM" in body:
             raise KeyError("timeline")
-        return original(kind, title, body, collapsible)
+        return original(kind, title, body)
 
-    original = incidents.admonition
-    monkeypatch.setattr(incidents, "admonition", broken)
+    original = incidents.admonition_block
+    monkeypatch.setattr(incidents, "admonition_block", broken)
     result = run("build", "--content", str(content), "--out", str(out))
     assert result.exit_code == 1
     assert f"{content}/incidents/2.yaml:1: cannot render incident INC-2 for the internal site: KeyError: 'timeline'" in (
