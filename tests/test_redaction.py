@@ -132,10 +132,11 @@ def test_responder_commands_refuse_before_writing_and_name_the_match(
     before = (root / "incidents" / "a.yaml").read_bytes()
     result = run(*command, "Fixed on db01&#46;corp.larkspur.example", "--content", str(root))
     assert result.exit_code == 1
-    assert (
+    expected = (
         f"{root}/incidents/a.yaml:{line}: body: public text matches redaction pattern "
         "'\\\\.corp\\\\.larkspur\\\\.example' ('.corp.larkspur.example' as published)"
-    ) in result.output.splitlines()
+    )
+    assert any(shown.startswith(expected) for shown in result.output.splitlines()), result.output
     assert "Refused" in result.output
     assert (root / "incidents" / "a.yaml").read_bytes() == before
 
