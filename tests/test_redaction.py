@@ -11,6 +11,7 @@ writing anything, naming what matched.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,20 +124,19 @@ def test_titles_and_names_are_checked_as_written(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("command", "line"), [(["update", "INC-1"], 13), (["resolve", "INC-1"], 16)])
-def test_responder_commands_refuse_before_writing_and_name_the_match(
-    tmp_path: Path, command: list[str], line: int
-) -> None:
-    """The line is the new update's in the file as it would have been written."""
+@pytest.mark.parametrize("command", [["update", "INC-1"], ["resolve", "INC-1"]])
+def test_responder_commands_refuse_before_writing_and_name_the_match(tmp_path: Path, command: list[str]) -> None:
+    """Which line a refusal names (on disk, or the line it would write) is the responder
+    commands' rule (tests/test_responder.py); here: the file, the field and what matched."""
     root = content(tmp_path, "We are looking into it.")
     before = (root / "incidents" / "a.yaml").read_bytes()
     result = run(*command, "Fixed on db01&#46;corp.larkspur.example", "--content", str(root))
     assert result.exit_code == 1
-    expected = (
-        f"{root}/incidents/a.yaml:{line}: body: public text matches redaction pattern "
+    expected = re.escape(f"{root}/incidents/a.yaml:") + r"\d+: " + re.escape(
+        "body: public text matches redaction pattern "
         "'\\\\.corp\\\\.larkspur\\\\.example' ('.corp.larkspur.example' as published)"
     )
-    assert any(shown.startswith(expected) for shown in result.output.splitlines()), result.output
+    assert any(re.match(expected, shown) for shown in result.output.splitlines()), result.output
     assert "Refused" in result.output
     assert (root / "incidents" / "a.yaml").read_bytes() == before
 
