@@ -325,6 +325,7 @@ def test_dry_run_prints_what_would_be_sent_and_sends_nothing(tmp_path: Path, htt
     assert result.exit_code == 0, result.output
     assert "--- hook: incident/INC-1/update/20261128T101000Z (would send)\nPOST ${HOOK_URL}\n" in result.output
     assert "Subject: [Acme] Investigating: API errors\n" in result.output
+    assert "X-Statuspress-Signature: sha256=<HMAC-SHA256 of the body with ${HOOK_SECRET}>\n" in result.output
     assert '"text": "Major external incident declared: API errors"' in result.output
     assert result.output.rstrip().endswith("dry run: 7 message(s) would be sent; nothing was sent or recorded")
     assert http.requests == [] and smtp.raw == []

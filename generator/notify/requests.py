@@ -85,7 +85,10 @@ def build(channel: Channel, message: Message, context: Context) -> Request:
         payload = webhook.body(message, key, context.page, context.sent_at)
         data = webhook.encode(payload)
         secret = context.value(channel.secret)
-        return HttpRequest(url, data, common | webhook.headers(secret, data, context.sent_at, message))
+        headers = webhook.headers(secret, data, context.sent_at, message)
+        if context.dry_run and isinstance(channel.secret, EnvRef):  # no secret read: say what signs it
+            headers["X-Statuspress-Signature"] = f"sha256=<HMAC-SHA256 of the body with {channel.secret}>"
+        return HttpRequest(url, data, common | headers)
     render = {ChannelType.SLACK: chat.slack, ChannelType.TEAMS: chat.teams, ChannelType.DISCORD: chat.discord}
     payload = render[channel.type](message, key, context.site_name)
     return HttpRequest(url, json.dumps(payload, ensure_ascii=False).encode("utf-8"), common)
