@@ -11,13 +11,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .locking import Busy, acquire
 
 LOCK_NAME = ".statuspress.lock"
 _RENAME_EXCHANGE = 2
@@ -32,15 +33,14 @@ class BuildLocked(Exception):
 def build_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on `out` for one build; fail at once if another build has it."""
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK_NAME, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLocked(f"another build is writing to {out}; try again when it has finished") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    try:
+        held = acquire(out / LOCK_NAME, wait=0)
+    except Busy:
+        raise BuildLocked(f"another build is writing to {out}; try again when it has finished") from None
+    try:
+        yield
+    finally:
+        held.release()
 
 
 class Staging:

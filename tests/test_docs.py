@@ -178,11 +178,12 @@ def security_tests() -> list[tuple[str, str | None]]:
     return found
 
 
-def test_security_md_names_tests_for_the_cache_and_confinement_promises() -> None:
+def test_security_md_names_tests_for_the_cache_lock_and_confinement_promises() -> None:
     named = {name for _, name in security_tests()}
     for promise in ("test_a_crafted_pickle_where_the_cache_is_never_runs",
                     "test_a_cache_folder_that_git_tracks_is_refused_with_a_warning",
                     "test_the_key_is_made_0600_and_a_key_others_could_touch_is_refused",
+                    "test_eight_concurrent_updates_all_reach_the_file",
                     "test_relative_paths_from_another_folder_write_only_into_out"):
         assert promise in named, promise
     assert "never read\nfrom git" not in SECURITY and "is never read from" not in SECURITY

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ import click
 
 from ..cachefile import default_cache_dir, refusal
 from ..clock import resolve_now
+from ..locking import Busy, content_lock
 from ..problems import ContentError, Level, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,6 +44,27 @@ def parse_now(value: str | None) -> datetime:
 def check_content_folder(content: Path) -> None:
     if not content.is_dir():
         raise click.UsageError(f"content folder not found: {content}")
+
+
+@contextmanager
+def content_locked(content: Path) -> Iterator[None]:
+    """Hold the content folder's lock (locking.py) across a command's read, change, validation
+    and write, so concurrent commands never lose each other's changes; one that cannot get it
+    in time says so and exits 1, having written nothing."""
+    check_content_folder(content)
+    try:
+        held = content_lock(content)
+    except Busy as error:
+        click.echo(
+            f"{content}: another statuspress command is changing this content folder (waited {error.waited:g} s); "
+            "nothing was written, try again in a moment.",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    try:
+        yield
+    finally:
+        held.release()
 
 
 def print_problems(problems: list[Problem]) -> None:

@@ -10,7 +10,7 @@ from ..importers.cstate import plan_cstate
 from ..importers.plan import Plan, apply_plan
 from ..importers.statuspage import plan_statuspage, read_payloads
 from ..responder.store import Refused
-from .common import check_content_folder, content_option, now_option, parse_now
+from .common import check_content_folder, content_locked, content_option, now_option, parse_now
 
 
 def _apply(content: Path, plan: Plan, now: str | None) -> None:
@@ -18,7 +18,8 @@ def _apply(content: Path, plan: Plan, now: str | None) -> None:
     for warning in plan.warnings:
         click.echo(f"warning: {warning}", err=True)
     try:
-        outcome = apply_plan(content, plan, parse_now(now))
+        with content_locked(content):  # the records and services.yaml are read and written under it
+            outcome = apply_plan(content, plan, parse_now(now))
     except Refused as error:
         for problem in error.problems:
             click.echo(problem, err=True)

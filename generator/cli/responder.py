@@ -27,7 +27,15 @@ from ..responder.maintenance import new_maintenance
 from ..responder.postmortem import scaffold
 from ..responder.store import Refused, catalogue, commit, find_incident, record_ids
 from ..responder.yamlrt import dump_doc, load_doc
-from .common import build_cache, cache_options, check_content_folder, content_option, now_option, parse_now
+from .common import (
+    build_cache,
+    cache_options,
+    check_content_folder,
+    content_locked,
+    content_option,
+    now_option,
+    parse_now,
+)
 
 
 def _choice(kind: type[Severity] | type[IncidentType] | type[Detection]) -> click.Choice[str]:
@@ -76,19 +84,20 @@ def _write(content: Path, path: Path, text: str, now: datetime, new: bool, cache
 def _edit(
     content: Path, incident: str, now: datetime, change: Callable[[CommentedMap], None], cache_dir: Path | None
 ) -> Path:
-    """Load incident `incident`, apply `change`, validate and write it back."""
-    check_content_folder(content)
-    try:
-        path = find_incident(content, incident)
-        doc = load_doc(path.read_text(encoding="utf-8"))
-        change(doc)
-    except LookupError as error:
-        raise click.UsageError(str(error.args[0])) from None
-    except edits.BadArgument as error:
-        raise click.BadParameter(str(error), param_hint=error.option) from None
-    except (ValueError, edits.EditError) as error:
-        raise click.ClickException(str(error)) from None
-    _write(content, path, dump_doc(doc), now, new=False, cache_dir=cache_dir)
+    """Load incident `incident`, apply `change`, validate and write it back, all under the
+    content folder's lock (two responders at once: one after the other, both kept)."""
+    with content_locked(content):
+        try:
+            path = find_incident(content, incident)
+            doc = load_doc(path.read_text(encoding="utf-8"))
+            change(doc)
+        except LookupError as error:
+            raise click.UsageError(str(error.args[0])) from None
+        except edits.BadArgument as error:
+            raise click.BadParameter(str(error), param_hint=error.option) from None
+        except (ValueError, edits.EditError) as error:
+            raise click.ClickException(str(error)) from None
+        _write(content, path, dump_doc(doc), now, new=False, cache_dir=cache_dir)
     return path
 
 
@@ -145,13 +154,15 @@ def new_incident_command(
     if defaulted:
         message = edits.DEFAULT_FIRST_MESSAGE
     folder = content / "incidents"
-    incident_id = _new_id(folder, "INC", start.year, incident_id, "incident")
-    doc = edits.new_incident(
-        incident_id, title, IncidentType(kind), Severity(severity), start, max(start, moment),
-        Detection(detected_by), impacts, message,
-    )
-    path = free_path(folder, f"{start.date().isoformat()}-{slugify(title)}")
-    _write(content, path, dump_doc(doc), moment, new=True, cache_dir=build_cache(content, cache_dir, no_cache))
+    cache = build_cache(content, cache_dir, no_cache)
+    with content_locked(content):  # the next free id and file name stay free until written
+        incident_id = _new_id(folder, "INC", start.year, incident_id, "incident")
+        doc = edits.new_incident(
+            incident_id, title, IncidentType(kind), Severity(severity), start, max(start, moment),
+            Detection(detected_by), impacts, message,
+        )
+        path = free_path(folder, f"{start.date().isoformat()}-{slugify(title)}")
+        _write(content, path, dump_doc(doc), moment, new=True, cache_dir=cache)
     click.echo(f"{path}\n{incident_id}")
     if defaulted:
         click.echo(
@@ -189,10 +200,12 @@ def new_maintenance_command(
         )
     _check_components(content, list(components))
     folder = content / "maintenance"
-    maintenance_id = _new_id(folder, "MNT", begin.year, maintenance_id, "maintenance")
-    doc = new_maintenance(maintenance_id, title, list(components), begin, finish, message, moment)
-    path = free_path(folder, f"{begin.date().isoformat()}-{slugify(title)}")
-    _write(content, path, dump_doc(doc), moment, new=True, cache_dir=build_cache(content, cache_dir, no_cache))
+    cache = build_cache(content, cache_dir, no_cache)
+    with content_locked(content):
+        maintenance_id = _new_id(folder, "MNT", begin.year, maintenance_id, "maintenance")
+        doc = new_maintenance(maintenance_id, title, list(components), begin, finish, message, moment)
+        path = free_path(folder, f"{begin.date().isoformat()}-{slugify(title)}")
+        _write(content, path, dump_doc(doc), moment, new=True, cache_dir=cache)
     click.echo(f"{path}\n{maintenance_id}")
 
 
@@ -307,17 +320,18 @@ def postmortem_command(incident: str, content: Path, now: str | None, cache_dir:
     """Scaffold postmortems/ID.md from INCIDENT (never overwrites an existing review)."""
     check_content_folder(content)
     moment = parse_now(now)
-    try:
-        source = find_incident(content, incident)
-    except LookupError as error:
-        raise click.UsageError(str(error.args[0])) from None
     cache = build_cache(content, cache_dir, no_cache)
-    site = load_site(content, moment, cache=LoadCache(cache) if cache is not None else None).site
-    found = next((i for i in site.incidents if (content / i.source.path).resolve() == source.resolve()), None)
-    if found is None:
-        raise click.ClickException(f"{source}: the incident has errors; run `statuspress validate` first")
-    target = content / "postmortems" / f"{found.id}.md"
-    if target.exists():
-        raise click.ClickException(f"{target} already exists; not overwriting it")
-    _write(content, target, scaffold(found, site, moment), moment, new=True, cache_dir=cache)
+    with content_locked(content):
+        try:
+            source = find_incident(content, incident)
+        except LookupError as error:
+            raise click.UsageError(str(error.args[0])) from None
+        site = load_site(content, moment, cache=LoadCache(cache) if cache is not None else None).site
+        found = next((i for i in site.incidents if (content / i.source.path).resolve() == source.resolve()), None)
+        if found is None:
+            raise click.ClickException(f"{source}: the incident has errors; run `statuspress validate` first")
+        target = content / "postmortems" / f"{found.id}.md"
+        if target.exists():
+            raise click.ClickException(f"{target} already exists; not overwriting it")
+        _write(content, target, scaffold(found, site, moment), moment, new=True, cache_dir=cache)
     click.echo(str(target))
