@@ -158,3 +158,20 @@ def test_a_published_review_is_announced_to_internal_channels_only(tmp_path: Pat
             assert review.link == "https://kb.acme.example/postmortems/INC-7.html"
             assert dict(review.facts) == {"Authors": "CanaryAuthor", "Action items": "1"}
             assert review.at == datetime(2026, 12, 2, tzinfo=UTC)
+
+
+def test_titles_are_text_as_the_public_site_shows_them(tmp_path: Path) -> None:
+    """A title is text, not Markdown: references stay as written (`&lt;script&gt;` must not become a
+    tag in a mail client or chat), Markdown characters are kept, as on the page and in the feeds."""
+    title = "Errors &lt;script&gt; at *checkout* & more"
+    root = write_tree(tmp_path / "content", {
+        "site.yaml": SITE, "services.yaml": SERVICES, "notify.yaml": NOTIFY,
+        "maintenance/m.yaml": WINDOW.format(more="").replace("Database upgrade", title),
+        "incidents/i.yaml": INCIDENT.format(severity="major").replace("VPN down", title),
+    })
+    loaded = load(root, "2026-12-01T09:00:00Z")
+    assert loaded.problems.errors == [] and loaded.notify is not None
+    page = project(loaded.site, now("2026-12-01T09:00:00Z"))
+    found = plan(loaded.site, loaded.notify, page, State(), loaded.notify.channels)
+    titles = {m.title for messages in found.values() for m in messages}
+    assert titles == {title}

@@ -14,7 +14,6 @@ from ..model import MaintenanceStatus, UpdateStatus
 from ..public import urls
 from ..public.api.objects import incident_state
 from ..public.feeds import INCIDENT_WORDS, MAINTENANCE_WORDS, update_keys
-from ..public.markdown import plain
 from ..public.pages.labels import state_label
 from ..public.projection import PublicIncident, PublicMaintenance, PublicPage
 from .config import Audience
@@ -44,7 +43,7 @@ def _names(page: PublicPage, component_ids: tuple[str, ...]) -> str:
 
 def incident_messages(page: PublicPage, incident: PublicIncident) -> Iterator[Message]:
     link = urls.absolute(page.base_url, urls.incident(incident.id))
-    title = plain(incident.title) or incident.id
+    title = incident.title.strip() or incident.id
     oldest = list(reversed(incident.updates))
     keys = keyed([u.at for u in incident.updates])
 
@@ -74,7 +73,7 @@ def incident_messages(page: PublicPage, incident: PublicIncident) -> Iterator[Me
 
 def maintenance_messages(page: PublicPage, window: PublicMaintenance, reminder: timedelta) -> Iterator[Message]:
     link = urls.absolute(page.base_url, urls.maintenance(window.id))
-    title = plain(window.title) or window.id
+    title = window.title.strip() or window.id
     oldest = list(reversed(window.updates))
     keys = keyed([u.at for u in window.updates])
     span = f"{_utc(window.scheduled_start)} to {_utc(window.scheduled_end)}"

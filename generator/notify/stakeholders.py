@@ -15,7 +15,6 @@ from datetime import UTC, datetime, time, timedelta
 from ..derive.durations import durations
 from ..model import Incident, ReviewStatus, Site, UpdateStatus
 from ..public.feeds import INCIDENT_WORDS, update_keys
-from ..public.markdown import plain
 from ..public.pages.labels import duration, state_label
 from ..public.projection import PublicPage
 from .config import Audience
@@ -53,7 +52,7 @@ def kb_link(kb_url: str, page_path: str) -> str:
 
 
 def _title(incident: Incident) -> str:
-    return plain(incident.title) or incident.id
+    return incident.title.strip() or incident.id
 
 
 def _services(site: Site, incident: Incident) -> str:
