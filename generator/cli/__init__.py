@@ -25,6 +25,7 @@ COMMANDS = {
     "import": "importer:import_group",
     "serve": "serve:serve_command",
     "notify": "notify:notify_command",
+    "init": "init:init_command",
 }
 
 

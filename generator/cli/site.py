@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .. import ci_report
 from ..build import BuildRequest, build
 from ..load import check_folder
 from ..load.cache import LoadCache
@@ -28,9 +29,12 @@ from .common import (
 @now_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--max-file-bytes", type=int, default=None, help="Reject larger files (default from site.yaml, 1 MiB).")
+@click.option("--format", "output_format", type=click.Choice(ci_report.FORMATS), default="text", show_default=True,
+              help="text: path:line: message; github: GitHub Actions annotations; gitlab: a Code Quality report.")
 @cache_options
 def validate_command(
-    content: Path, now: str | None, strict: bool, max_file_bytes: int | None, cache_dir: Path | None, no_cache: bool
+    content: Path, now: str | None, strict: bool, max_file_bytes: int | None, output_format: str,
+    cache_dir: Path | None, no_cache: bool,
 ) -> None:
     """Check every content file and report every problem as path:line: message."""
     check_content_folder(content)
@@ -38,7 +42,14 @@ def validate_command(
     cache = LoadCache(folder) if folder is not None else None
     checked = check_folder(content, parse_now(now), max_file_bytes, cache=cache)
     problems = checked.problems.sorted()
-    print_problems(problems)
+    if output_format == "github":  # workflow commands are read from standard output
+        for line in ci_report.github(problems):
+            click.echo(line)
+    elif output_format == "gitlab":  # the report on standard output, the problems in the job log
+        click.echo(ci_report.gitlab(problems), nl=False)
+        print_problems(problems)
+    else:
+        print_problems(problems)
     errors = sum(1 for p in problems if p.level is Level.ERROR)
     warnings = len(problems) - errors
     incidents, windows, postmortems, runbooks, services = checked.counts
