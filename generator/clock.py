@@ -9,7 +9,7 @@ import os
 import re
 from datetime import UTC, datetime, timedelta
 
-from .load.fields import parse_time
+from .load.fields import EARLIEST, LATEST, TIME_RANGE, parse_time
 
 
 def resolve_now(option: str | None, environ: dict[str, str] | None = None) -> datetime:
@@ -20,9 +20,13 @@ def resolve_now(option: str | None, environ: dict[str, str] | None = None) -> da
     epoch = env.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC)
+            seconds = int(epoch)
         except ValueError:
             raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970; got {epoch!r}") from None
+        first, last = int(EARLIEST.timestamp()), int(LATEST.timestamp())
+        if not first <= seconds <= last:  # the same range as every time in the content
+            raise ValueError(f"SOURCE_DATE_EPOCH {epoch} is out of range (expected {first} to {last}, 1970 to 2099)")
+        return datetime.fromtimestamp(seconds, tz=UTC)
     return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -48,4 +52,10 @@ def parse_moment(text: str, now: datetime) -> datetime:
     if bool(match["in"]) == bool(match["ago"]):
         raise ValueError(f"say 'in {match['n']} {match['unit']}' or '{match['n']} {match['unit']} ago'; got {text!r}")
     offset = timedelta(seconds=int(match["n"]) * _UNITS[match["unit"][0]])
-    return now + offset if match["in"] else now - offset
+    try:
+        moment: datetime | None = now + offset if match["in"] else now - offset
+    except OverflowError:  # 999999 weeks from now is past year 9999
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise ValueError(f"{text!r} is out of range (expected {TIME_RANGE})")
+    return moment

@@ -1,7 +1,8 @@
 """Bounded: the loader never raises on any input, only reports, and content it accepts builds.
 
 A short fuzz run for CI (`FUZZ_EXAMPLES` per test, default 250, about 40 s in all): random text,
-random bytes, YAML-shaped text built from the model's keys, and mutated example files, each
+random bytes, YAML-shaped text built from the model's keys, mutated example files and example
+files with extreme numbers, times and dates in their number and time fields, each
 replacing one file of a small copy of the example organisation (tests/hostile/fuzz.py). Inputs
 are at most 16 KiB and each runs under a hang guard. `python benchmarks/fuzz_loader.py` runs
 the same checks for minutes outside CI. The regression tests at the end are inputs the fuzz
@@ -18,7 +19,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile.fuzz import MAX_INPUT_BYTES, SEED_FILES, check_input, make_base, mutate, seed_bytes, yaml_text
+from tests.hostile.fuzz import (
+    MAX_INPUT_BYTES,
+    SEED_FILES,
+    check_input,
+    make_base,
+    mutate,
+    seed_bytes,
+    with_extreme_values,
+    yaml_text,
+)
 from tests.sitekit import messages
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "250"))
@@ -83,6 +93,12 @@ def test_bodies_that_once_crashed_every_build(base: Path, out: Path, reference: 
     loaded = check_input(base, out, rel, "".join(lines).encode())
     shown = [m for m in messages(loaded, base) if "warning" not in m]
     assert len(shown) == 1 and f"in the published text (written as '{reference}')" in shown[0], shown
+
+
+@FUZZ
+@given(rel=files, rng=st.randoms(use_true_random=False))
+def test_extreme_numbers_times_and_dates(base: Path, out: Path, rel: str, rng: random.Random) -> None:
+    check_input(base, out, rel, with_extreme_values(seed_bytes(rel), rng))
 
 
 @pytest.mark.parametrize(

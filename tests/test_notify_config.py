@@ -92,7 +92,7 @@ def test_valid_channels_are_read_with_env_references(tmp_path: Path) -> None:
 def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     root = make_content(tmp_path / "content", {"notify.yaml": BAD})
     expected = [
-        "content/notify.yaml:1: max_messages_per_run: expected a number of at least 1; got 0",
+        "content/notify.yaml:1: max_messages_per_run: expected a whole number from 1 to 10000; got 0",
         "content/notify.yaml:6: channels[0].url: write it as ${ENV_VAR} and set the variable where notify runs; "
         "a url in the file is readable by everyone with the repository",
         "content/notify.yaml:7: channels[0].min_severity: only internal channels filter by severity "

@@ -191,7 +191,7 @@ def test_services_and_site_rules(tmp_path: Path) -> None:
         "content/services.yaml:5: services[0].group: unknown group 'Nope' (groups: Core)",
         "content/services.yaml:6: services[0].slo: expected a number from 0 to 100; got 120",
         "content/services.yaml:7: duplicate service id 'api' (first defined at content/services.yaml:3)",
-        "content/site.yaml:2: base_url: expected an http(s) URL; got 'ftp://x'",
+        "content/site.yaml:2: base_url: expected an absolute http(s) URL like https://status.example.com/; got 'ftp://x'",
         "content/site.yaml:3: timezone: unknown time zone 'Mars/Base' (expected an IANA name like Europe/Amsterdam)",
         "content/site.yaml:4: uptime_days: expected a whole number; got text",
     ]

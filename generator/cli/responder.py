@@ -109,6 +109,11 @@ def _new_id(folder: Path, prefix: str, year: int, given: str | None, kind: str) 
         return next_id(prefix, year, ids)
     if given in ids:
         raise click.UsageError(f"--id: {kind} {given} already exists in {ids[given]}")
+    for other, path in sorted(ids.items()):
+        if other.casefold() == given.casefold():
+            raise click.UsageError(
+                f"--id: {given} differs only in case from {other!r} ({path}); ids must differ in more than case"
+            )
     return given
 
 

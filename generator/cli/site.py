@@ -10,6 +10,7 @@ from .. import ci_report
 from ..build import BuildRequest, build
 from ..load import check_folder
 from ..load.cache import LoadCache
+from ..load.catalogue import MAX_FILE_BYTES, MIN_FILE_BYTES
 from ..problems import ContentError, Level
 from ..publish import BuildLocked
 from .common import (
@@ -23,12 +24,17 @@ from .common import (
     print_problems,
 )
 
+#: Files larger than this are errors; bounded like `max_file_bytes` in site.yaml.
+max_file_bytes_option = click.option(
+    "--max-file-bytes", type=click.IntRange(MIN_FILE_BYTES, MAX_FILE_BYTES), default=None,
+    help="Reject larger files (default from site.yaml, 1 MiB).",
+)
 
 @click.command("validate")
 @content_option
 @now_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--max-file-bytes", type=int, default=None, help="Reject larger files (default from site.yaml, 1 MiB).")
+@max_file_bytes_option
 @click.option("--format", "output_format", type=click.Choice(ci_report.FORMATS), default="text", show_default=True,
               help="text: path:line: message; github: GitHub Actions annotations; gitlab: a Code Quality report.")
 @cache_options
@@ -77,7 +83,7 @@ def validate_command(
 @click.option("--public", "only_public", is_flag=True, help="Build only the public status page.")
 @click.option("--internal", "only_internal", is_flag=True, help="Build only the knowledge base.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--max-file-bytes", type=int, default=None, help="Reject larger files (default from site.yaml, 1 MiB).")
+@max_file_bytes_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @cache_options
 def build_command(

@@ -21,10 +21,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from ruamel.yaml.comments import CommentedSeq
 
-from ..responder.ids import slugify
+from ..load.files import NotRegularFile, read_regular_bytes
+from ..load.yamlsafe import YamlError, parse, plain
+from ..responder.ids import service_slug, slugify
 from ..responder.yamlrt import Time, mapping
 from .plan import Plan, Record, ServiceSpec, to_utc
 
@@ -42,36 +43,70 @@ SEPARATOR = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
 LABEL = re.compile(r"^\*{1,2}([A-Za-z][A-Za-z -]*?)\*{1,2}[ \t]*(?:[-–—:][ \t]*)?")
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str] | None:
+def _front_matter(text: str) -> tuple[dict[str, Any], str] | str:
+    """(front matter, body), or why there is none, read with the loader's limits (nesting,
+    alias expansion, plain tags only)."""
     if not text.startswith("---"):
-        return None
+        return "it does not start with '---'"
     parts = SEPARATOR.split(text, maxsplit=2)
     if len(parts) < 3:
-        return None
+        return "not closed by '---'"
     _, matter, body = parts
     try:
-        data = yaml.safe_load(matter)
-    except yaml.YAMLError:
-        return None
-    return (data, body) if isinstance(data, dict) else None
+        data = plain(parse(matter))
+    except YamlError as error:
+        return error.message
+    return (data, body) if isinstance(data, dict) else "not a mapping"
 
 
-def read_systems(folder: Path) -> list[ServiceSpec]:
-    """The systems in `config.yml` (or `config.yaml`), as services."""
+def _read_text(path: Path) -> str:
+    """A source file's text with newlines as in Python's text mode; OSError (`NotRegularFile`
+    for a FIFO...) or UnicodeDecodeError."""
+    return read_regular_bytes(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _unreadable(path: Path, error: Exception) -> str:
+    if isinstance(error, NotRegularFile):
+        return f"{path}: not a regular file ({error.kind})"
+    if isinstance(error, UnicodeDecodeError):
+        return f"{path}: not valid UTF-8"
+    return f"{path}: cannot read it ({getattr(error, 'strerror', None) or error})"
+
+
+def read_systems(folder: Path, plan: Plan) -> list[ServiceSpec]:
+    """The systems in `config.yml` (or `config.yaml`), as services; what cannot be read is a
+    warning in `plan` (the issues are imported all the same, without those systems)."""
     for name in ("config.yml", "config.yaml"):
         path = folder / name
-        if path.is_file():
-            config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if path.exists():
             break
     else:
         return []
-    systems = (config.get("params") or {}).get("systems") or []
-    return [
-        ServiceSpec(slugify(str(s["name"])), str(s["name"]), str(s.get("category") or DEFAULT_GROUP),
-                    " ".join(str(s.get("description") or "").split()))
-        for s in systems
-        if isinstance(s, dict) and s.get("name")
-    ]
+    try:
+        config = plain(parse(_read_text(path)))
+    except (OSError, UnicodeDecodeError) as error:
+        plan.warnings.append(f"{_unreadable(path, error)}; no systems imported")
+        return []
+    except YamlError as error:
+        plan.warnings.append(f"{path}: not valid YAML (line {error.line}: {error.message}); no systems imported")
+        return []
+    params = config.get("params") if isinstance(config, dict) else None
+    if config is not None and not (isinstance(config, dict) and isinstance(params, dict | None)):
+        plan.warnings.append(f"{path}: expected a mapping with params.systems; no systems imported")
+        return []
+    systems = (params or {}).get("systems") or []
+    if not isinstance(systems, list):
+        plan.warnings.append(f"{path}: params.systems: expected a list; no systems imported")
+        return []
+    specs = []
+    for index, system in enumerate(systems):
+        title = system.get("name") if isinstance(system, dict) else None
+        if isinstance(title, bool) or not isinstance(title, str | int | float) or not str(title).strip():
+            plan.warnings.append(f"{path}: params.systems[{index}]: expected a mapping with a name; skipped")
+            continue
+        specs.append(ServiceSpec(service_slug(str(title)), str(title), str(system.get("category") or DEFAULT_GROUP),
+                                 " ".join(str(system.get("description") or "").split())))
+    return specs
 
 
 def _pieces(body: str) -> list[tuple[datetime | None, str]]:
@@ -117,9 +152,13 @@ def _updates(body: str, started: datetime, resolved: datetime | None) -> Comment
 
 
 def issue_record(path: Path, services: dict[str, str], plan: Plan) -> Record | None:
-    parts = _front_matter(path.read_text(encoding="utf-8"))
-    if parts is None:
-        plan.warnings.append(f"{path}: no readable front matter, skipped")
+    try:
+        parts = _front_matter(_read_text(path))
+    except (OSError, UnicodeDecodeError) as error:
+        plan.warnings.append(f"{_unreadable(path, error)}, skipped")
+        return None
+    if isinstance(parts, str):
+        plan.warnings.append(f"{path}: no readable front matter ({parts}), skipped")
         return None
     meta, body = parts
     started = to_utc(meta.get("date"))
@@ -160,8 +199,8 @@ def issue_record(path: Path, services: dict[str, str], plan: Plan) -> Record | N
 
 def plan_cstate(folder: Path) -> Plan:
     """Everything in a cState site folder (the one holding `config.yml` and `content/`)."""
-    specs = read_systems(folder)
-    plan = Plan(services=specs)
+    plan = Plan()
+    specs = plan.services = read_systems(folder, plan)
     services = {spec.name.casefold(): spec.id for spec in specs}
     issues = folder / "content" / "issues"
     if not issues.is_dir():

@@ -13,9 +13,13 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..load.fields import EARLIEST, LATEST
+from ..load.files import read_regular_bytes
 from ..responder.ids import free_path
-from ..responder.store import commit, record_ids
+from ..responder.store import Refused, commit, record_ids
 from ..responder.yamlrt import append_item, dump_doc, flow_list, load_doc, mapping
+
+EMPTY_SERVICES = "groups: []\nservices: []\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +57,9 @@ class Outcome:
 
 
 def to_utc(value: object) -> datetime | None:
-    """A source time (ISO text with `Z`, an offset, or none = UTC; or a datetime) in UTC."""
-    if value is None or value == "":
+    """A source time (ISO text with `Z`, an offset, or none = UTC; or a datetime) in UTC;
+    None when it is none, or outside what the content may hold (1970 to 2099)."""
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
         moment = value
@@ -65,7 +70,11 @@ def to_utc(value: object) -> datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(microsecond=0)
+    try:
+        moment = moment.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00
+        return None
+    return moment if EARLIEST <= moment <= LATEST else None
 
 
 def _merge_services(doc: CommentedMap, specs: list[ServiceSpec]) -> tuple[dict[str, str], list[str]]:
@@ -111,7 +120,10 @@ def apply_plan(content: Path, plan: Plan, now: datetime) -> Outcome:
     """Write what is new in `plan`; raises `Refused` (nothing written) if it would be invalid."""
     outcome = Outcome()
     services_path = content / "services.yaml"
-    text = services_path.read_text(encoding="utf-8") if services_path.exists() else "groups: []\nservices: []\n"
+    try:
+        text = read_regular_bytes(services_path).decode("utf-8") if services_path.exists() else EMPTY_SERVICES
+    except (OSError, UnicodeDecodeError) as error:  # a FIFO would block; validation says the rest
+        raise Refused([f"{services_path}:1: cannot read it to add services: {error}"]) from None
     services_doc = load_doc(text)
     rename, outcome.services_added = _merge_services(services_doc, plan.services)
     changes: dict[Path, str] = {}

@@ -21,10 +21,12 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedSeq
 
+from ..load.files import NotRegularFile, read_regular_bytes
 from ..model import ImpactLevel, MaintenanceStatus
-from ..responder.ids import slugify
+from ..responder.ids import service_slug, slugify
 from ..responder.yamlrt import Time, flow_list, mapping
 from .plan import Plan, Record, ServiceSpec, to_utc
+from .shape import shape_problem
 
 SEVERITY = {"critical": "major", "major": "medium", "minor": "minor", "none": "minor"}
 FALLBACK_LEVEL = {"critical": "major_outage", "major": "partial_outage"}
@@ -41,7 +43,14 @@ def read_payloads(source: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list
     payloads: list[tuple[Path, dict[str, Any]]] = []
     warnings: list[str] = []
     for path in files:
-        data = path.read_bytes()
+        try:
+            data = read_regular_bytes(path)
+        except NotRegularFile as error:
+            warnings.append(f"{path}: not a regular file ({error.kind}), skipped")
+            continue
+        except OSError as error:
+            warnings.append(f"{path}: cannot read it ({error.strerror or error}), skipped")
+            continue
         if not data.strip():
             warnings.append(f"{path}: empty file, skipped")
             continue
@@ -50,10 +59,15 @@ def read_payloads(source: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list
         except (ValueError, UnicodeDecodeError) as error:
             warnings.append(f"{path}: not valid JSON ({error}), skipped")
             continue
-        if isinstance(value, dict):
-            payloads.append((path, value))
-        else:
+        except RecursionError:
+            warnings.append(f"{path}: not valid JSON (nested too deeply), skipped")
+            continue
+        if not isinstance(value, dict):
             warnings.append(f"{path}: expected a JSON object, skipped")
+        elif (problem := shape_problem(value)) is not None:
+            warnings.append(f"{path}: {problem}; file skipped")
+        else:
+            payloads.append((path, value))
     return payloads, warnings
 
 
@@ -77,9 +91,9 @@ def _components(payloads: Iterable[dict[str, Any]]) -> tuple[dict[str, ServiceSp
     for cid, row in sorted(rows.items(), key=lambda kv: (kv[1].get("position") or 0, kv[0])):
         if row.get("group"):
             continue
-        service_id = slugify(str(row.get("name") or cid))
+        service_id = service_slug(str(row.get("name") or cid))
         if service_id in used:
-            service_id = slugify(f"{row.get('name')}-{cid}")
+            service_id = service_slug(f"{row.get('name')}-{cid}")
         used.add(service_id)
         group = group_names.get(str(row.get("group_id")), page_name)
         spec = ServiceSpec(service_id, str(row.get("name") or cid), group, str(row.get("description") or ""))

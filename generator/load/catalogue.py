@@ -9,9 +9,15 @@ import zoneinfo
 from ..model import Group, Priority, Service, Settings, Severity, Source, UptimeWeights
 from ..problems import Problems
 from ..published import forbidden_message, forbidden_published
-from .fields import MAX_ID_LENGTH, Fields
+from .fields import MAX_ID_LENGTH, RESERVED_HINT, Fields, is_reserved_name, whole_number
 from .files import ContentFile
+from .weburl import url_problem
 from .yamlsafe import Node
+
+#: The longest span in days any setting may give (uptime window, deadlines): ten years.
+MAX_DAYS = 3650
+#: Bounds of `max_file_bytes` (and `--max-file-bytes`): 1 KiB to 1 GiB.
+MIN_FILE_BYTES, MAX_FILE_BYTES = 1024, 1 << 30
 
 
 def slug(text: str) -> str:
@@ -26,8 +32,10 @@ def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings
     f = Fields(problems, file.shown, node)
     name = f.text("name", required=True, default="Status")
     base_url = f.text("base_url", required=True, default="https://status.example.com/")
-    if base_url and not re.match(r"https?://[^/\s]+", base_url):
-        f.bad("base_url", f"expected an http(s) URL; got {base_url!r}")
+    problem = url_problem(base_url) if base_url else None
+    if problem is not None:
+        f.bad("base_url", f"{problem}; got {base_url!r}")
+        base_url = "https://status.example.com/"  # nothing is built from it: the error stops the build
     if not base_url.endswith("/"):
         base_url += "/"
     timezone = f.text("timezone", default="UTC")
@@ -57,25 +65,28 @@ def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings
     defaults = Settings(name="", base_url="")
     deadlines = dict(defaults.action_item_deadlines)
     for key, value in f.raw("action_item_deadlines").items():
-        if key not in set(Priority) or isinstance(value.value, bool) or not isinstance(value.value, int):
+        days = whole_number(value, 0, MAX_DAYS, " of days")
+        if key not in set(Priority):
             f.error(value.line, f"action_item_deadlines.{key}: expected P0..P3 with a number of days")
+        elif isinstance(days, str):
+            f.error(value.line, f"action_item_deadlines.{key}: {days}")
         else:
-            deadlines[Priority(key)] = value.value
+            deadlines[Priority(key)] = days
     settings = Settings(
         name=name,
         base_url=base_url,
         timezone=timezone,
         description=f.text("description"),
-        uptime_days=f.integer("uptime_days", defaults.uptime_days, minimum=1),
-        review_deadline_days=f.integer("review_deadline_days", defaults.review_deadline_days),
+        uptime_days=f.integer("uptime_days", defaults.uptime_days, 1, MAX_DAYS),
+        review_deadline_days=f.integer("review_deadline_days", defaults.review_deadline_days, 0, MAX_DAYS),
         severity_guidelines=guidelines,
         redaction_patterns=patterns,
         uptime_weights=read_weights(f),
-        feed_items=f.integer("feed_items", defaults.feed_items, minimum=1),
+        feed_items=f.integer("feed_items", defaults.feed_items, 1, 10_000),
         action_item_deadlines=deadlines,
-        runbook_stale_days=f.integer("runbook_stale_days", defaults.runbook_stale_days, minimum=1),
-        history_page_size=f.integer("history_page_size", defaults.history_page_size, minimum=1),
-        max_file_bytes=f.integer("max_file_bytes", defaults.max_file_bytes, minimum=1024),
+        runbook_stale_days=f.integer("runbook_stale_days", defaults.runbook_stale_days, 1, MAX_DAYS),
+        history_page_size=f.integer("history_page_size", defaults.history_page_size, 1, 1000),
+        max_file_bytes=f.integer("max_file_bytes", defaults.max_file_bytes, MIN_FILE_BYTES, MAX_FILE_BYTES),
     )
     f.finish()
     return settings
@@ -99,11 +110,16 @@ def read_services(
 ) -> tuple[tuple[Group, ...], tuple[Service, ...]]:
     f = Fields(problems, file.shown, node)
     group_names = f.text_list("groups", required=True)
-    groups = tuple(Group(slug(name), name) for name in group_names)
+    groups = tuple(Group(slug(name), name) for name in dict.fromkeys(group_names))
+    for entry in groups:  # listed twice: the API would list it twice, and later cached builds failed
+        if group_names.count(entry.name) > 1:
+            f.bad("groups", f"{entry.name!r} is listed twice")
     named: dict[str, str] = {}
     for entry in groups:
         if named.setdefault(entry.id, entry.name) != entry.name:  # their feeds would overwrite each other
             f.bad("groups", f"{named[entry.id]!r} and {entry.name!r} have the same id {entry.id!r} in URLs; rename one")
+        if is_reserved_name(entry.id):
+            f.bad("groups", f"{entry.name!r} has the id {entry.id!r} in URLs, {RESERVED_HINT}; rename it")
     services = []
     for item in f.items("services", required=True):
         group = item.text("group", required=True)

@@ -93,7 +93,7 @@ class SiteFacts:
     incidents: tuple[IncidentFacts, ...]
     maintenance: tuple[MaintenanceFacts, ...]
     postmortems: tuple[Postmortem, ...]
-    runbooks: int
+    runbooks: tuple[str, ...]  # their paths under runbooks/
 
     @classmethod
     def of(cls, site: Site) -> SiteFacts:
@@ -103,13 +103,13 @@ class SiteFacts:
             tuple(IncidentFacts.of(i) for i in site.incidents),
             tuple(MaintenanceFacts.of(m) for m in site.maintenance),
             site.postmortems,
-            len(site.runbooks),
+            tuple(r.path for r in site.runbooks),
         )
 
     @classmethod
     def gather(cls, settings: Settings, services: tuple[Service, ...], facts: Iterable[Facts]) -> SiteFacts:
         """From the facts of each file, sorted as `load_site` sorts the records."""
-        incidents, windows, postmortems, runbooks = [], [], [], 0
+        incidents, windows, postmortems, runbooks = [], [], [], []
         for fact in facts:
             if isinstance(fact, IncidentFacts):
                 incidents.append(fact)
@@ -118,14 +118,14 @@ class SiteFacts:
             elif isinstance(fact, Postmortem):
                 postmortems.append(fact)
             elif isinstance(fact, RunbookFacts):
-                runbooks += 1
+                runbooks.append(fact.path)
         return cls(
             settings,
             services,
             tuple(sorted(incidents, key=lambda i: (i.started_at, i.id))),
             tuple(sorted(windows, key=lambda m: (m.scheduled_start, m.id))),
             tuple(sorted(postmortems, key=lambda p: p.incident)),
-            runbooks,
+            tuple(sorted(runbooks)),
         )
 
 
@@ -150,7 +150,7 @@ def check(site: SiteFacts, prefix: str) -> CrossFile:
     checker = Checker(Problems(), prefix)
     checker.check_site(site)
     Redactions(site.settings.redaction_patterns).report(checker.problems, prefix, cross_file_texts(site))
-    counts = (len(site.incidents), len(site.maintenance), len(site.postmortems), site.runbooks, len(site.services))
+    counts = (len(site.incidents), len(site.maintenance), len(site.postmortems), len(site.runbooks), len(site.services))
     return CrossFile(tuple(checker.problems.sorted()), tuple(checker.timed_warnings(site)), counts)
 
 
@@ -172,14 +172,25 @@ class Checker:
 
     # ------------------------------------------------------------------ errors
 
-    def check_unique(self, kind: str, records: Iterable[tuple[str, Source]]) -> None:
-        first: dict[str, Source] = {}
+    def check_unique(self, kind: str, records: Iterable[tuple[str, Source]], what: str = "id") -> None:
+        """Each id once, and no two that differ only in case: ids name files and URLs, and
+        `INC-1.html` and `inc-1.html` are one file where the site is checked out or served
+        from a case-insensitive file system (macOS, Windows, some object stores)."""
+        first: dict[str, tuple[str, Source]] = {}
         for record_id, source in records:
-            if record_id in first:
-                where = f"{self.shown(first[record_id])}:{first[record_id].line}"
-                self.error(source, f"duplicate {kind} id {record_id!r} (first defined at {where})")
+            seen = first.get(record_id.casefold())
+            if seen is None:
+                first[record_id.casefold()] = (record_id, source)
+                continue
+            where = f"{self.shown(seen[1])}:{seen[1].line}"
+            if seen[0] == record_id:
+                self.error(source, f"duplicate {kind} {what} {record_id!r} (first defined at {where})")
             else:
-                first[record_id] = source
+                self.error(
+                    source,
+                    f"{kind} {what} {record_id!r} differs only in case from {seen[0]!r} ({where}); "
+                    "ids name files and URLs, which are one on case-insensitive hosts",
+                )
 
     def check_site(self, site: SiteFacts) -> None:
         self.check_unique("service", ((s.id, s.source) for s in site.services))
@@ -188,6 +199,7 @@ class Checker:
         self.check_unique(
             "action item", ((a.id, a.source) for p in site.postmortems for a in p.action_items)
         )
+        self.check_unique("runbook", ((path, Source(f"runbooks/{path}", 1)) for path in site.runbooks), "path")
         incident_ids = {i.id for i in site.incidents}
         reviewed: dict[str, Source] = {}
         for postmortem in site.postmortems:

@@ -16,7 +16,7 @@ from ..model import (
 )
 from ..problems import Problems
 from ..published import forbidden_message, forbidden_published
-from .fields import Fields
+from .fields import RESERVED_HINT, Fields, is_reserved_name
 from .files import ContentFile
 from .yamlsafe import Node, YamlError, parse
 
@@ -118,5 +118,8 @@ def read_runbook(
     for name in runbook.services:
         if name not in services:
             f.bad("services", f"unknown service {name!r}")
+    for part in runbook.path.split("/"):
+        if is_reserved_name(part):  # the path names the runbook's page in the knowledge base
+            f.error(1, f"runbook path: {part!r} is {RESERVED_HINT}; rename it")
     f.finish()
     return runbook

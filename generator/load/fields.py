@@ -24,9 +24,32 @@ SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 MAX_ID_LENGTH = 100
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+#: Every time in the content, and the build time, is from 1970 (the Unix epoch, where
+#: SOURCE_DATE_EPOCH starts) to the end of 2099: far from year 1 and 9999, so the days that
+#: deadlines, uptime windows and calendars add never leave what a datetime holds (that was an
+#: OverflowError), and before 2106, when 32-bit unsigned timestamps end (gzip headers, which
+#: the knowledge base's MkDocs writes with the build time, refused a build in 2999).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2099, 12, 31, 23, 59, 59, tzinfo=UTC)
+TIME_RANGE = f"{EARLIEST:%Y-%m-%dT%H:%M:%SZ} to {LATEST:%Y-%m-%dT%H:%M:%SZ}"
+DATE_RANGE = f"{EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}"
+
+#: Names Windows reserves for devices, with any extension (`con.html` too): a file of that name
+#: cannot be created or checked out there, so they are no ids (ids name files and URLs).
+RESERVED_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+)
+RESERVED_HINT = "a reserved device name on Windows (CON, PRN, AUX, NUL, COM1-COM9, LPT1-LPT9)"
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether the file name `name` (`nul`, `COM1.md`, `aux.notes.md`) is a Windows device."""
+    return name.split(".", 1)[0].casefold() in RESERVED_NAMES
+
 
 def parse_time(text: str) -> datetime:
-    """An ISO 8601 time with an offset, as UTC. Raises ValueError with a readable reason."""
+    """An ISO 8601 time with an offset, as UTC, from 1970 to 2099. Raises ValueError with a
+    readable reason."""
     text = text.strip()
     if _DATE_ONLY.fullmatch(text):
         raise ValueError(f"expected a date and time with an offset, e.g. {text}T00:00:00Z; got {text!r}")
@@ -36,12 +59,38 @@ def parse_time(text: str) -> datetime:
         raise ValueError(f"expected an ISO 8601 time like 2026-11-20T14:02:00Z; got {text!r}") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"time {text!r} has no UTC offset; add Z or +HH:MM")
-    return value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is in year 10000 in UTC
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise ValueError(f"time {text!r} is out of range (expected {TIME_RANGE})")
+    return moment
+
+
+def parse_day(text: str) -> date:
+    """An ISO 8601 date from 1970 to 2099. Raises ValueError with a readable reason."""
+    try:
+        value = date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a date like 2026-12-15; got {text!r}") from None
+    if not EARLIEST.date() <= value <= LATEST.date():
+        raise ValueError(f"date {text!r} is out of range (expected {DATE_RANGE})")
+    return value
 
 
 def format_time(value: datetime) -> str:
     """The one way times are written back: UTC, seconds, `Z`."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def whole_number(node: Node, minimum: int, maximum: int, unit: str = "") -> int | str:
+    """The whole number of `node` from `minimum` to `maximum`, or what is wrong with it."""
+    if isinstance(node.value, bool) or not isinstance(node.value, int):
+        return f"expected a whole number{unit}; got {node.kind}"
+    if not minimum <= node.value <= maximum:
+        return f"expected a whole number{unit} from {minimum} to {maximum}; got {node.value}"
+    return int(node.value)
 
 
 class Fields:
@@ -125,7 +174,7 @@ class Fields:
         return ""
 
     def ident(self, key: str, required: bool = True) -> str:
-        """An id that becomes part of URLs and file names: `[A-Za-z0-9_-]+`."""
+        """An id that becomes part of URLs and file names: `[A-Za-z0-9_-]+`, not a device name."""
         value = self.text(key, required)
         if value and not SAFE_ID.fullmatch(value):
             self.bad(key, f"{value!r} is not a safe id (use letters, digits, '-' and '_' only)")
@@ -133,19 +182,25 @@ class Fields:
         if len(value) > MAX_ID_LENGTH:
             self.bad(key, f"id is {len(value):,} characters long; the limit is {MAX_ID_LENGTH}")
             return ""
+        if is_reserved_name(value):
+            self.bad(key, f"{value!r} is {RESERVED_HINT}; choose another id")
+            return ""
+        if value.casefold() == "index":  # `incidents/index.md` is the list of incidents, and so on
+            self.bad(key, f"{value!r} names the index pages (incidents/index, services/index); choose another id")
+            return ""
         return value
 
-    def integer(self, key: str, default: int, minimum: int = 0) -> int:
+    def integer(self, key: str, default: int, minimum: int, maximum: int) -> int:
+        """A whole number from `minimum` to `maximum`: every number is bounded, since days and
+        counts end up in date arithmetic and loops (a huge one was an OverflowError or a hang)."""
         node = self.node(key)
         if node is None:
             return default
-        if isinstance(node.value, bool) or not isinstance(node.value, int):
-            self.bad(key, f"expected a whole number; got {node.kind}")
+        value = whole_number(node, minimum, maximum)
+        if isinstance(value, str):
+            self.bad(key, value)
             return default
-        if node.value < minimum:
-            self.bad(key, f"expected a number of at least {minimum}; got {node.value}")
-            return default
-        return int(node.value)
+        return value
 
     def number(self, key: str, default: float | None, low: float, high: float) -> float | None:
         node = self.node(key)
@@ -196,10 +251,13 @@ class Fields:
         node = self.node(key)
         if node is None:
             return None
-        try:
-            return date.fromisoformat(str(node.value).strip())
-        except ValueError:
+        if not isinstance(node.value, str):
             self.bad(key, f"expected a date like 2026-12-15; got {node.value!r}")
+            return None
+        try:
+            return parse_day(node.value)
+        except ValueError as exc:
+            self.bad(key, str(exc))
             return None
 
     # ------------------------------------------------------------------ collections

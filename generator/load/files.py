@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,52 @@ from pathlib import Path
 from ..problems import Problems
 from ..published import FORBIDDEN_CHARACTERS
 from .yamlsafe import Node, YamlError, parse
+
+
+class NotRegularFile(OSError):
+    """A path that is a FIFO, socket, device or folder: opening or reading one can block forever."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(f"{path}: not a regular file ({kind})")
+        self.kind = kind
+
+
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"),
+)
+#: Opening never waits for a FIFO's writer; it changes nothing for regular files.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _check_regular(path: str, mode: int) -> None:
+    for test, kind in _SPECIAL:
+        if test(mode):
+            raise NotRegularFile(path, kind)
+    if not stat.S_ISREG(mode):  # pragma: no cover - doors, whiteouts and other rarities
+        raise NotRegularFile(path, "an unusual kind of file")
+
+
+def open_regular(path: str) -> tuple[int, os.stat_result]:
+    """A read-only descriptor of `path` (a symlink is followed) and its status, or
+    `NotRegularFile`. The type is checked before opening, so a FIFO is never opened, and again
+    on the open file, so a swap in between is caught too."""
+    _check_regular(path, os.stat(path).st_mode)
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        status = os.fstat(fd)
+        _check_regular(path, status.st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, status
+
+
+def read_regular_bytes(path: str | Path) -> bytes:
+    """The bytes of the regular file `path`; OSError (`NotRegularFile` for a FIFO, device...)."""
+    fd, _ = open_regular(str(path))
+    with open(fd, "rb") as handle:
+        return handle.read()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +160,8 @@ class ContentFolder:
             self.problems.error(file.shown, 1, "symlink leaves the content folder; refusing to read it")
             return None
         try:
-            with open(file.shown, "rb") as handle:  # one open and fstat: this runs per file
-                status = os.fstat(handle.fileno())
+            fd, status = open_regular(file.shown)  # one stat, open and fstat: this runs per file
+            with open(fd, "rb") as handle:
                 if status.st_size > self.max_bytes:
                     self.problems.error(
                         file.shown,
@@ -123,6 +170,9 @@ class ContentFolder:
                     )
                     return None
                 return handle.read(), status
+        except NotRegularFile as exc:
+            self.problems.error(file.shown, 1, f"not a regular file ({exc.kind}); refusing to read it")
+            return None
         except OSError as exc:
             self.problems.error(file.shown, 1, f"cannot read file: {exc.strerror or exc}")
             return None

@@ -26,6 +26,7 @@ from ..notify.config import (
 from ..problems import Problems
 from .fields import SAFE_ID, Fields
 from .files import ContentFile
+from .weburl import url_problem
 from .yamlsafe import Node
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -61,8 +62,9 @@ def read_notify(
     group_names = {g.name for g in groups}
     defaults = NotifyConfig()
     kb_url = f.text("kb_url")
-    if kb_url and not re.match(r"https?://[^/\s]+", kb_url):
-        f.bad("kb_url", f"expected an http(s) URL; got {kb_url!r}")
+    problem = url_problem(kb_url) if kb_url else None
+    if problem is not None:
+        f.bad("kb_url", f"{problem}; got {kb_url!r}")
     if kb_url and not kb_url.endswith("/"):
         kb_url += "/"
     channels: list[Channel] = []
@@ -81,10 +83,10 @@ def read_notify(
     config = NotifyConfig(
         channels=tuple(channels),
         kb_url=kb_url,
-        max_messages_per_run=f.integer("max_messages_per_run", defaults.max_messages_per_run, minimum=1),
-        reminder_minutes=f.integer("reminder_minutes", defaults.reminder_minutes, minimum=0),
+        max_messages_per_run=f.integer("max_messages_per_run", defaults.max_messages_per_run, 1, 10_000),
+        reminder_minutes=f.integer("reminder_minutes", defaults.reminder_minutes, 0, 7 * 24 * 60),
         timeout_seconds=f.number("timeout_seconds", defaults.timeout_seconds, 0.01, 600) or defaults.timeout_seconds,
-        retries=f.integer("retries", defaults.retries, minimum=0),
+        retries=f.integer("retries", defaults.retries, 0, 10),
         retry_backoff_seconds=_number(f, "retry_backoff_seconds", defaults.retry_backoff_seconds, 0, 600),
         path=file.shown,
     )
@@ -194,9 +196,7 @@ def _smtp(parent: Fields) -> Smtp | None:
     if f is None:
         return None
     host = _value(f, "host", required=True)
-    port = f.integer("port", 587, minimum=1)
-    if port > 65535:
-        f.bad("port", f"expected a port from 1 to 65535; got {port}")
+    port = f.integer("port", 587, 1, 65535)
     security = f.enum("security", Security, default=Security.STARTTLS) or Security.STARTTLS
     user = _value(f, "user")
     password = _secret(f, "password")

@@ -14,7 +14,7 @@ from typing import TypeVar
 from ..problems import Level, Problem, Problems
 from .cache import MISSING, LoadCache, StoredProblem, gc_paused
 from .checks import Facts, facts_of
-from .files import ContentFile, ContentFolder
+from .files import ContentFile, ContentFolder, read_regular_bytes
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ def context_bytes(folder: ContentFolder, rels: Iterable[str]) -> list[bytes]:
             parts.append(b"o" + folder.overrides[rel].encode("utf-8", "surrogatepass"))
             continue
         try:
-            parts.append(b"f" + (folder.root / rel).read_bytes())
+            parts.append(b"f" + read_regular_bytes(folder.root / rel))
         except OSError:
             parts.append(b"-")
     return parts

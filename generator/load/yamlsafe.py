@@ -106,6 +106,16 @@ class YamlError(Exception):
         self.message = message
 
 
+def plain(node: Node) -> Any:
+    """The value of a parsed tree without line numbers: dicts, lists and scalars (for files of
+    other programs, such as an imported site's, read with the same limits as content)."""
+    if isinstance(node.value, dict):
+        return {key: plain(value) for key, value in node.value.items()}
+    if isinstance(node.value, list):
+        return [plain(item) for item in node.value]
+    return node.value
+
+
 def parse(text: str, first_line: int = 1) -> Node:
     """Parse one YAML document into a `Node` tree. `first_line` offsets lines (front matter)."""
     try:

@@ -7,12 +7,21 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..load.fields import is_reserved_name
+
 
 def slugify(text: str, limit: int = 48) -> str:
     """Lower-case ASCII words joined by '-', for file names and ids."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:limit].rstrip("-") or "untitled"
+
+
+def service_slug(name: str) -> str:
+    """A service id for an imported component's name: its slug, with `-service` added where the
+    slug is a Windows device name (`con`, `nul`, ...), which is no id."""
+    slug = slugify(name)
+    return f"{slug}-service" if is_reserved_name(slug) else slug
 
 
 def next_id(prefix: str, year: int, existing: Iterable[str]) -> str:

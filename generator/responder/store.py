@@ -17,7 +17,7 @@ from pathlib import Path
 from ..load import DEFAULT_MAX_BYTES, check_folder
 from ..load.cache import LoadCache
 from ..load.catalogue import read_services
-from ..load.files import ContentFolder
+from ..load.files import ContentFolder, read_regular_bytes
 from ..load.yamlsafe import YamlError, parse
 from ..model import Service
 from ..problems import Problem, Problems
@@ -49,8 +49,7 @@ def record_ids(folder: Path, containing: str | None = None) -> dict[str, Path]:
             continue
         path = folder / name
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+            text = read_regular_bytes(path).decode("utf-8").replace("\r\n", "\n")  # a FIFO is skipped
         except (OSError, UnicodeDecodeError):
             continue
         if wanted is not None and wanted not in text.casefold():
@@ -104,9 +103,14 @@ def find_incident(content: Path, incident: str) -> Path:
         ids = record_ids(content / "incidents", containing)
         if incident in ids:
             return ids[incident]
-        folded = {key.casefold(): path for key, path in ids.items()}
-        if incident.casefold() in folded:
-            return folded[incident.casefold()]
+        matches = sorted((key, path) for key, path in ids.items() if key.casefold() == incident.casefold())
+        if len(matches) > 1:  # invalid content (validate says so): never pick one of them silently
+            listed = ", ".join(f"{key} ({path})" for key, path in matches)
+            raise LookupError(
+                f"{incident!r} matches incidents whose ids differ only in case: {listed}; give the exact id"
+            )
+        if matches:
+            return matches[0][1]
     raise LookupError(f"no incident with id {incident!r} in {content / 'incidents'}")
 
 

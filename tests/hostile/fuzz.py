@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import random
+import re
 import shutil
 import signal
 import xml.etree.ElementTree as ET
@@ -73,6 +74,56 @@ FRAGMENTS = (
     "\ufeff", "{", "}", "[", "]", ": ", "- ", "|\n", ">-\n", "'", '"', "\\", "#", "!", "!!map ",
     "!!python/name:os.system ", "&#x1b;", "&#xffff;", "\n---\n", "\r\n", "\x00", "\x85", "\u2028", "\xff", "\n  ", ": &b [*b]\n",
 )
+
+
+#: Fields holding numbers, times and dates, whose extreme values once crashed the loader (an
+#: OverflowError in date arithmetic at the ends of the calendar, a huge uptime window).
+NUMBER_AND_TIME_KEYS = (
+    "started_at", "detected_at", "mitigated_at", "resolved_at", "from", "to", "at", "scheduled_start",
+    "scheduled_end", "due", "done_at", "review_date", "last_reviewed", "uptime_days", "review_deadline_days",
+    "feed_items", "runbook_stale_days", "history_page_size", "max_file_bytes", "slo", "major_outage",
+    "partial_outage", "P0", "P1", "P2", "P3",
+)
+_YEARS = (1, 2, 999, 1969, 1970, 2026, 2099, 2100, 2106, 2107, 9998, 9999)
+_OFFSETS = ("Z", "+00:00", "+05:00", "-05:00", "+23:59", "-23:59", "+14:00", "")
+#: Times whose UTC value leaves the calendar (year 0 or 10000) or sits on our range's ends.
+_EDGE_TIMES = (
+    "9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+05:00", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
+    "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2099-12-31T23:59:59Z", "2100-01-01T00:00:00Z",
+)
+
+
+def extreme_value(rng: random.Random) -> str:
+    """A number, time or date near a limit: of the calendar, of C ints, of floats, or of ours."""
+    roll = rng.random()
+    if roll < 0.3:
+        magnitude = rng.choice((0, 1, 2, 4, 6, 8, 9, 10, 12, 18, 19, 30, 60))
+        return str(rng.choice((1, -1)) * 10**magnitude + rng.choice((0, 1, -1)))
+    if roll < 0.4:
+        return rng.choice(("0", "-0", "3650", "3651", "10000", "1024", "1073741825", "1e308", "1e309", "-1e-308",
+                           ".inf", "-.inf", ".nan", "0.0", "99.999999", "100.0", "1_000", "0x7fffffff", "0o777"))
+    if roll < 0.6:
+        return rng.choice(_EDGE_TIMES)
+    year = rng.choice(_YEARS) if rng.random() < 0.8 else rng.randint(1, 9999)
+    day = f"{year:04d}-{rng.choice((1, 2, 12)):02d}-{rng.choice((1, 28, 29, 30, 31)):02d}"
+    if roll < 0.7:
+        return day
+    clock = f"{rng.choice((0, 12, 23)):02d}:{rng.choice((0, 30, 59)):02d}:{rng.choice((0, 59)):02d}"
+    return f"{day}T{clock}{rng.choice(_OFFSETS)}"
+
+
+def with_extreme_values(data: bytes, rng: random.Random) -> bytes:
+    """`data` (a seed file) with the values of 1-4 number, time or date fields set to extreme
+    values, and sometimes one such field added at the top level."""
+    lines = data.decode("utf-8").split("\n")
+    pattern = re.compile(rf"^(\s*(?:- )?(?:{'|'.join(NUMBER_AND_TIME_KEYS)}):)[ \t]*\S.*$")
+    found = [index for index, line in enumerate(lines) if pattern.match(line)]
+    for index in rng.sample(found, min(len(found), rng.randint(1, 4))):
+        lines[index] = pattern.sub(lambda m: f"{m.group(1)} {extreme_value(rng)}", lines[index])
+    if rng.random() < 0.3 or not found:
+        top = 0 if lines and lines[0] != "---" else 1
+        lines.insert(top, f"{rng.choice(NUMBER_AND_TIME_KEYS)}: {extreme_value(rng)}")
+    return "\n".join(lines).encode("utf-8")[:MAX_INPUT_BYTES]
 
 
 @contextmanager
