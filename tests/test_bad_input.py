@@ -520,3 +520,21 @@ def test_index_is_no_id(tmp_path: Path, name: str) -> None:
     found = errors(tmp_path, {"services.yaml": services, "incidents/a.yaml": INCIDENT.replace("id: INC-1", f"id: {name}")})
     assert f"content/services.yaml:8: services[1].id: {reason}" in found
     assert f"content/incidents/a.yaml:1: id: {reason}" in found
+
+
+@pytest.mark.parametrize("when", ["in 999999 weeks", "999999 weeks ago"])
+def test_relative_times_out_of_range_are_usage_errors(tmp_path: Path, when: str) -> None:
+    """`999999 weeks ago` is in year -17000: the responder command ended in an OverflowError."""
+    root = make_content(tmp_path / "content")
+    result = cli("new", "maintenance", "--title", "T", "--component", "api", "--start", when, "--end", "in 2 hours",
+                 "--content", str(root), "--now", NOW, "--no-cache")
+    assert result.exit_code == 2
+    assert f"'{when}' is out of range (expected 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z)" in result.output
+    assert not (root / "maintenance").exists()
+
+
+def test_notify_kb_url_is_a_plain_absolute_url(tmp_path: Path) -> None:
+    notify = ("kb_url: \"https://kb.example/\\nx\"\nchannels:\n  - name: chat\n    type: slack\n    audience: internal\n"
+              "    url: ${SLACK_URL}\n")
+    assert "content/notify.yaml:1: kb_url: contains whitespace or a control character (U+000A); got 'https://kb.example/\\nx'" in errors(
+        tmp_path, {"notify.yaml": notify})
