@@ -64,3 +64,100 @@ def test_example_calendar_parses(tmp_path: Path) -> None:
     for event in found.values():
         assert event.decoded("DTSTART") < event.decoded("DTEND")
         assert str(event["URL"]).startswith("https://status.larkspur.example/maintenance/")
+
+
+# ------------------------------------------------------------ every calendar library reads them
+
+#: A window over two components, its body hard-wrapped as YAML block text often is.
+TWO_COMPONENTS = {
+    "maintenance/2026-12-02-both.yaml": """\
+        id: MNT-3
+        title: Network change
+        components: [api, web]
+        scheduled_start: 2026-12-02T01:00:00Z
+        scheduled_end: 2026-12-02T02:00:00Z
+        updates:
+          - at: 2026-11-26T10:00:00Z
+            status: scheduled
+            body: |
+              We will replace the load
+              balancers in front of the API
+              and the website.
+
+              Expect two short
+              interruptions:
+
+              - one at 01:10
+              - one at 01:40
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def wrapped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    content = make_content(tmp_path_factory.mktemp("content"), TWO_COMPONENTS)
+    return build_public(content, tmp_path_factory.mktemp("wrapped"))
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_public(EXAMPLE, tmp_path_factory.mktemp("example"))
+
+
+def every_calendar(request: pytest.FixtureRequest) -> list[Path]:
+    paths = []
+    for site in ("small", "wrapped", "example"):
+        public: Path = request.getfixturevalue(site)
+        paths += sorted(public.rglob("*.ics"))
+    return paths
+
+
+def test_every_calendar_reads_in_icalendar_ics_vobject_and_recurring_ical_events(
+    request: pytest.FixtureRequest,
+) -> None:
+    import ics
+    import recurring_ical_events
+    import vobject
+
+    calendars = every_calendar(request)
+    assert len(calendars) > 10  # 3 sites: the whole-page calendar and one per public component
+    empty = 0
+    for path in calendars:
+        text = path.read_text(encoding="utf-8")
+        parsed = Calendar.from_ical(text)
+        uids = sorted(str(e["UID"]) for e in parsed.walk("VEVENT"))
+        empty += not uids
+        # RFC 5545 3.6: a calendar holds at least one component, also when it has no event.
+        assert parsed.subcomponents, f"{path}: no component"
+        assert sorted(e.uid for e in ics.Calendar(text).events) == uids, path
+        [card] = list(vobject.readComponents(text))
+        assert sorted(e.uid.value for e in getattr(card, "vevent_list", [])) == uids, path
+        window = recurring_ical_events.of(parsed).between(datetime(2020, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC))
+        assert sorted(str(e["UID"]) for e in window) == uids, path
+    assert empty, "some component has no maintenance: the empty calendar is checked too"
+
+
+def test_categories_are_one_line_with_every_component(wrapped: Path) -> None:
+    import ics
+
+    text = (wrapped / "maintenance.ics").read_bytes().decode("utf-8")
+    assert text.count("CATEGORIES") == 1 and "CATEGORIES:API,Website\r\n" in text
+    [event] = ics.Calendar(text).events
+    assert event.categories == {"API", "Website"}
+
+
+def test_descriptions_unfold_the_hard_line_breaks_of_paragraphs(wrapped: Path) -> None:
+    # Lines of one paragraph are joined by a space; paragraphs stay apart; list items stay
+    # one per line with their marker.
+    [event] = Calendar.from_ical((wrapped / "maintenance.ics").read_bytes()).walk("VEVENT")
+    assert str(event["DESCRIPTION"]) == (
+        "Status: Scheduled\n"
+        "Affected components: API, Website\n"
+        "\n"
+        "We will replace the load balancers in front of the API and the website.\n"
+        "\n"
+        "Expect two short interruptions:\n"
+        "\n"
+        "- one at 01:10\n"
+        "- one at 01:40"
+    )

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from ..failures import blamed
 from . import reuse, urls
 from .feeds import host, versions
 from .markdown import plain
+from .plaintext import text
 from .projection import PublicMaintenance, PublicPage
 from .reuse import PageCache
 
@@ -43,7 +44,7 @@ def event(page: PublicPage, window: PublicMaintenance) -> Event:
     names = ", ".join(page.component(c).name for c in window.component_ids) or "none listed"
     lines = [f"Status: {WORDS[window.status.value]}", f"Affected components: {names}"]
     if window.updates:
-        lines += ["", plain(window.updates[0].body)]
+        lines += ["", text(window.updates[0].body)]
     stamp = window.updated_at.astimezone(UTC)
     item = Event()
     item.add("uid", f"{window.id}@{host(page.base_url)}")
@@ -57,9 +58,27 @@ def event(page: PublicPage, window: PublicMaintenance) -> Event:
     item.add("url", urls.absolute(page.base_url, urls.maintenance(window.id)))
     item.add("status", "CANCELLED" if window.status.value == "cancelled" else "CONFIRMED")
     item.add("transp", "TRANSPARENT")
-    for component_id in window.component_ids:
-        item.add("categories", [page.component(component_id).name])
+    if window.component_ids:  # one line, comma-separated: `ics` refuses several CATEGORIES lines
+        item.add("categories", [page.component(c).name for c in dict.fromkeys(window.component_ids)])
     return item
+
+
+def utc_zone() -> Timezone:
+    """A VTIMEZONE for UTC, the zone of every time in the calendar.
+
+    RFC 5545 (3.6) wants at least one component in a calendar, and a component with no
+    maintenance planned has no event: this zone keeps every calendar valid, and calendar apps
+    and the parsers tested (icalendar, ics, vobject, recurring-ical-events) read it as UTC.
+    """
+    zone = Timezone()
+    zone.add("tzid", "UTC")
+    standard = TimezoneStandard()
+    standard.add("dtstart", datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", timedelta(0))
+    standard.add("tzoffsetto", timedelta(0))
+    standard.add("tzname", "UTC")
+    zone.add_component(standard)
+    return zone
 
 
 def _head(page: PublicPage, title: str) -> Calendar:
@@ -69,6 +88,7 @@ def _head(page: PublicPage, title: str) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", " ".join(title.split()))  # icalendar refuses a raw newline here
+    cal.add_component(utc_zone())
     return cal
 
 
