@@ -217,7 +217,8 @@ class Impact:
         default=None, metadata=doc("Start of this impact (default: `started_at`).", yaml="from")
     )
     end: datetime | None = field(
-        default=None, metadata=doc("End of this impact (default: `resolved_at`).", yaml="to")
+        default=None,
+        metadata=doc("End of this impact (default: `mitigated_at`, else `resolved_at`).", yaml="to"),
     )
     regions: tuple[str, ...] = field(default=(), metadata=doc("Regions affected, if not all."))
     source: Source = field(default=Source("", 0), metadata=doc("internal"))

@@ -24,7 +24,8 @@ PERIOD_SECONDS = 27 * 86400  # 2,332,800
 
 
 FILES = {
-    # A: api major outage 10:00-11:00 (3600 s down). TTD 5 min, TTM 30 min, TTR 60 min.
+    # Impacts without `to` end at mitigated_at, else resolved_at (README, "Content reference").
+    # A: api major outage 10:00 to its mitigation 10:30 (1800 s down). TTD 5 min, TTM 30 min, TTR 60 min.
     "incidents/a.yaml": """\
         id: INC-A
         title: API down
@@ -40,7 +41,7 @@ FILES = {
             level: major_outage
         root_cause: {type: deploy, service: api}
         """,
-    # B: api partial outage 00:00-02:00 (0.3 x 7200 = 2160 s down). TTD 20 min, TTM 1 h, TTR 2 h.
+    # B: api partial outage 00:00 to its mitigation 01:00 (0.3 x 3600 = 1080 s down). TTD 20 min, TTM 1 h, TTR 2 h.
     "incidents/b.yaml": """\
         id: INC-B
         title: API errors
@@ -86,7 +87,8 @@ FILES = {
             level: major_outage
             to: 2026-11-10T09:00:00Z
         """,
-    # D: web major outage 14:00-16:00, api degraded. No mitigated_at: TTM unknown. TTD 10 min, TTR 2 h.
+    # D: web major outage 14:00-16:00 (no mitigated_at: to resolved_at), api degraded. TTM unknown.
+    # TTD 10 min, TTR 2 h.
     "incidents/d.yaml": """\
         id: INC-D
         title: Website down
@@ -102,8 +104,8 @@ FILES = {
           - component: api
             level: degraded_performance
         """,
-    # E overlaps D on web: partial 15:00-17:00. Worst state: major 14:00-16:00 (7200 s) then
-    # partial 16:00-17:00 (0.3 x 3600 = 1080 s): web downtime 8280 s, not 7200 + 2160.
+    # E overlaps D on web: partial 15:00 to its mitigation 15:30, inside D's major 14:00-16:00, so
+    # the worst state is major 14:00-16:00 throughout: web downtime 7200 s, not 7200 + 540.
     # TTD 1 min, TTM 30 min, TTR 2 h.
     "incidents/e.yaml": """\
         id: INC-E
@@ -255,19 +257,19 @@ def test_counts_by_hand(report: Report) -> None:
 
 def test_availability_and_error_budget_by_hand(report: Report) -> None:
     rel = {r.service: r for r in report.reliability}
-    api = rel["api"]  # A 3600 s major + B 0.3 x 7200 s partial = 5760 s; D and H degraded: 0
-    assert api.downtime_seconds == 5760
-    assert api.availability == pytest.approx(1 - 5760 / 2_332_800)  # 99.7531 %
+    api = rel["api"]  # A 1800 s major + B 0.3 x 3600 s partial = 2880 s; D and H degraded: 0
+    assert api.downtime_seconds == 2880
+    assert api.availability == pytest.approx(1 - 2880 / 2_332_800)  # 99.8765 %
     assert api.slo_met is False  # < 99.9
-    # budget (1 - 0.999) x 2,332,800 = 2332.8 s; 5760 / 2332.8 = 246.91 %
-    assert api.error_budget_used_percent == pytest.approx(246.9136, abs=1e-3)
-    web = rel["web"]  # overlapping D and E merged: 7200 + 1080
-    assert web.downtime_seconds == pytest.approx(8280)
-    assert web.slo_met is True  # 1 - 8280 / 2332800 = 99.645 % >= 99.5
-    assert web.error_budget_used_percent == pytest.approx(8280 / 11664 * 100)  # 70.99 %
+    # budget (1 - 0.999) x 2,332,800 = 2332.8 s; 2880 / 2332.8 = 123.46 %
+    assert api.error_budget_used_percent == pytest.approx(123.4568, abs=1e-3)
+    web = rel["web"]  # overlapping D and E merged: E lies inside D's major outage, 7200 s
+    assert web.downtime_seconds == pytest.approx(7200)
+    assert web.slo_met is True  # 1 - 7200 / 2332800 = 99.691 % >= 99.5
+    assert web.error_budget_used_percent == pytest.approx(7200 / 11664 * 100)  # 61.73 %
     vpn = rel["vpn"]  # internal incidents count in the knowledge base: C 3600 s
     assert vpn.downtime_seconds == 3600 and vpn.availability == pytest.approx(1 - 3600 / 2_332_800)
-    assert to_json(report)["reliability"][0]["availability_percent"] == 99.7531
+    assert to_json(report)["reliability"][0]["availability_percent"] == 99.8765
 
 
 def test_time_between_failures_by_hand(report: Report) -> None:
@@ -303,7 +305,7 @@ def test_followup_by_hand(report: Report) -> None:
 
 def test_google_sre_example_outage(tmp_path: Path) -> None:
     """The Shakespeare search outage of the SRE book: impact 14:54, detected 14:55, mitigated 15:36,
-    ends 16:00."""
+    ends 16:00. The impact has no `to`, so it ends at the mitigation: 42 min down."""
     root = make_content(tmp_path, {"incidents/sre.yaml": """\
         id: INC-465
         title: Shakespeare search down
@@ -327,8 +329,8 @@ def test_google_sre_example_outage(tmp_path: Path) -> None:
     moment = now(NOW)
     day = compute(site, moment, make_period(moment, date(2015, 10, 21), date(2015, 10, 21)))
     api = next(r for r in day.reliability if r.service == "api")
-    assert api.downtime_seconds == 66 * 60
-    assert api.availability == pytest.approx(1 - 3960 / 86400)  # 95.4167 %
+    assert api.downtime_seconds == 42 * 60
+    assert api.availability == pytest.approx(1 - 2520 / 86400)  # 97.0833 %
 
 
 def test_csv_is_long_and_stable(report: Report) -> None:

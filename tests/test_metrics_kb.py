@@ -82,15 +82,16 @@ def test_reliability_page_by_hand(outputs: dict[str, str | bytes]) -> None:
     assert isinstance(page, str)
     rows = md_table(page, "Service")
     api = rows["[API](../services/api.md)"]
-    # 365 days = 31,536,000 s; api down 3600 (G) + 3600 (A) + 2160 (B) = 9360 s
-    # availability 1 - 9360 / 31536000 = 99.970 %; budget 0.001 x 31536000 = 31536 s; used 29.7 %
-    assert api[:4] == ["99.9%", "99.970%", "met", "29.7%"]
+    # 365 days = 31,536,000 s; impacts end at their mitigation: api down 1800 (G, 00:00-00:30)
+    # + 1800 (A) + 1080 (B) = 4680 s; availability 1 - 4680 / 31536000 = 99.985 %;
+    # budget 0.001 x 31536000 = 31536 s; used 4680 / 31536 = 14.8 %
+    assert api[:4] == ["99.9%", "99.985%", "met", "14.8%"]
     # TBF: G 10-15 00:00 -> A 11-02 10:00 = 442 h, A -> B 62 h, B -> H 24 h, H -> D 350 h: sorted
     # [86400, 223200, 1260000, 1591200] s; median (223200 + 1260000) / 2 = 741600 s = 8 d 14 h;
     # mean 3160800 / 4 = 790200 s = 9 d 3 h
-    assert api[4:] == ["2 h 36 min", "5", "8 d 14 h", "9 d 3 h", "4"]
+    assert api[4:] == ["1 h 18 min", "5", "8 d 14 h", "9 d 3 h", "4"]  # 4680 s down
     web = rows["[Website](../services/web.md)"]
-    assert web[4] == "2 h 18 min"  # overlapping D and E merged: 8280 s
+    assert web[4] == "2 h 00 min"  # overlapping D and E merged: E lies inside D, 7200 s
 
 
 def test_followup_figures_page(outputs: dict[str, str | bytes]) -> None:

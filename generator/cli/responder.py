@@ -272,7 +272,7 @@ def resolve_command(
     incident: str, message: str | None, mitigated_at: str | None, content: Path, now: str | None,
     cache_dir: Path | None, no_cache: bool,
 ) -> None:
-    """Resolve INCIDENT: set resolved_at, close open impacts, post the `resolved` update."""
+    """Resolve INCIDENT: set resolved_at (open impacts end at mitigated_at), post the `resolved` update."""
     moment = parse_now(now)
     mitigated = _time("--mitigated-at", mitigated_at, moment)
 

@@ -57,8 +57,9 @@ def impact_start(incident: Incident, impact: Impact) -> datetime:
 
 
 def impact_end(incident: Incident, impact: Impact) -> datetime | None:
-    """When `impact` ended: its `to`, else the incident's `resolved_at`; None while it goes on."""
-    return impact.end or incident.resolved_at
+    """When `impact` ended: its `to`, else the incident's `mitigated_at` (mitigation is when
+    user impact stopped), else its `resolved_at`; None while it goes on."""
+    return impact.end or incident.mitigated_at or incident.resolved_at
 
 
 def impact_bounds(incident: Incident, impact: Impact, now: datetime) -> tuple[datetime, datetime | None] | None:

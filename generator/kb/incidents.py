@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ..derive.durations import durations
 from ..derive.followup import review_due
+from ..derive.status import impact_end, impact_start
 from ..failures import blamed
 from ..model import Incident, Site
 from . import paths
@@ -141,8 +142,8 @@ def _impact(kb: Kb, incident: Incident, source: str) -> str:
         [
             link(kb.service_name(i.component), source, paths.service(i.component)),
             label(i.level.value),
-            when(i.start or incident.started_at),
-            when(i.end or incident.resolved_at) if (i.end or incident.resolved_at) else "ongoing",
+            when(impact_start(incident, i)),
+            when(end) if (end := impact_end(incident, i)) else "ongoing",
             cell(", ".join(i.regions)) or "all",
         ]
         for i in incident.impact

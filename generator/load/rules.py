@@ -61,6 +61,9 @@ def check_impacts(report: Report, incident: Incident, services: Mapping[str, Ser
             report(line, f"{where}.to is after the incident's resolved_at")
         if impact.end and impact.end <= start:
             report(line, f"{where}.to is not after its start")
+        elif impact.end is None and incident.mitigated_at and incident.mitigated_at < start:
+            report(line, f"{where}.from is after the incident's mitigated_at, where an impact "
+                         "without `to` ends: give this impact its own `to`")
 
 
 def check_maintenance(

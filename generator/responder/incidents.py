@@ -197,11 +197,13 @@ def check_mitigation(doc: CommentedMap, mitigated_at: datetime, at: datetime) ->
 
 
 def resolve(doc: CommentedMap, at: datetime, mitigated_at: datetime | None, message: str | None) -> None:
-    """Set resolved_at (and mitigated_at when absent), close open spans, post `resolved`.
+    """Set resolved_at (and mitigated_at when absent), post `resolved`.
 
-    A span that started at the resolve time itself (an incident opened and resolved within the
-    same second, as monitoring automation does) is left without `to`: it ends with the incident
-    and lasts no time, rather than being refused as ending where it starts.
+    Open spans are left without `to`: they end at mitigated_at by default (README, "Content
+    reference"). Only a span that began after the mitigation gets `to: at`, since the default
+    would end it before it began. A span that started at the resolve time itself (an incident
+    opened and resolved within the same second, as monitoring automation does) lasts no time,
+    rather than being refused as ending where it starts.
     """
     require_open(doc)
     if mitigated_at is not None:
@@ -212,10 +214,11 @@ def resolve(doc: CommentedMap, at: datetime, mitigated_at: datetime | None, mess
         doc["mitigated_at"] = Time.of(mitigated_at)
     put(doc, "resolved_at", Time.of(at), (*_TIME_KEYS, "mitigated_at"))
     started = as_time(doc.get("started_at"))
+    mitigated = as_time(doc.get("mitigated_at"))
     for span in doc.get("impact") or []:
         if isinstance(span, dict) and span.get("to") is None:
             start = as_time(span.get("from")) or started
-            if start is None or start < at:
+            if start is not None and mitigated is not None and mitigated < start < at:
                 span["to"] = Time.of(at)
     updates = _list(doc, "updates", ("impact", "roles", "root_cause"))
     append_item(updates, _update(at, UpdateStatus.RESOLVED, message or DEFAULT_RESOLVED_MESSAGE))

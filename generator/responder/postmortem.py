@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from ..derive.status import impact_end, impact_start
 from ..model import Incident, Site
 from .yamlrt import dump_doc, mapping
 
@@ -72,8 +73,8 @@ def impact_section(incident: Incident, site: Site, now: datetime) -> list[str]:
         for impact in incident.impact:
             service = site.service(impact.component)
             name = service.name if service else impact.component
-            start = impact.start or incident.started_at
-            end = impact.end or incident.resolved_at
+            start = impact_start(incident, impact)
+            end = impact_end(incident, impact)
             level = impact.level.value.replace("_", " ")
             lines.append(f"| {name} | {level} | {_clock(start)} | {_clock(end)} |")
         lines.append("")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ...model import Incident, Service, Site
-from ..status import impact_spans
+from ..status import impact_spans, impact_start
 from ..uptime import Span, availability, downtime, flatten
 from .period import Period
 from .stats import mean, median
@@ -46,7 +46,7 @@ class ServiceReliability:
 
 def failure_start(incident: Incident, service: str) -> datetime | None:
     """When the incident started impacting `service` (None when it never did)."""
-    starts = [impact.start or incident.started_at for impact in incident.impact if impact.component == service]
+    starts = [impact_start(incident, impact) for impact in incident.impact if impact.component == service]
     return min(starts) if starts else None
 
 
