@@ -51,10 +51,18 @@ def test_component_calendars_hold_only_their_windows(small: Path) -> None:
 def test_calendars_do_not_change_with_the_build_time(tmp_path: Path) -> None:
     content = make_content(tmp_path / "content", SUBSCRIPTIONS)
     first = build_public(content, tmp_path / "a", "2026-11-28T12:00:00Z")
-    second = build_public(content, tmp_path / "b", "2026-12-02T08:00:00Z")
+    # Nothing starts or ends between these two times (MNT-1 starts on 1 Dec at 02:00, MNT-2 was
+    # cancelled): the same bytes.
+    second = build_public(content, tmp_path / "b", "2026-11-30T23:00:00Z")
     paths = [Path("maintenance.ics"), *sorted(p.relative_to(first) for p in (first / "calendars").rglob("*.ics"))]
     for path in paths:
         assert (first / path).read_bytes() == (second / path).read_bytes(), path
+    # Once MNT-1's start has passed, its event says so, with a new SEQUENCE and DTSTAMP (the
+    # automatic "in progress" update at 02:00) so calendar apps pick up the change.
+    started = events(build_public(content, tmp_path / "c", "2026-12-01T03:00:00Z") / "maintenance.ics")
+    upgrade = started["MNT-1@status.acme.example"]
+    assert str(upgrade["DESCRIPTION"]).startswith("Status: In progress\n")
+    assert (int(upgrade["SEQUENCE"]), upgrade.decoded("DTSTAMP")) == (2, datetime(2026, 12, 1, 2, tzinfo=UTC))
 
 
 def test_example_calendar_parses(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from ..model import Impact, ImpactLevel, Incident, Maintenance, MaintenanceStatus
+from ..model import Impact, ImpactLevel, Incident, Maintenance
+from .maintenance import phases, under_way
 from .uptime import SEVERITY_RANK, Span
 
 
@@ -89,23 +90,16 @@ def impact_spans(incidents: Iterable[Incident], now: datetime) -> dict[str, list
 
 
 def maintenance_spans(windows: Iterable[Maintenance], now: datetime) -> dict[str, list[Span]]:
-    """Spans of maintenance that has actually started by `now`: from its first in_progress (or
-    later) update to its completed update, open while not completed."""
+    """Spans of maintenance under way by `now` (in progress or verifying, by its updates and its
+    schedule: `maintenance.phases`); open while it still is."""
     spans: dict[str, list[Span]] = defaultdict(list)
     for window in windows:
-        posted = sorted((u for u in window.updates if u.at <= now), key=lambda u: u.at)
-        started = [u.at for u in posted if u.status is not MaintenanceStatus.SCHEDULED]
-        if not started or posted[-1].status is MaintenanceStatus.CANCELLED:
-            continue
-        start = min(started)
-        finished = [u.at for u in posted if u.status is MaintenanceStatus.COMPLETED]
-        for component in window.components:
-            if finished:
-                spans[component].append(Span(start, max(finished), ImpactLevel.UNDER_MAINTENANCE))
-            else:
-                spans[component].append(
-                    Span(start, max(now, start), ImpactLevel.UNDER_MAINTENANCE, open=True)
-                )
+        for start, end in under_way(phases(window, now)):
+            for component in window.components:
+                if end is None:
+                    spans[component].append(Span(start, max(now, start), ImpactLevel.UNDER_MAINTENANCE, open=True))
+                else:
+                    spans[component].append(Span(start, end, ImpactLevel.UNDER_MAINTENANCE))
     return spans
 
 

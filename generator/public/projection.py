@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from ..derive.maintenance import phases
+from ..derive.maintenance import status as maintenance_status
 from ..derive.status import (
     ComponentStatus,
     PageStatus,
@@ -114,6 +116,7 @@ class PublicMaintenanceUpdate:
     at: datetime
     status: MaintenanceStatus
     body: str
+    automatic: bool = False  # a transition of the schedule (derive/maintenance.py), not posted
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +126,8 @@ class PublicMaintenance:
     component_ids: tuple[str, ...]  # public components only
     scheduled_start: datetime
     scheduled_end: datetime
-    updates: tuple[PublicMaintenanceUpdate, ...]  # newest first
-    status: MaintenanceStatus
+    updates: tuple[PublicMaintenanceUpdate, ...]  # newest first, with the schedule's transitions
+    status: MaintenanceStatus  # by its updates and its schedule (derive/maintenance.py)
     updated_at: datetime  # its last public change up to `now` (EPOCH when it has none yet)
 
 
@@ -227,13 +230,10 @@ def project(site: Site, now: datetime) -> PublicPage:
     ]
     windows = []
     for m in site.maintenance:
-        posted = tuple(
-            PublicMaintenanceUpdate(u.at, u.status, u.body)
-            for u in sorted(m.updates, key=lambda u: u.at, reverse=True)
-            if u.at <= now
-        )
-        if m.updates and not posted:
+        if m.updates and all(u.at > now for u in m.updates):
             continue  # announced after `now`: not public yet
+        course = phases(m, now)
+        shown = tuple(PublicMaintenanceUpdate(p.at, p.status, p.body, p.automatic) for p in reversed(course))
         windows.append(
             PublicMaintenance(
                 id=m.id,
@@ -241,9 +241,9 @@ def project(site: Site, now: datetime) -> PublicPage:
                 component_ids=tuple(c for c in m.components if c in public_ids),
                 scheduled_start=m.scheduled_start,
                 scheduled_end=m.scheduled_end,
-                updates=posted,
-                status=posted[0].status if posted else MaintenanceStatus.SCHEDULED,
-                updated_at=posted[0].at if posted else known(m.scheduled_start, now) or EPOCH,
+                updates=shown,
+                status=maintenance_status(course),
+                updated_at=shown[0].at if shown else EPOCH,
             )
         )
     spans = impact_spans(external, now)
