@@ -26,6 +26,8 @@ from functools import lru_cache
 import markdown as markdown_lib
 import nh3
 
+from .linkify import linkify
+
 #: Control characters (other than tab and newline; C1 too, mostly mis-decoded Windows-1252),
 #: lone surrogates and non-characters: they break XML feeds and calendars or are HTML parse
 #: errors, so they are refused, whether written raw, through a YAML escape or through a
@@ -72,8 +74,9 @@ def _markdown_html(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def render(text: str) -> str:
-    """Sanitised HTML for Markdown `text`. Raw HTML in the input passes the allow-list or goes."""
-    return sanitise(_markdown_html(text))
+    """Sanitised HTML for Markdown `text`. Raw HTML in the input passes the allow-list or goes;
+    bare web addresses in the sanitised text become links, and the result is sanitised again."""
+    return sanitise(linkify(sanitise(_markdown_html(text))))
 
 
 def sanitise(html: str) -> str:

@@ -22,7 +22,6 @@ from icalendar import Calendar, Event, Timezone, TimezoneStandard
 from ..failures import blamed
 from . import reuse, urls
 from .feeds import host, versions
-from .markdown import plain
 from .plaintext import text
 from .projection import PublicMaintenance, PublicPage
 from .reuse import PageCache

@@ -25,7 +25,7 @@ from ..derive.status import (
     page_status,
     status_at,
 )
-from ..derive.uptime import DayUptime, Segment, availability, daily, day_start, flatten
+from ..derive.uptime import SEVERITY_RANK, DayUptime, Segment, availability, daily, day_start, flatten
 from ..model import (
     ImpactLevel,
     IncidentType,
@@ -109,6 +109,12 @@ class PublicIncident:
     @property
     def component_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(i.component_id for i in self.impacts))
+
+    @property
+    def worst(self) -> ImpactLevel | None:
+        """Its worst impact on a public component (None without one): what pages call its
+        impact, in the words of the component states instead of the internal severity."""
+        return max((i.level for i in self.impacts), key=SEVERITY_RANK.__getitem__, default=None)
 
 
 @dataclass(frozen=True, slots=True)

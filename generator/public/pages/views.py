@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ...derive.uptime import Segment, availability, day_start
-from ...model import ImpactLevel, MaintenanceStatus, Severity, UpdateStatus
+from ...model import ImpactLevel, MaintenanceStatus, UpdateStatus
 from .. import urls
 from ..projection import PublicComponent, PublicIncident, PublicMaintenance, PublicPage
 from .labels import day, percent, state_label
@@ -31,20 +31,44 @@ class BarDay:
     def text(self) -> str:
         """What a screen reader (or a focused/hovered bar) says: date, uptime, state, incidents."""
         state = "no incidents" if self.worst is None else state_label(self.worst).lower()
+        if self.worst in _NOT_DOWNTIME:  # else a 100 % day next to an amber bar reads as a contradiction
+            state += " (not counted as downtime)"
         words = f"{day(day_start(self.day))}: {percent(self.uptime)} uptime, {state}"
         if self.incidents:
             words += ". " + "; ".join(i.title for i in self.incidents)
         return words + "."
 
 
+#: Levels that colour a day but are no downtime (their uptime weight is 0).
+_NOT_DOWNTIME = frozenset({ImpactLevel.DEGRADED_PERFORMANCE, ImpactLevel.UNDER_MAINTENANCE})
+
+
+def uptime_rule(page: PublicPage) -> str:
+    """The uptime rule in one sentence, with the site's weights, shown under the bars."""
+    weights = page.uptime_weights
+
+    def counted(weight: float, what: str) -> str:
+        return f"{what} in full" if weight >= 1 else f"{what} at {weight * 100:g}%"
+
+    return (
+        f"Uptime counts {counted(weights.major_outage, 'major outages')} and "
+        f"{counted(weights.partial_outage, 'partial outages')}; degraded performance and maintenance "
+        "do not count as downtime."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class MonthUptime:
     start: date
     uptime: float
+    until: datetime | None = None  # the build time, for the current month (counted up to it)
 
     @property
     def label(self) -> str:
-        return f"{self.start:%B %Y}"
+        if self.until is None:
+            return f"{self.start:%B %Y}"
+        m = self.until.astimezone(UTC)
+        return f"{self.start:%B %Y} (partial: to {m.day} {m:%b}, {m:%H:%M} UTC)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +175,7 @@ def monthly_uptime(page: PublicPage, component: PublicComponent, months: int = 1
         segments = component.segments  # in order and disjoint: only those overlapping the month count
         inside = segments[bisect_right(segments, begin, key=_end) : bisect_left(segments, end, key=_start)]
         value = availability(inside, begin, end, page.uptime_weights)
-        result.append(MonthUptime(start, value))
+        result.append(MonthUptime(start, value, page.now if end < day_start(following) else None))
         start = (start - timedelta(days=1)).replace(day=1)
     return tuple(result)
 
@@ -198,7 +222,7 @@ class ArchivedIncident:
     id: str
     title: str
     status: UpdateStatus
-    severity: Severity
+    worst: ImpactLevel | None  # its worst public impact: the list's colour, in customer terms
     is_open: bool
     started_at: datetime
     updated: datetime
@@ -278,7 +302,7 @@ def _archive(
 ) -> tuple[ComponentYear, ...]:
     by_year: dict[int, tuple[list[ArchivedIncident], list[ArchivedWindow]]] = {}
     for i in incidents:
-        entry = ArchivedIncident(i.id, i.title, i.status, i.severity, i.is_open, i.started_at, i.updated_at)
+        entry = ArchivedIncident(i.id, i.title, i.status, i.worst, i.is_open, i.started_at, i.updated_at)
         by_year.setdefault(i.started_at.astimezone(UTC).year, ([], []))[0].append(entry)
     for m in windows:
         window = ArchivedWindow(m.id, m.title, m.status, m.scheduled_start, m.updated_at)
