@@ -92,7 +92,7 @@ def built(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
         ("generator.public.feeds", "render", "incidents/2.yaml", 1),  # feeds: the item HTML
         ("generator.public.html", "render_markdown", "incidents/2.yaml", 1),  # pages: the body filter
         ("generator.public.api.objects", "plain", "incidents/2.yaml", 1),  # JSON: the body text
-        ("generator.public.calendar", "plain", "maintenance/m.yaml", 1),  # calendars: the description
+        ("generator.public.calendar", "text", "maintenance/m.yaml", 1),  # calendars: the description
         ("generator.public.feeds", "render", "maintenance/m.yaml", 1),
     ],
 )
