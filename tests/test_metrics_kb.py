@@ -41,14 +41,15 @@ def outputs(root: Path) -> dict[str, str | bytes]:
 
 
 def md_table(text: str, first_header: str) -> dict[str, list[str]]:
-    """The Markdown table whose first header cell is `first_header`, keyed by its first column."""
+    """The Markdown table whose first header cell is `first_header`, keyed by its first column;
+    cells as read (inline HTML such as the one-line spans of ids and dates left out)."""
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_header} |"))
     rows: dict[str, list[str]] = {}
     for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
-        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in line.strip("|").split(" | ")]
         rows[cells[0]] = cells[1:]
     return rows
 

@@ -58,7 +58,17 @@ def load(site: Site, content: Path, docs: Path, dest: Path | None, **overrides: 
         config["site_name"] = f"{site.settings.name} knowledge base"
     if config.nav is None:
         config["nav"] = navigation()
+    add_overrides(config)
     return config
+
+
+def add_overrides(config: MkDocsConfig) -> None:
+    """Put Statuspress's template overrides (`generator/kb/overrides/`, accessibility fixes of
+    Material's partials) before the theme's own templates, after the user's `custom_dir`."""
+    overrides = str(resources.files("generator.kb") / "overrides")
+    theme = config.theme
+    if overrides not in theme.dirs:
+        theme.dirs.insert(1 if theme.custom_dir else 0, overrides)
 
 
 @contextmanager

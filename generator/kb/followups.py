@@ -36,7 +36,7 @@ def tracker(site: Site, now: datetime) -> str:
     actions = kb.actions  # overdue first, then open, then closed; earliest due first
     open_count = sum(1 for a in actions if a.is_open)
     overdue = sum(1 for a in actions if a.overdue)
-    out = front_matter("Follow-up tracker") + "# Follow-up tracker\n\n"
+    out = front_matter("Follow-up tracker", wide=True) + "# Follow-up tracker\n\n"
     out += (
         f"{len(actions)} action items from {len(site.postmortems)} reviews: {open_count} open, "
         f"**{overdue} overdue** (as of {now.date()}). Items without a `due` date are due "

@@ -18,7 +18,8 @@ def home(site: Site, now: datetime, sections: Sequence[tuple[str, str]]) -> str:
     """The home page; `sections` are the (title, path) of the other navigation pages."""
     kb = build_index(site, now)
     source = paths.HOME
-    out = front_matter(f"{site.settings.name} knowledge base") + f"# {cell(site.settings.name)} knowledge base\n\n"
+    out = front_matter(f"{site.settings.name} knowledge base", wide=True)
+    out += f"# {cell(site.settings.name)} knowledge base\n\n"
     out += f"Built {now.strftime('%Y-%m-%d %H:%M UTC')} from the content folder.\n\n"
     opened = [i for i in reversed(site.incidents) if i.is_open]
     out += "## Open incidents\n\n"

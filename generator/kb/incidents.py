@@ -15,7 +15,7 @@ from ..model import Incident, Site
 from . import paths
 from .content import admonition_block
 from .index import Kb, build_index
-from .md import admonition, cell, day, external_link, front_matter, label, link, span, table, when
+from .md import admonition, cell, day, external_link, front_matter, label, link, nowrap, span, table, when
 from .pages import Output
 
 _BLOCK_START = re.compile(r"^(\s*)([#>*+=|-]|\d+[.)]|!!!|\?\?\?)")
@@ -57,15 +57,16 @@ def review_state(kb: Kb, incident: Incident) -> str:
     due = review_due(incident, kb.site.settings)
     if due is None:
         return "none"
-    return f"**overdue** (due {due.date()})" if due < kb.now else f"due {due.date()}"
+    shown = nowrap(str(due.date()))
+    return f"**overdue** (due {shown})" if due < kb.now else f"due {shown}"
 
 
 def incident_row(kb: Kb, incident: Incident, source: str) -> list[str]:
     services = ", ".join(link(kb.service_name(s), source, paths.service(s)) for s in kb.services_of(incident))
     return [
-        link(incident.id, source, paths.incident(incident.id)),
+        link(incident.id, source, paths.incident(incident.id), nowrap=True),
         cell(incident.title),
-        day(incident.started_at.date()),
+        nowrap(day(incident.started_at.date())),
         str(incident.started_at.year),
         incident.severity.value,
         incident.type.value,
@@ -83,7 +84,7 @@ def incidents_index(site: Site, now: datetime) -> str:
     source = paths.INCIDENTS
     newest = sorted(site.incidents, key=lambda i: (i.started_at, i.id), reverse=True)
     years = sorted({i.started_at.year for i in site.incidents}, reverse=True)
-    out = front_matter("Incidents") + "# Incidents\n\n"
+    out = front_matter("Incidents", wide=True) + "# Incidents\n\n"
     out += (
         f"{len(site.incidents)} incidents, internal and external, newest first. "
         f"Filter by year, severity, type, service or root cause on the "

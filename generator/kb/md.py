@@ -36,10 +36,17 @@ def external_link(label: str, url: str) -> str:
     return f"{cell(label)} (`{cell(url).replace('`', '')}`, not linked)"
 
 
-def link(label: str, source: str, target: str, anchor: str = "") -> str:
-    """A Markdown link from the page `source` to the page `target` (both docs-relative paths)."""
+def link(label: str, source: str, target: str, anchor: str = "", nowrap: bool = False) -> str:
+    """A Markdown link from the page `source` to the page `target` (both docs-relative paths);
+    `nowrap` keeps its label on one line (ids: `INC-2026-039`, never `INC-2026-` / `039`)."""
     rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
-    return f"[{cell(label)}]({rel}{'#' + anchor if anchor else ''})"
+    markdown = f"[{cell(label)}]({rel}{'#' + anchor if anchor else ''})"
+    return markdown + "{ .kb-nowrap }" if nowrap else markdown
+
+
+def nowrap(text: str) -> str:
+    """Table-safe text kept on one line (ids and dates break at their hyphens otherwise)."""
+    return f'<span class="kb-nowrap">{cell(text)}</span>'
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -49,9 +56,15 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def front_matter(title: str, tags: Sequence[str] = (), **extra: str | bool) -> str:
-    """YAML front matter written as JSON values, which YAML reads verbatim (no quoting traps)."""
+def front_matter(title: str, tags: Sequence[str] = (), wide: bool = False, **extra: str | bool) -> str:
+    """YAML front matter written as JSON values, which YAML reads verbatim (no quoting traps).
+
+    `wide`: a page of wide tables hides Material's table of contents, which gives the tables
+    its column (and kb.css widens such pages' grid on large screens).
+    """
     lines = ["---", f"title: {json.dumps(html.escape(title, quote=False))}"]
+    if wide:
+        lines.append('hide: ["toc"]')
     if tags:
         lines.append("tags:")
         lines.extend(f"  - {json.dumps(html.escape(tag, quote=False))}" for tag in tags)

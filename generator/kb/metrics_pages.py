@@ -24,7 +24,7 @@ from ..model import Severity, Site
 from . import paths
 from .charts import Chart, horizontal_bars, lines, stacked_bars
 from .followup_calendar import TEAM_FEED, calendars, owner_feed, owners
-from .md import cell, front_matter, link, table
+from .md import cell, front_matter, link, nowrap, table
 from .pages import Output
 
 T = TypeVar("T")
@@ -191,7 +191,7 @@ def metrics_page(site: Site, now: datetime) -> str:
     report = report_for(site, now)
     chart = chart_by_name(site, now)
     src = METRICS
-    out = front_matter("Metrics", tags=["metrics"]) + "# Incident metrics\n\n" + _period_line(report)
+    out = front_matter("Metrics", tags=["metrics"], wide=True) + "# Incident metrics\n\n" + _period_line(report)
     out += "## Headline figures\n\n" + headline(report.overall) + "\n"
     out += (
         "Durations are skewed: a few long incidents pull the mean up, so read the **median** (the "
@@ -223,7 +223,7 @@ def metrics_page(site: Site, now: datetime) -> str:
 def reliability_page(site: Site, now: datetime) -> str:
     report = report_for(site, now)
     src = RELIABILITY
-    out = front_matter("Reliability per service", tags=["metrics"]) + "# Reliability per service\n\n"
+    out = front_matter("Reliability per service", tags=["metrics"], wide=True) + "# Reliability per service\n\n"
     out += _period_line(report)
     out += (
         "Availability counts every incident, internal ones too, with the public uptime rule (overlaps "
@@ -265,13 +265,14 @@ def followup_figures(site: Site, now: datetime, source: str = FOLLOWUP_FIGURES) 
     if overdue:
         out += "**Overdue action items**\n\n" + table(
             ["Item", "Title", "Owner", "Priority", "Due", "Days overdue", "Review"],
-            [[cell(i.item.id), cell(i.item.title), cell(i.item.owner) or "—", i.item.priority.value, str(i.due),
-              str(i.days_overdue), link(i.incident, source, paths.review(i.incident))] for i in overdue],
+            [[nowrap(i.item.id), cell(i.item.title), cell(i.item.owner) or "—", i.item.priority.value,
+              nowrap(str(i.due)), str(i.days_overdue), link(i.incident, source, paths.review(i.incident), nowrap=True)]
+             for i in overdue],
         ) + "\n"
     if f.reviews_overdue:
         out += "**Reviews overdue**\n\n" + table(
             ["Incident", "Title", "Review due"],
-            [[link(r.incident, source, paths.incident(r.incident)), cell(r.title), now_text(r.due)]
+            [[link(r.incident, source, paths.incident(r.incident), nowrap=True), cell(r.title), now_text(r.due)]
              for r in f.reviews_overdue],
         ) + "\n"
     feeds = [f"[whole team]({link_target(source, TEAM_FEED)})"] + [
@@ -282,7 +283,7 @@ def followup_figures(site: Site, now: datetime, source: str = FOLLOWUP_FIGURES) 
 
 
 def followup_page(site: Site, now: datetime) -> str:
-    out = front_matter("Follow-up figures", tags=["follow-up"]) + "# Follow-up figures\n\n"
+    out = front_matter("Follow-up figures", tags=["follow-up"], wide=True) + "# Follow-up figures\n\n"
     out += f"As of {now.date()}, every review.\n\n" + followup_figures(site, now)
     return out + "\n## Formulas\n\n" + FORMULAS
 

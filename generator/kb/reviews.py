@@ -12,29 +12,30 @@ from ..model import Incident, Postmortem, Site
 from . import paths
 from .content import admonition_block, document
 from .index import Action, Kb, build_index
-from .md import cell, day, external_link, front_matter, label, link, span, table
+from .md import cell, day, external_link, front_matter, label, link, nowrap, span, table
 from .pages import Output
 
 OVERDUE = '<span class="kb-overdue">overdue</span>'
 
 
 def action_rows(actions: Iterable[Action], source: str, with_review: bool = False) -> list[list[str]]:
-    """Table rows of action items; overdue ones say so in words (not by colour alone)."""
+    """Table rows of action items; overdue ones say so in words (not by colour alone), once: in
+    the status, with the due date in bold."""
     rows = []
     for action in actions:
         item = action.item
-        due = day(action.due)
+        due = nowrap(day(action.due))
         status = label(item.status.value)
         if action.overdue:
-            due = f"**{due}** {OVERDUE}"
+            due = f"**{due}**"
             status = f"{status}, {OVERDUE}"
         title = cell(item.title)
         if item.link:
             title += f" ({external_link('ticket', item.link)})"
-        row = [cell(item.id), title, cell(item.owner) or "—", item.priority.value, due, status]
+        row = [nowrap(item.id), title, cell(item.owner) or "—", item.priority.value, due, status]
         if with_review:
             incident_id = action.postmortem.incident
-            row.append(link(incident_id, source, paths.review(incident_id), "kb-action-items"))
+            row.append(link(incident_id, source, paths.review(incident_id), "kb-action-items", nowrap=True))
         rows.append(row)
     return rows
 
@@ -57,10 +58,10 @@ def needing_review(kb: Kb) -> list[tuple[Incident, datetime, bool]]:
 def due_reviews_table(kb: Kb, source: str) -> str:
     rows = [
         [
-            link(incident.id, source, paths.incident(incident.id)),
+            link(incident.id, source, paths.incident(incident.id), nowrap=True),
             cell(incident.title),
             incident.severity.value,
-            f"**{due.date()}** {OVERDUE}" if overdue else str(due.date()),
+            f"**{nowrap(str(due.date()))}** {OVERDUE}" if overdue else nowrap(str(due.date())),
             kb.reviews[incident.id].status.value if incident.id in kb.reviews else "not started",
         ]
         for incident, due, overdue in needing_review(kb)
@@ -73,7 +74,7 @@ def due_reviews_table(kb: Kb, source: str) -> str:
 def reviews_index(site: Site, now: datetime) -> str:
     kb = build_index(site, now)
     source = paths.REVIEWS
-    out = front_matter("Post-incident reviews") + "# Post-incident reviews\n\n"
+    out = front_matter("Post-incident reviews", wide=True) + "# Post-incident reviews\n\n"
     out += "Blameless reviews of incidents, newest incident first.\n\n"
     rows = []
     ordered = sorted(
@@ -86,11 +87,11 @@ def reviews_index(site: Site, now: datetime) -> str:
         open_items = sum(1 for a in kb.actions_of(postmortem.incident) if a.is_open)
         rows.append(
             [
-                link(postmortem.incident, source, paths.review(postmortem.incident)),
+                link(postmortem.incident, source, paths.review(postmortem.incident), nowrap=True),
                 cell(incident.title) if incident else "—",
                 incident.severity.value if incident else "—",
                 postmortem.status.value,
-                day(postmortem.review_date),
+                nowrap(day(postmortem.review_date)),
                 cell(", ".join(postmortem.authors)) or "—",
                 str(open_items),
             ]

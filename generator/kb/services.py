@@ -43,7 +43,7 @@ def catalogue(site: Site, now: datetime) -> str:
     kb = build_index(site, now)
     source = paths.SERVICES
     days = site.settings.uptime_days
-    out = front_matter("Services") + "# Services\n\n"
+    out = front_matter("Services", wide=True) + "# Services\n\n"
     out += f"The service catalogue. Availability is measured over the last {days} days from every incident.\n\n"
     headers = [
         "Service",
