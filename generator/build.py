@@ -37,6 +37,8 @@ class BuildRequest:
     strict: bool = False
     max_bytes: int | None = None
     progress: Callable[[str], None] = field(default=_say)
+    #: Where the renderers' warnings go (MkDocs'); None: printed as progress lines.
+    warn: Callable[[str], None] | None = None
     #: Folder of the build caches (see generator/load/cache.py); None: no cache.
     cache_dir: Path | None = None
 
@@ -84,6 +86,7 @@ def build(request: BuildRequest) -> Loaded:
                 context = RenderContext(
                     now=request.now, content=request.content, published=request.out / name,
                     cache_dir=request.cache_dir, strict=request.strict, progress=request.progress,
+                    warn=request.warn,
                 )
                 render_site(available[name], name, loaded.site, staging.folder(name), context)
             request.progress(f"Publishing into {request.out}")

@@ -31,6 +31,8 @@ class RenderContext:
     #: Warnings of the renderer (MkDocs') fail the build.
     strict: bool = False
     progress: Callable[[str], None] = field(default=_quiet)
+    #: Where the renderer's warnings go (MkDocs'); None: to `progress`, as `knowledge base: warning: ...`.
+    warn: Callable[[str], None] | None = None
 
 
 #: A site renderer: fills `dest` (its staging folder) from the validated site.

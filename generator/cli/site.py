@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -12,6 +14,7 @@ from ..load import check_folder
 from ..load.cache import LoadCache
 from ..load.catalogue import MAX_FILE_BYTES, MIN_FILE_BYTES
 from ..problems import ContentError, Level
+from ..progress import Meter, metering
 from ..publish import BuildLocked
 from .common import (
     build_cache,
@@ -23,6 +26,7 @@ from .common import (
     parse_now,
     print_problems,
 )
+from .report import Warned, built, content_warning, kb_warning, meter_for, summary
 
 #: Files larger than this are errors; bounded like `max_file_bytes` in site.yaml.
 max_file_bytes_option = click.option(
@@ -103,6 +107,9 @@ def build_command(
     if only_public and only_internal:
         raise click.UsageError("--public and --internal exclude each other; give neither to build both")
     targets = ("public",) if only_public else ("internal",) if only_internal else ("public", "internal")
+    started = time.monotonic()
+    meter = Meter() if quiet else meter_for(sys.stderr)
+    kb_warnings: list[Warned] = []
     request = BuildRequest(
         content=content,
         out=out,
@@ -110,11 +117,13 @@ def build_command(
         targets=targets,
         strict=strict,
         max_bytes=max_file_bytes,
-        progress=(lambda _: None) if quiet else (lambda message: click.echo(message, err=True)),
+        progress=meter.say,
+        warn=lambda message: kb_warnings.append(kb_warning(message)),
         cache_dir=build_cache(content, cache_dir, no_cache),
     )
     try:
-        loaded = build(request)
+        with metering(meter):
+            loaded = build(request)
     except ContentError as error:
         fail_on_content(error, strict)
     except BuildLocked as error:
@@ -122,6 +131,7 @@ def build_command(
     except OSError as error:
         click.echo(f"build failed: {error}; the published site is unchanged", err=True)
         raise SystemExit(1) from None
-    print_problems(loaded.problems.warnings)
+    for line in summary([*map(content_warning, loaded.problems.warnings), *kb_warnings]):
+        click.echo(line, err=True)
     if not quiet:
-        click.echo(f"Built {', '.join(targets)} into {out}", err=True)
+        click.echo(built(out, targets, len(loaded.site.incidents), time.monotonic() - started), err=True)

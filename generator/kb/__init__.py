@@ -25,4 +25,7 @@ def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
         context.progress(f"Building the knowledge base ({len(outputs)} files) with MkDocs")
         config = load(site, context.content, docs, dest)
         for warning in run_build(config, context.now, strict=context.strict):
-            context.progress(f"knowledge base: warning: {warning}")
+            if context.warn is not None:
+                context.warn(warning)
+            else:
+                context.progress(f"knowledge base: warning: {warning}")

@@ -19,7 +19,11 @@ from typing import Any
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
+from .. import progress
 from ..model import Site
 from ..problems import ContentError, Problem
 from .registry import navigation
@@ -94,9 +98,22 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class _Progress(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Counts the pages MkDocs renders, for the build's progress line."""
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        progress.stage("Rendering knowledge-base pages", len(files.documentation_pages()))
+        return files
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        progress.advance()
+        return output
+
+
 def run_build(config: MkDocsConfig, now: datetime, strict: bool = False) -> list[str]:
     """Build the site; returns MkDocs' warnings. Strict: any warning is an error."""
     config["strict"] = strict
+    config.plugins["statuspress/progress"] = _Progress()
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     propagate = logger.propagate

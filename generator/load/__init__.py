@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .. import progress
 from ..model import Group, Incident, Maintenance, Runbook, Service, Settings, Site
 from ..notify.config import NotifyConfig
 from ..problems import ContentError, Problems
@@ -141,6 +142,8 @@ def _load(
     window_files = folder.find("maintenance", (".yaml", ".yml"))
     postmortem_files = folder.find("postmortems", (".md",))
     runbook_files = folder.find("runbooks", (".md",), recursive=True)
+    progress.stage("Reading content files", len(incident_files) + len(window_files) + len(postmortem_files)
+                   + len(runbook_files))
     if not need_site:  # the checks read only facts, which the cache keeps beside each file
         kinds: list[tuple[list[ContentFile], Reader[Any]]] = [
             (incident_files, incident), (window_files, window),

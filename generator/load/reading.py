@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from .. import progress
 from ..problems import Level, Problem, Problems
 from .cache import MISSING, LoadCache, StoredProblem, gc_paused
 from .checks import Facts, facts_of
@@ -55,7 +56,12 @@ def read_files(
     (symlinks, size) are done on its status. Only decoding, parsing and conversion are skipped.
     """
     with gc_paused():
-        return [read for file in files if (read := _read_file(folder, file, reader, cache, need_records))]
+        return [read for file in files if (read := _counted(_read_file(folder, file, reader, cache, need_records)))]
+
+
+def _counted(read: T) -> T:
+    progress.advance()
+    return read
 
 
 def _read_file(

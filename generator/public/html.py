@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from .. import progress
 from ..failures import TEXT, rendering
 from . import reuse, urls
 from .assets import STATIC, page_assets
@@ -80,9 +81,12 @@ def render_html(page: PublicPage, dest: Path, cache: PageCache | None = None) ->
     With a `cache` (incremental builds), a page whose key is unchanged is taken from the
     previous build instead of being rendered.
     """
+    every = list(jobs(page, cache.salt if cache is not None else b""))
+    progress.stage("Rendering public pages", len(every))
     todo: list[Job] = []
-    for path, page_key, make in jobs(page, cache.salt if cache is not None else b""):
+    for path, page_key, make in every:
         if cache is not None and page_key is not None and cache.reuse(path, page_key, dest):
+            progress.advance()
             continue
         todo.append((path, page_key, make))
     write_pages([(path, make) for path, _, make in todo], dest)  # on every core for a large site

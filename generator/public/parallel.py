@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .. import progress
+
 #: Below this many pages, starting processes costs more than it saves.
 MIN_PAGES = 500
 #: Work is handed out in about this many chunks per worker, so a slow chunk does not leave a core idle.
@@ -43,13 +45,15 @@ def write_pages(pages: Sequence[tuple[str, Callable[[], str]]], dest: Path) -> N
     if count == 1:
         for path, make in pages:
             write(dest / path, make())
+            progress.advance()
         return
     size = max(1, -(-len(pages) // (count * CHUNKS_PER_WORKER)))
     _PAGES, _DEST = pages, dest
     try:
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            for _ in pool.map(_render_chunk, range(0, len(pages), size), [size] * -(-len(pages) // size)):
-                pass
+            starts = range(0, len(pages), size)
+            for start, _ in zip(starts, pool.map(_render_chunk, starts, [size] * len(starts)), strict=True):
+                progress.advance(min(size, len(pages) - start))
     finally:
         _PAGES, _DEST = (), Path()
 
