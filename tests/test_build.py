@@ -61,10 +61,15 @@ def test_failed_build_leaves_previous_site_byte_for_byte(
     before = snapshot(out / "fake")
     assert len(before) == 5
 
+    # The failing build writes different bytes (a later build time, a new title) for the files
+    # it gets to before it crashes, so a build that wrote into the live folder would show.
     (content / "incidents" / "6.yaml").write_text(INCIDENT.format(id="INC-6"))
+    (content / "incidents" / "1.yaml").write_text(INCIDENT.format(id="INC-1").replace("title: Incident", "title: Renamed"))
     monkeypatch.setattr(build_module, "renderers", lambda: {"fake": fake_renderer(fail_after=3)})
+    later = BuildRequest(content=content, out=out, now=now("2026-11-29T08:00:00Z"), targets=("fake",),
+                         progress=lambda _: None)
     with pytest.raises(ContentError, match="cannot render the fake site: RuntimeError"):
-        build(request(content, out))
+        build(later)
 
     assert snapshot(out / "fake") == before
     assert sorted(p.name for p in out.iterdir()) == [".statuspress.lock", "fake"]
@@ -92,12 +97,25 @@ def test_content_errors_exit_1_and_write_nothing(content: Path, tmp_path: Path) 
     assert sorted(p.name for p in out.iterdir()) == [".statuspress.lock", "public"]
 
 
-def test_usage_errors_exit_2(content: Path, tmp_path: Path) -> None:
-    runner = CliRunner()
-    assert runner.invoke(main, ["build", "--content", str(tmp_path / "nowhere")]).exit_code == 2
-    assert runner.invoke(main, ["build", "--content", str(content), "--now", "yesterday"]).exit_code == 2
-    assert runner.invoke(main, ["build", "--public", "--internal", "--content", str(content)]).exit_code == 2
-    assert runner.invoke(main, ["frobnicate"]).exit_code == 2
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--content", "{tmp}/nowhere"], "Error: content folder not found: {tmp}/nowhere"),
+        (["build", "--content", "{content}", "--now", "yesterday"],
+         "Error: --now: expected an ISO 8601 time like 2026-11-20T14:02:00Z; got 'yesterday'"),
+        (["build", "--public", "--internal", "--content", "{content}"],
+         "Error: --public and --internal exclude each other; give neither to build both"),
+        (["frobnicate"], "Error: No such command 'frobnicate'."),
+    ],
+)
+def test_usage_errors_exit_2(content: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    def fill(text: str) -> str:
+        return text.format(tmp=tmp_path, content=content)
+
+    result = CliRunner().invoke(main, [fill(a) for a in args])
+    assert result.exit_code == 2
+    assert fill(message) in result.output
+    assert "Traceback" not in result.output
 
 
 def test_second_concurrent_build_is_refused(content: Path, tmp_path: Path) -> None:
@@ -125,8 +143,15 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     )
     root = make_content(tmp_path / "c", {"incidents/1.yaml": INCIDENT.format(id="INC-1"), "postmortems/INC-1.md": postmortem})
     runner = CliRunner()
-    assert runner.invoke(main, ["validate", "--content", str(root)]).exit_code == 0
-    assert runner.invoke(main, ["validate", "--strict", "--content", str(root)]).exit_code == 1
+    args = ["validate", "--content", str(root), "--now", "2026-11-28T12:00:00Z"]
+    # AI-1 (line 4: "  - id: AI-1") was due 2026-01-01 and is still open: a warning, and with --strict an error.
+    warning = "INC-1.md:4: warning: action item AI-1 is overdue (due 2026-01-01, owner nobody)"
+    lenient = runner.invoke(main, args)
+    assert lenient.exit_code == 0, lenient.output
+    assert warning in lenient.output
+    strict = runner.invoke(main, [*args, "--strict"])
+    assert strict.exit_code == 1
+    assert warning in strict.output and "Failed: --strict counts the 1 warning(s) as errors." in strict.output
 
 
 def test_source_date_epoch_fixes_the_build_time() -> None:

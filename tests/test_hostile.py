@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.sitekit import make_content
+from tests.sitekit import load, make_content
 
 BOMB = "\n".join(
     [f'{chr(97 + i)}: &{chr(97 + i)} [{",".join([f"*{chr(96 + i)}"] * 9) if i else ",".join(["lol"] * 9)}]' for i in range(9)]
@@ -94,3 +94,10 @@ def test_bom_and_crlf_files_are_read(tmp_path: Path) -> None:
     (root / "incidents" / "a.yaml").write_bytes(b"\xef\xbb\xbf" + incident.encode())
     result = run_validate(root)
     assert result.returncode == 0, result.stderr
+    assert "1 incidents, 0 maintenance windows, 0 post-mortems, 0 runbooks, 3 services: 0 error(s), 0 warning(s)" in (
+        result.stdout + result.stderr
+    )
+    # Read as written: the BOM is not part of the first key, CR is not part of any value.
+    [read] = load(root).site.incidents
+    assert (read.id, read.title, read.severity.value) == ("INC-1", "t", "minor")
+    assert read.detected_at is not None and read.detected_at.isoformat() == "2026-11-20T14:03:00+00:00"

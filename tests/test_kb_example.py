@@ -42,11 +42,14 @@ def test_incident_pages_link_every_runbook_of_affected_services(kb: Path) -> Non
 
 
 def test_roles_and_ttd_on_an_example_incident(kb: Path) -> None:
-    site = load(EXAMPLE).site
-    incident = next(i for i in site.incidents if i.roles.incident_manager and i.detected_at)
-    text = article(kb, f"incidents/{incident.id}.html").get_text(" ", strip=True)
-    assert incident.roles.incident_manager in text
-    assert re.search(r"TTD \d+ (min|h)", text)
+    # content/incidents/2026-11-20-checkout-errors.yaml (INC-2026-036): started 14:02, detected 14:09,
+    # mitigated 14:51, resolved 16:30 -> TTD 7 min, TTM 49 min, TTR 2 h 28 min; incident
+    # manager Dana Ruiz, communications lead Li Wei.
+    text = article(kb, "incidents/INC-2026-036.html").get_text(" ", strip=True)
+    assert "Dana Ruiz" in text and "Li Wei" in text
+    assert re.search(r"\bTTD 7 min\b", text), text[:2000]
+    assert re.search(r"\bTTM 49 min\b", text), text[:2000]
+    assert re.search(r"\bTTR 2 h 28 min\b", text), text[:2000]
 
 
 def test_alert_index_lists_every_alert(kb: Path) -> None:
@@ -59,8 +62,7 @@ def test_alert_index_lists_every_alert(kb: Path) -> None:
 
 def test_search_finds_review_text(kb: Path) -> None:
     site = load(EXAMPLE).site
-    if not site.postmortems:
-        pytest.skip("the example has no post-mortems yet")
+    assert site.postmortems, "the example organisation has post-mortems (content/postmortems/)"
     review = site.postmortems[0]
     words = next(line for line in review.body.splitlines() if len(line.split()) > 6).split()[:4]
     phrase = " ".join(w.strip("*_`") for w in words)

@@ -156,3 +156,14 @@ def test_no_internal_canary_reaches_any_public_byte(organisation: tuple[dict[str
         out = Path(temp) / "site"
         build(BuildRequest(content=root, out=out, now=now("2026-11-28T12:00:00Z"), targets=("public",), progress=lambda _: None))
         assert leaks(out / "public", canaries) == []
+        # The search above searched the public records: every external incident has its page
+        # and every public service is on the home page (an empty site would pass the search).
+        public = out / "public"
+        home = (public / "index.html").read_text(encoding="utf-8")
+        for rel, text in files.items():
+            record = yaml.safe_load(text) if rel.startswith("incidents/") else None
+            if record and record["type"] == "external":
+                assert (public / "incidents" / f"{record['id']}.html").is_file(), record["id"]
+        for service in yaml.safe_load(files["services.yaml"])["services"]:
+            if service["public"]:
+                assert f'id="component-{service["id"]}"' in home, service["id"]

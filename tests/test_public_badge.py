@@ -27,7 +27,13 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def test_contrast_formula_matches_known_values() -> None:
+def test_the_badge_text_and_label_colours_have_the_contrast_worked_out_by_hand() -> None:
+    # The product's colours: white text on the #444444 label. By hand: 0x44 = 68/255 = 0.2667;
+    # ((0.2667 + 0.055) / 1.055) ** 2.4 = 0.0578 = L (grey: the same in every channel);
+    # (1.0 + 0.05) / (0.0578 + 0.05) = 9.74. The helper agrees with that and with two
+    # published values (white on black 21:1; #767676 on white 4.54:1, WebAIM's checker).
+    assert (TEXT, LABEL_BACKGROUND) == ("#ffffff", "#444444")
+    assert contrast(TEXT, LABEL_BACKGROUND) == pytest.approx(9.74, abs=0.01)
     assert contrast("#ffffff", "#000000") == pytest.approx(21.0)
     assert contrast("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
 

@@ -245,3 +245,12 @@ def test_home_page_weight_stays_small(built: tuple[Path, Site, PublicPage]) -> N
     root, _, _ = built
     payload = (root / urls.HOME).read_bytes() + (root / urls.STYLESHEET).read_bytes()
     assert len(gzip.compress(payload)) < 30_000
+    # ... and the page weighed is the whole home page: the banner, the 8 public components of
+    # content/services.yaml with 90 days of bars each, and the stylesheet's rules.
+    home = soup(root, urls.HOME)
+    assert home.select_one(".banner h2") is not None
+    ids = [str(li["id"]) for li in home.select("[id^=component-]") if li.select_one("ol.bars")]
+    assert ids == [f"component-{c}" for c in
+                   ("web", "search", "checkout", "accounts", "images", "api", "orders", "notifications")]
+    assert all(len(home.select(f"#{i} ol.bars li")) == 90 for i in ids)
+    assert len((root / urls.STYLESHEET).read_bytes()) > 2_000

@@ -127,6 +127,22 @@ CANARY_SITE = {
             status: resolved
             body: The website was slow for 30 minutes.
         """,
+    "incidents/2026-11-24-external-reviewed.yaml": """\
+        id: INC-REVIEWED
+        title: Search errors
+        type: external
+        severity: medium
+        started_at: 2026-11-24T10:00:00Z
+        mitigated_at: 2026-11-24T10:20:00Z
+        resolved_at: 2026-11-24T10:45:00Z
+        impact:
+          - component: api
+            level: partial_outage
+        updates:
+          - at: 2026-11-24T10:45:00Z
+            status: resolved
+            body: Search works again.
+        """,
     "maintenance/2026-12-01-upgrade.yaml": """\
         id: MNT-1
         title: Database upgrade
@@ -174,6 +190,16 @@ CANARY_SITE = {
         ---
         cnrydraftbody
         """,
+    "postmortems/INC-REVIEWED.md": """\
+        ---
+        incident: INC-REVIEWED
+        authors: [Cnry Reviewed Author]
+        status: reviewed
+        review_date: 2026-11-25
+        public_summary: cnryreviewedsummary
+        ---
+        cnryreviewedbody
+        """,
     "runbooks/api/errors.md": """\
         ---
         title: cnryrunbooktitle
@@ -192,8 +218,11 @@ def test_the_canary_site_is_valid_and_holds_every_canary(tmp_path: Path) -> None
     loaded = load(content)
     assert [p for p in loaded.problems.sorted() if p.level.value == "error"] == []
     site = loaded.site
-    assert {i.id for i in site.incidents} == {"CNRYINCID", "INC-PUB", "INC-DRAFT"}
-    assert len(site.runbooks) == 1 and len(site.postmortems) == 3
+    assert {i.id for i in site.incidents} == {"CNRYINCID", "INC-PUB", "INC-DRAFT", "INC-REVIEWED"}
+    assert len(site.runbooks) == 1 and len(site.postmortems) == 4
+    statuses = {p.incident: p.status.value for p in site.postmortems}
+    assert statuses == {"INC-PUB": "published", "CNRYINCID": "published", "INC-DRAFT": "draft",
+                        "INC-REVIEWED": "reviewed"}
 
 
 def test_no_canary_reaches_any_public_file(tmp_path: Path) -> None:
@@ -204,6 +233,12 @@ def test_no_canary_reaches_any_public_file(tmp_path: Path) -> None:
     for expected in ("feeds/all.rss", "feeds/all.atom", "maintenance.ics", "api/v2/summary.json", "badge.svg"):
         assert (public / expected).is_file(), expected
     assert b"API errors" in (public / "feeds" / "all.atom").read_bytes()
+    # The public records are there: each external incident has its page, and only the
+    # published review's summary is shown (the reviewed and draft ones are not yet public).
+    for incident in ("INC-PUB", "INC-DRAFT", "INC-REVIEWED"):
+        assert (public / "incidents" / f"{incident}.html").is_file(), incident
+    assert "it was rolled back" in (public / "incidents" / "INC-PUB.html").read_text(encoding="utf-8")
+    assert "Search works again." in (public / "incidents" / "INC-REVIEWED.html").read_text(encoding="utf-8")
     leaks = []
     for path in files:
         name = path.relative_to(public).as_posix()

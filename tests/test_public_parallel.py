@@ -21,9 +21,18 @@ def _build(out: Path, cache: Path | None = None, minutes: int = 0) -> dict[str, 
     return snapshot(out / "public")
 
 
-def test_workers_only_for_large_sites() -> None:
+def test_workers_only_for_large_sites(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Six cores, no other thread: below MIN_PAGES one process, from MIN_PAGES on at most four.
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(6)), raising=False)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
     assert parallel.workers(10) == 1
-    assert parallel.workers(parallel.MIN_PAGES) >= 1
+    assert parallel.workers(parallel.MIN_PAGES - 1) == 1
+    assert parallel.workers(parallel.MIN_PAGES) == 4
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert parallel.workers(parallel.MIN_PAGES) == 2
+    # Another thread running (serve): forking is unsafe, so one process whatever the size.
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+    assert parallel.workers(10 * parallel.MIN_PAGES) == 1
 
 
 def test_worker_processes_write_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
