@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile.fuzz import (
-    MAX_INPUT_BYTES,
     SEED_FILES,
     check_input,
     make_base,
