@@ -220,3 +220,37 @@ def test_redaction_covers_every_public_text_not_only_updates(tmp_path: Path) -> 
         "content/site.yaml:1: description",
         "content/site.yaml:1: name",
     ]
+
+
+def _postmortem(incident: str, item: str) -> str:
+    return (f"---\nincident: {incident}\nstatus: draft\naction_items:\n  - id: {item}\n    title: Fix it\n"
+            "    priority: P2\n    status: open\n---\nBody.\n")
+
+
+def test_duplicate_maintenance_ids(tmp_path: Path) -> None:
+    found = problems_for(tmp_path, {"maintenance/a.yaml": MAINTENANCE, "maintenance/b.yaml": MAINTENANCE})
+    assert found == [
+        "content/maintenance/b.yaml:1: duplicate maintenance id 'MNT-1' (first defined at content/maintenance/a.yaml:1)"
+    ]
+
+
+def test_duplicate_action_item_ids_across_reviews(tmp_path: Path) -> None:
+    # Two incidents, each with its review; both reviews name an item AI-7 (line 5: "  - id: AI-7").
+    files = {
+        "incidents/a.yaml": INCIDENT,
+        "incidents/b.yaml": INCIDENT.replace("id: INC-1", "id: INC-2"),
+        "postmortems/INC-1.md": _postmortem("INC-1", "AI-7"),
+        "postmortems/INC-2.md": _postmortem("INC-2", "AI-7"),
+    }
+    found = [m for m in problems_for(tmp_path, files) if "warning" not in m]
+    assert found == [
+        "content/postmortems/INC-2.md:5: duplicate action item id 'AI-7' (first defined at content/postmortems/INC-1.md:5)"
+    ]
+
+
+def test_duplicate_service_ids(tmp_path: Path) -> None:
+    # SERVICES_YAML lists api (line 3), web (line 8) and vpn; a second api at the end.
+    services = SERVICES_YAML + "  - id: api\n    name: API again\n    group: Core\n"
+    line = services.splitlines().index("  - id: api", 3) + 1
+    found = problems_for(tmp_path, {"services.yaml": services})
+    assert f"content/services.yaml:{line}: duplicate service id 'api' (first defined at content/services.yaml:3)" in found

@@ -1,0 +1,253 @@
+"""Mutation testing of the core modules: plant one small bug at a time, run the module's tests.
+
+    nice python benchmarks/mutation.py                    # every module below
+    nice python benchmarks/mutation.py generator/public/api/vocab.py --timeout 120
+
+For each module: every mutant (a comparison flipped, `and`/`or` swapped, a number or a string
+changed, `True`/`False` swapped, `min`/`max` swapped, a call statement removed, a `return x`
+made `return None`) is written into a temporary copy of the repository and the module's test
+files run there (`pytest -x`, each mutant bounded by `--timeout` seconds; a timeout counts as
+killed). The score is killed / mutants; survivors are printed with their line, so a test can
+kill them or `EQUIVALENT` can explain why no test can (no behaviour changes). Not run in CI:
+it takes tens of minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: Module (or folder) -> the test files that guard it.
+MODULES: dict[str, tuple[str, ...]] = {
+    "generator/public/api/vocab.py": ("tests/test_public_api.py",),
+    "generator/derive": (
+        "tests/test_page_status.py", "tests/test_uptime.py", "tests/test_projection.py", "tests/test_metrics.py",
+    ),
+    "generator/public/projection.py": ("tests/test_projection.py", "tests/test_page_status.py",
+                                       "tests/test_public_leaks.py"),
+    "generator/published.py": ("tests/test_published_text.py", "tests/test_hostile_markdown.py"),
+    "generator/public/markdown.py": ("tests/test_hostile_markdown.py",),
+    "generator/load/checks.py": ("tests/test_validation.py", "tests/test_redaction.py"),
+    "generator/load/fields.py": ("tests/test_validation.py",),
+    "generator/publish.py": ("tests/test_build.py", "tests/test_reliability.py"),
+}
+
+#: (path, line, description) -> why the mutant changes no behaviour.
+EQUIVALENT: dict[tuple[str, int, str], str] = {}
+
+_COMPARE_SWAP: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
+    ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In,
+}
+_BINOP_SWAP: dict[type[ast.operator], type[ast.operator]] = {
+    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div,
+}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    path: str
+    line: int
+    description: str
+    source: str  # the whole mutated module
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _changes(node: ast.AST, skip: set[int]) -> Iterator[tuple[str, object]]:
+    """(description, how to apply) for each mutation of `node` itself."""
+    if isinstance(node, ast.Compare):
+        for index, op in enumerate(node.ops):
+            if type(op) in _COMPARE_SWAP:
+                yield f"{type(op).__name__} -> {_COMPARE_SWAP[type(op)].__name__}", ("ops", index)
+    elif isinstance(node, ast.BinOp) and type(node.op) in _BINOP_SWAP:
+        yield f"{type(node.op).__name__} -> {_BINOP_SWAP[type(node.op)].__name__}", ("binop",)
+    elif isinstance(node, ast.BoolOp):
+        yield ("and -> or" if isinstance(node.op, ast.And) else "or -> and"), ("boolop",)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        yield "not x -> x", ("not",)
+    elif isinstance(node, ast.Constant) and id(node) not in skip:
+        if isinstance(node.value, bool):
+            yield f"{node.value} -> {not node.value}", ("const", not node.value)
+        elif isinstance(node.value, int | float):
+            yield f"{node.value!r} -> {node.value + 1!r}", ("const", node.value + 1)
+        elif isinstance(node.value, str) and node.value:
+            yield f"{node.value[:30]!r} -> 'XX'+...", ("const", "XX" + node.value + "XX")
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max"):
+        yield f"{node.func.id} -> {'max' if node.func.id == 'min' else 'min'}", ("minmax",)
+    elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        yield "call statement removed", ("pass",)
+    elif isinstance(node, ast.Return) and node.value is not None and not (
+        isinstance(node.value, ast.Constant) and node.value.value is None
+    ):
+        yield "return x -> return None", ("return",)
+
+
+def _apply(node: ast.AST, how: tuple[object, ...]) -> ast.AST:
+    kind = how[0]
+    if kind == "ops":
+        assert isinstance(node, ast.Compare)
+        index = int(how[1])  # type: ignore[call-overload]
+        node.ops[index] = _COMPARE_SWAP[type(node.ops[index])]()
+    elif kind == "binop":
+        assert isinstance(node, ast.BinOp)
+        node.op = _BINOP_SWAP[type(node.op)]()
+    elif kind == "boolop":
+        assert isinstance(node, ast.BoolOp)
+        node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+    elif kind == "not":
+        assert isinstance(node, ast.UnaryOp)
+        return node.operand
+    elif kind == "const":
+        assert isinstance(node, ast.Constant)
+        node.value = how[1]
+    elif kind == "minmax":
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        node.func.id = "max" if node.func.id == "min" else "min"
+    elif kind == "pass":
+        return ast.copy_location(ast.Pass(), node)
+    elif kind == "return":
+        assert isinstance(node, ast.Return)
+        node.value = ast.Constant(None)
+    return node
+
+
+class _Replace(ast.NodeTransformer):
+    def __init__(self, target: int, how: tuple[object, ...]) -> None:
+        self.target, self.how = target, how
+        self.count = -1
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        self.count += 1
+        if self.count == self.target:
+            return _apply(node, self.how)
+        return super().generic_visit(node)
+
+
+def _annotation_nodes(tree: ast.Module) -> set[int]:
+    """Nodes inside annotations (postponed: mutating them changes nothing at run time)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        annotations = []
+        if isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            annotations += [a.annotation for a in [*node.args.args, *node.args.kwonlyargs] if a.annotation]
+            annotations += [node.returns] if node.returns else []
+        for annotation in annotations:
+            found.update(id(n) for n in ast.walk(annotation))
+    return found
+
+
+def mutants(path: str) -> Iterator[Mutant]:
+    """Every mutant of the module at `path` (relative to the repository)."""
+    text = (REPO / path).read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    skip = _docstrings(tree) | _annotation_nodes(tree)
+    order: list[ast.AST] = []
+
+    class Walk(ast.NodeVisitor):
+        def generic_visit(self, node: ast.AST) -> None:
+            order.append(node)
+            super().generic_visit(node)
+
+    Walk().visit(tree)
+    for index, node in enumerate(order):
+        if isinstance(node, ast.ImportFrom | ast.Import) or id(node) in skip and not isinstance(node, ast.Constant):
+            continue
+        if isinstance(node, ast.Constant) and id(node) in skip:
+            continue
+        for description, how in _changes(node, skip):
+            changed = _Replace(index, how).visit(copy.deepcopy(tree))  # type: ignore[arg-type]
+            ast.fix_missing_locations(changed)
+            yield Mutant(path, getattr(node, "lineno", 0), description, ast.unparse(changed))
+
+
+def module_files(target: str) -> list[str]:
+    folder = REPO / target
+    if folder.is_dir():
+        return sorted(p.relative_to(REPO).as_posix() for p in folder.rglob("*.py") if p.name != "__init__.py")
+    return [target]
+
+
+def copy_repository(dest: Path) -> None:
+    listed = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    for rel in listed.splitlines():
+        source = REPO / rel
+        if source.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / rel)
+
+
+def run_tests(copy_root: Path, tests: tuple[str, ...], timeout: float) -> str:
+    """'survived', 'killed' or 'timeout' for the copy as it is now."""
+    env = {**os.environ, "PYTHONPATH": str(copy_root), "PYTHONDONTWRITEBYTECODE": "1",
+           "LEAK_EXAMPLES": "30", "FUZZ_EXAMPLES": "30"}
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    try:
+        done = subprocess.run(command, cwd=copy_root, env=env, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    return "survived" if done.returncode == 0 else "killed"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="*", default=list(MODULES), help="modules or folders of MODULES")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per mutant (a timeout is a kill)")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many mutants per module (0: all)")
+    args = parser.parse_args()
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="statuspress-mutation-") as temp:
+        root = Path(temp)
+        copy_repository(root)
+        for target in args.targets:
+            tests = MODULES[target]
+            if run_tests(root, tests, args.timeout) != "survived":
+                print(f"{target}: the tests fail without any mutant; fix them first")
+                failed = True
+                continue
+            for path in module_files(target):
+                original = (root / path).read_text(encoding="utf-8")
+                killed = total = 0
+                survivors = []
+                for number, mutant in enumerate(mutants(path)):
+                    if args.limit and number >= args.limit:
+                        break
+                    (root / path).write_text(mutant.source, encoding="utf-8")
+                    outcome = run_tests(root, tests, args.timeout)
+                    total += 1
+                    reason = EQUIVALENT.get((path, mutant.line, mutant.description))
+                    if outcome != "survived" or reason:
+                        killed += 1
+                    else:
+                        survivors.append(mutant)
+                (root / path).write_text(original, encoding="utf-8")
+                score = 100.0 * killed / total if total else 100.0
+                print(f"{path}: {killed}/{total} killed, score {score:.1f} %", flush=True)
+                for mutant in survivors:
+                    print(f"  survived {path}:{mutant.line}: {mutant.description}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
