@@ -390,3 +390,29 @@ def test_registered_pages_join_the_navigation(tmp_path: Path, monkeypatch: pytes
     assert nav.index("Extra") > nav.index("Follow-ups")
     assert "Extra" in [a.get_text(strip=True) for a in article(site, "index.html").select("a")]  # home's sections
     assert nav.index("Extra") > nav.index("Follow-ups")
+
+
+@pytest.mark.parametrize(
+    ("rel", "key", "expected"),
+    [
+        # INC-3 resolved 2026-10-01 09:00 without a review; due 14 days later (the default
+        # review_deadline_days), so on 2026-11-28 it is overdue since 2026-10-15.
+        ("incidents/index.html", "INC-3", ["INC-3", "Website slow", "2026-10-01", "2026", "medium", "external",
+                                           "Website", "resolved", "overdue (due 2026-10-15)"]),
+        ("index.html", "INC-3", ["INC-3", "Website slow", "medium", "2026-10-15 overdue", "not started"]),
+        ("postmortems/index.html", "INC-3", ["INC-3", "Website slow", "medium", "2026-10-15 overdue", "not started"]),
+        # AI-1 is open and was due 2026-11-15: overdue, 13 days on 2026-11-28.
+        ("index.html", "AI-1", ["AI-1", "Add a canary stage", "api-team", "P1", "2026-11-15 overdue", "open, overdue",
+                                "INC-1"]),
+        ("follow-ups/index.html", "AI-1", ["AI-1", "Add a canary stage", "api-team", "P1", "2026-11-15 overdue",
+                                           "open, overdue", "INC-1"]),
+        ("services/api.html", "AI-1", ["AI-1", "Add a canary stage", "api-team", "P1", "2026-11-15 overdue",
+                                       "open, overdue", "INC-1"]),
+        ("follow-ups/figures.html", "AI-1", ["AI-1", "Add a canary stage", "api-team", "P1", "2026-11-15", "13", "INC-1"]),
+        # The reviewed INC-1 is not overdue in the incidents index.
+        ("incidents/index.html", "INC-1", ["INC-1", "API errors | partial", "2026-11-01", "2026", "major", "external",
+                                           "API", "resolved", "reviewed"]),
+    ],
+)
+def test_the_overdue_marker_in_every_place_it_is_shown(kb: Path, rel: str, key: str, expected: list[str]) -> None:
+    assert row_with(article(kb, rel), key) == expected
