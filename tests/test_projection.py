@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import BuildRequest, build
@@ -267,3 +268,49 @@ def test_an_announced_window_does_not_date_the_components_in_the_future(tmp_path
     assert {c["created_at"] for c in components} == {"2026-11-28T10:00:00.000Z"}
     calendar = (public / "maintenance.ics").read_text(encoding="utf-8")
     assert "DTSTAMP:19700101T000000Z" in calendar and "DTSTAMP:20261205" not in calendar
+
+
+@pytest.mark.parametrize(
+    ("at", "api", "web", "impacts", "resolved", "summary", "maintenance"),
+    [
+        # 12:20: MNT-9 in progress on the API (since 11:31); INC-9 affects only the website.
+        ("12:20", ComponentStatus.UNDER_MAINTENANCE, ComponentStatus.DEGRADED_PERFORMANCE, [("web", None)], None, "",
+         "in_progress"),
+        # 12:28: MNT-9 completed at 12:25 (its end), the API impact not begun (12:31).
+        ("12:28", ComponentStatus.OPERATIONAL, ComponentStatus.DEGRADED_PERFORMANCE, [("web", None)], None, "",
+         "completed"),
+        # 12:35: the API impact has begun at 12:31.
+        ("12:35", ComponentStatus.MAJOR_OUTAGE, ComponentStatus.DEGRADED_PERFORMANCE,
+         [("api", "open"), ("web", None)], None, "", "completed"),
+        # 13:10: the website's impact ended at 13:05 (its `to`).
+        ("13:10", ComponentStatus.MAJOR_OUTAGE, ComponentStatus.OPERATIONAL,
+         [("api", "open"), ("web", "13:05")], None, "", "completed"),
+        # 13:50: resolved at 13:47; the published review's summary is shown from then on.
+        ("13:50", ComponentStatus.OPERATIONAL, ComponentStatus.OPERATIONAL,
+         [("api", "ended"), ("web", "13:05")], "13:47", "FutureSummaryCanary.", "completed"),
+    ],
+)
+def test_each_later_fact_appears_when_its_time_comes(
+    tmp_path: Path, at: str, api: ComponentStatus, web: ComponentStatus, impacts: list[tuple[str, str | None]],
+    resolved: str | None, summary: str, maintenance: str,
+) -> None:
+    moment = f"2026-11-28T{at}:00Z"
+    root = make_content(tmp_path / "content", LATER_FACTS)
+    page = project(load(root, moment).site, now(moment))
+    assert (page.component("api").status, page.component("web").status) == (api, web)
+    [incident] = page.incidents
+    shown = []
+    for impact in sorted(incident.impacts, key=lambda i: i.component_id):
+        if impact.component_id == "api":
+            # The API impact has no `to`: open until the incident's mitigation or resolution
+            # (which of the two is the impact-end rule's business, not this test's).
+            end = "open" if impact.end is None else "ended"
+            assert impact.start == now("2026-11-28T12:31:00Z")
+        else:
+            end = None if impact.end is None else impact.end.strftime("%H:%M")
+        shown.append((impact.component_id, end))
+    assert shown == impacts
+    assert incident.resolved_at == (None if resolved is None else now(f"2026-11-28T{resolved}:00Z"))
+    assert incident.summary == summary
+    [window] = page.maintenance
+    assert window.status.value == maintenance
