@@ -28,18 +28,24 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-#: Module (or folder) -> the test files that guard it.
+#: Module (or folder) -> the test files that guard it, fastest to fail first.
+_STATUS_TESTS = ("tests/test_page_status.py", "tests/test_uptime.py", "tests/test_projection.py",
+                 "tests/test_api_words.py")
+_METRICS_TESTS = ("tests/test_metrics.py", "tests/test_metrics_cli.py")
 MODULES: dict[str, tuple[str, ...]] = {
-    "generator/public/api/vocab.py": ("tests/test_public_api.py",),
-    "generator/derive": (
-        "tests/test_page_status.py", "tests/test_uptime.py", "tests/test_projection.py", "tests/test_metrics.py",
-    ),
+    "generator/public/api/vocab.py": ("tests/test_api_words.py", "tests/test_public_api.py"),
+    "generator/derive/status.py": _STATUS_TESTS,
+    "generator/derive/uptime.py": _STATUS_TESTS,
+    "generator/derive/durations.py": ("tests/test_golden_example.py", *_METRICS_TESTS),
+    "generator/derive/followup.py": ("tests/test_validation.py", *_METRICS_TESTS),
+    "generator/derive/metrics": _METRICS_TESTS,
     "generator/public/projection.py": ("tests/test_projection.py", "tests/test_page_status.py",
-                                       "tests/test_public_leaks.py"),
-    "generator/published.py": ("tests/test_published_text.py", "tests/test_hostile_markdown.py"),
-    "generator/public/markdown.py": ("tests/test_hostile_markdown.py",),
+                                       "tests/test_public_leaks.py", "tests/test_api_words.py"),
+    "generator/published.py": ("tests/test_sanitiser_handlers.py", "tests/test_published_text.py",
+                               "tests/test_hostile_markdown.py"),
+    "generator/public/markdown.py": ("tests/test_sanitiser_handlers.py", "tests/test_hostile_markdown.py"),
     "generator/load/checks.py": ("tests/test_validation.py", "tests/test_redaction.py"),
-    "generator/load/fields.py": ("tests/test_validation.py",),
+    "generator/load/fields.py": ("tests/test_validation.py", "tests/test_published_text.py"),
     "generator/publish.py": ("tests/test_build.py", "tests/test_reliability.py"),
 }
 
@@ -119,7 +125,7 @@ def _apply(node: ast.AST, how: tuple[object, ...]) -> ast.AST:
         return node.operand
     elif kind == "const":
         assert isinstance(node, ast.Constant)
-        node.value = how[1]
+        node.value = how[1]  # type: ignore[assignment]
     elif kind == "minmax":
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         node.func.id = "max" if node.func.id == "min" else "min"
@@ -236,6 +242,7 @@ def main() -> int:
                     (root / path).write_text(mutant.source, encoding="utf-8")
                     outcome = run_tests(root, tests, args.timeout)
                     total += 1
+                    print(f"  {outcome:8} {path}:{mutant.line}: {mutant.description}", flush=True)
                     reason = EQUIVALENT.get((path, mutant.line, mutant.description))
                     if outcome != "survived" or reason:
                         killed += 1
