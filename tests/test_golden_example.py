@@ -78,3 +78,27 @@ def test_ttd_ttm_ttr_of_three_incidents(incident: str, ttd: int, ttm: int, ttr: 
     [record] = [i for i in load(EXAMPLE, NOW).site.incidents if i.id == incident]
     figures = durations(record)
     assert [None if d is None else d.total_seconds() for d in (figures.ttd, figures.ttm, figures.ttr)] == [ttd, ttm, ttr]
+
+
+def test_overdue_action_items() -> None:
+    # Open or in progress and due before 2026-11-28 (a missing `due` is the review day plus
+    # site.yaml's action_item_deadlines: P0 7, P1 15, P2 30, P3 90 days):
+    #   P1: AI-112 (due 04-30), AI-116 (04-15), AI-146 (11-20), AI-149 (11-24)               = 4
+    #   P2: AI-104 (10-31), AI-117 (review 03-17 + 30 = 04-16), AI-123 (08-31), AI-127 (09-30),
+    #       AI-131 (11-15), AI-140 (11-20)                                                   = 6
+    #   P3: AI-110 (review 02-03 + 90 = 05-04), AI-168 (review 06-24 + 90 = 09-22)            = 2
+    #   Not yet: AI-136 (11-30), AI-137 (review 09-08 + 90 = 12-07), AI-144 (2027-01-25), and
+    #   every item due in December or later.
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["metrics", "--content", str(EXAMPLE), "--now", NOW, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    followup = json.loads(result.output)["followup"]
+    overdue = {p["priority"]: p["overdue"] for p in followup["by_priority"]}
+    assert overdue == {"P0": 0, "P1": 4, "P2": 6, "P3": 2}
+    assert sorted(i["id"] for i in followup["items"] if i["state"] == "overdue") == sorted(
+        ["AI-112", "AI-116", "AI-146", "AI-149", "AI-104", "AI-117", "AI-123", "AI-127", "AI-131", "AI-140",
+         "AI-110", "AI-168"]
+    )
