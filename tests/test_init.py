@@ -5,6 +5,7 @@ overwritten; the CI files it writes checked by real linters."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,8 +112,16 @@ def test_the_new_repository_validates_and_builds_both_sites(repository: tuple[st
         "1 incidents, 0 maintenance windows, 1 post-mortems, 1 runbooks, 4 services: 0 error(s), 0 warning(s)")
     built = statuspress(folder, "build", "--strict")
     assert built.returncode == 0, built.stderr
-    assert built.stderr.strip().splitlines()[-1] == "Built public, internal into site"
     public, internal = folder / "site" / "public", folder / "site" / "internal"
+
+    def count(root: Path, *suffixes: str) -> int:
+        return sum(1 for path in root.rglob("*") if path.suffix in suffixes)
+
+    assert re.fullmatch(
+        f"Built 1 incident into site: public site {count(public, '.html')} pages, "
+        f"{count(public, '.rss', '.atom')} feeds, {count(public, '.ics')} calendars; "
+        rf"knowledge base {count(internal, '.html')} pages; in \d+\.\d s",
+        built.stderr.strip().splitlines()[-1]), built.stderr
     home = BeautifulSoup((public / "index.html").read_text(encoding="utf-8"), "html5lib")
     assert home.title is not None and home.title.get_text() == "Current status · Acme Status"
     incident = BeautifulSoup((public / "incidents" / files_in(folder / "content/postmortems")[0].replace(".md", ".html"))

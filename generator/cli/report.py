@@ -155,7 +155,8 @@ def built(out: Path, targets: Sequence[str], incidents: int, seconds: float) -> 
                          f"{counts['.ics']:,} calendars")
         else:
             parts.append(f"knowledge base {counts['.html']:,} pages")
-    return f"Built {incidents:,} incidents into {out}: {'; '.join(parts)}; in {seconds:.1f} s"
+    noun = "incident" if incidents == 1 else "incidents"
+    return f"Built {incidents:,} {noun} into {out}: {'; '.join(parts)}; in {seconds:.1f} s"
 
 
 def _counts(folder: Path) -> dict[str, int]:
