@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .files import planned
 from .hosts import HOSTS, Host
+from .requirement import Requirement
 
 #: What a folder may already hold: what `git init` and a new GitHub/GitLab repository bring.
 ALLOWED = frozenset({".git", "README.md", "LICENSE", "LICENSE.md", "LICENSE.txt", ".gitignore", ".gitattributes"})
@@ -34,6 +35,7 @@ class InitOptions:
     base_url: str
     host: Host
     now: datetime
+    requirement: Requirement  # the line of requirements.txt (requirement.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ def check_folder(folder: Path) -> None:
 def scaffold(options: InitOptions) -> InitResult:
     """Write the new repository into `options.folder`; raises InitRefused before writing anything."""
     check_folder(options.folder)
-    files = planned(options.name, options.base_url, options.host, options.now, options.folder)
+    files = planned(options.name, options.base_url, options.host, options.now, options.folder, options.requirement)
     written: list[str] = []
     kept: list[str] = []
     for rel, text, executable in files:
@@ -79,4 +81,4 @@ def scaffold(options: InitOptions) -> InitResult:
     return InitResult(tuple(written), tuple(kept))
 
 
-__all__ = ["HOSTS", "Host", "InitOptions", "InitRefused", "InitResult", "check_folder", "scaffold"]
+__all__ = ["HOSTS", "Host", "InitOptions", "InitRefused", "InitResult", "Requirement", "check_folder", "scaffold"]

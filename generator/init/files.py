@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
@@ -17,6 +17,9 @@ import yaml
 from ..model import Settings
 from .hosts import HOSTS, Host
 from .s3 import aws_commands, variables
+
+if TYPE_CHECKING:
+    from .requirement import Requirement
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "init"
 
@@ -159,7 +162,8 @@ def version() -> str:
         return "0.1.0"
 
 
-def planned(name: str, base_url: str, host: Host, now: datetime, folder: Path) -> list[tuple[str, str, bool]]:
+def planned(name: str, base_url: str, host: Host, now: datetime, folder: Path,
+            requirement: Requirement) -> list[tuple[str, str, bool]]:
     """(relative path, text, executable) of every file, in the order they are written."""
     times = example_times(now)
     incident_id = f"INC-{times['day'][:4]}-001"
@@ -172,6 +176,7 @@ def planned(name: str, base_url: str, host: Host, now: datetime, folder: Path) -
         "times": times,
         "incident_id": incident_id,
         "version": version(),
+        "requirement": requirement,
         "settings": settings_defaults(),
         "aws_commands": aws_commands(),
         "cache_variables": variables(),
