@@ -382,3 +382,27 @@ def test_written_text_is_plain_where_that_is_safe() -> None:
     assert "    body: We found the cause; a fix is rolling out.\n" in text
     assert "    body: '12:30:00'\n" in text
     assert "    by: Dana Ruiz\n" in text
+
+
+@pytest.mark.parametrize("written", ["12:30:00", "1:30", "0x1F", "0o17", "1_000", "1.10", "1e3", "017"])
+def test_a_number_typed_by_hand_in_text_is_shown_as_typed(tmp_path: Path, written: str) -> None:
+    """YAML 1.1 reads an unquoted `12:30:00` as 45000 and `0x1F` as 31: a responder who typed
+    either as a title or an update meant the text."""
+    from bs4 import BeautifulSoup
+
+    from generator.build import BuildRequest, build
+
+    incident = OPEN_INCIDENT.replace('title: "Errors"   # quoted on purpose', f"title: {written}")
+    incident = incident.replace("body: We are looking into it.", f"body: {written}")
+    content = make_content(tmp_path / "content", {"incidents/i.yaml": incident})
+    loaded = load(content, NOW)
+    assert not loaded.problems.errors, [str(p) for p in loaded.problems.errors]
+    (record,) = loaded.site.incidents
+    assert (record.title, record.updates[0].body) == (written, written)
+    build(BuildRequest(content=content, out=tmp_path / "site", now=parse_time(NOW), targets=("public",),
+                       progress=lambda _: None))
+    api = json.loads((tmp_path / "site/public/api/v2/incidents.json").read_text())
+    assert api["incidents"][0]["name"] == written
+    assert [u["body"] for u in api["incidents"][0]["incident_updates"]] == [written]
+    page = BeautifulSoup((tmp_path / "site/public/incidents/INC-1.html").read_text(), "html.parser")
+    assert page.h1 is not None and page.h1.get_text(strip=True) == written

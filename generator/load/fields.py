@@ -47,6 +47,12 @@ def is_reserved_name(name: str) -> bool:
     return name.split(".", 1)[0].casefold() in RESERVED_NAMES
 
 
+def as_written(node: Node) -> str:
+    """A scalar as text. A number keeps the text it was written with: YAML 1.1 reads `12:30:00`
+    as 45000 and `0x1F` as 31, which no one who wrote them in a title or an update meant."""
+    return node.written if node.written is not None else str(node.value)
+
+
 def parse_time(text: str) -> datetime:
     """An ISO 8601 time with an offset, as UTC, from 1970 to 2099. Raises ValueError with a
     readable reason."""
@@ -152,7 +158,7 @@ class Fields:
         if isinstance(node.value, bool) or not isinstance(node.value, str | int | float):
             self.bad(key, f"expected text; got {node.kind}")
             return default
-        return self.checked(node.line, key, str(node.value), default)
+        return self.checked(node.line, key, as_written(node), default)
 
     def checked(self, line: int, key: str, value: str, default: str) -> str:
         """`value`, or `default` after reporting a control character that a YAML escape such as
@@ -273,7 +279,7 @@ class Fields:
             if isinstance(item.value, bool) or not isinstance(item.value, str | int | float):
                 self.error(item.line, f"{self.where}{key}[{index}]: expected text; got {item.kind}")
                 continue
-            text = self.checked(item.line, f"{key}[{index}]", str(item.value), "")
+            text = self.checked(item.line, f"{key}[{index}]", as_written(item), "")
             if text:
                 result.append(text)
         return tuple(result)

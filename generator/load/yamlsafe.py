@@ -39,6 +39,8 @@ class Node:
 
     value: Any
     line: int
+    #: A number's text as written (`12:30:00`, `0x1F`, `1.10`): what a text field means by it.
+    written: str | None = None
 
     @property
     def kind(self) -> str:
@@ -156,7 +158,10 @@ class _Converter:
             tag = node.tag
             if tag in (_STR, _TIMESTAMP):
                 return Node(str(node.value), line)  # times are parsed (and checked) by the reader
-            return Node(self.scalar(cast(yaml.ScalarNode, node)), line)
+            value = self.scalar(cast(yaml.ScalarNode, node))
+            if type(value) is int or type(value) is float:
+                return Node(value, line, str(node.value))
+            return Node(value, line)
         if kind is yaml.SequenceNode:
             self.check_tag(node, _SEQ)
             return Node([self.convert(item, depth + 1) for item in node.value], line)

@@ -8,13 +8,18 @@ not depend on that module's evolving API).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from ..derive.status import impact_end, impact_start
 from ..model import Incident, Site
 from .yamlrt import dump_doc, mapping
 
-_HINT = "<!-- {} -->"
+
+def _hint(text: str) -> str:
+    """`text` as an HTML comment that ends where we end it: a title with `-->`, `--!>` or
+    `<!--` in it would otherwise close the comment and publish the rest into the review."""
+    return "<!-- " + re.sub(r"-(?=-)", "- ", text).replace("<!-", "< !-") + " -->"
 
 
 def _since_start(incident: Incident, moment: datetime | None) -> timedelta | None:
@@ -87,7 +92,7 @@ def impact_section(incident: Incident, site: Site, now: datetime) -> list[str]:
         f"- Time to mitigate (TTM): {format_duration(_since_start(incident, incident.mitigated_at))}",
         f"- Time to resolve (TTR): {format_duration(_since_start(incident, incident.resolved_at))}",
         "",
-        _HINT.format("Who was affected and how: customers, requests, revenue, support tickets."),
+        _hint("Who was affected and how: customers, requests, revenue, support tickets."),
         "",
     ]
     return lines
@@ -120,7 +125,7 @@ def scaffold(incident: Incident, site: Site, now: datetime) -> str:
     """The whole draft review as Markdown with front matter."""
 
     def section(title: str, hint: str) -> list[str]:
-        return [f"## {title}", "", _HINT.format(hint), ""] if hint else [f"## {title}", "", ""]
+        return [f"## {title}", "", _hint(hint), ""] if hint else [f"## {title}", "", ""]
 
     lines = [front_matter(incident)]
     lines += section("Summary", f"{incident.title}: two or three sentences on what happened and why.")
