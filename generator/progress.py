@@ -50,3 +50,13 @@ def metering(meter: Meter) -> Iterator[Meter]:
     finally:
         meter.finish()
         _METER.reset(token)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Show nothing of the progress of what runs inside (a forked worker: the parent counts)."""
+    token = _METER.set(_SILENT)
+    try:
+        yield
+    finally:
+        _METER.reset(token)

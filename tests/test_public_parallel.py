@@ -1,5 +1,5 @@
 """Rendering the public pages in worker processes gives the same files as rendering in order,
-with and without the incremental cache (generator/public/parallel.py)."""
+with and without the incremental cache (generator/public/parallel.py, generator/workers.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import workers
 from generator.build import BuildRequest, build
 from generator.public import parallel
 from tests.sitekit import EXAMPLE, now
@@ -23,22 +24,35 @@ def _build(out: Path, cache: Path | None = None, minutes: int = 0) -> dict[str, 
 
 def test_workers_only_for_large_sites(monkeypatch: pytest.MonkeyPatch) -> None:
     # Six cores, no other thread: below MIN_PAGES one process, from MIN_PAGES on at most four.
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(6)), raising=False)
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
-    assert parallel.workers(10) == 1
-    assert parallel.workers(parallel.MIN_PAGES - 1) == 1
-    assert parallel.workers(parallel.MIN_PAGES) == 4
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    assert parallel.workers(parallel.MIN_PAGES) == 2
+    monkeypatch.delenv("STATUSPRESS_WORKERS", raising=False)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: set(range(6)), raising=False)
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    assert workers.workers(10, parallel.MIN_PAGES) == 1
+    assert workers.workers(parallel.MIN_PAGES - 1, parallel.MIN_PAGES) == 1
+    assert workers.workers(parallel.MIN_PAGES, parallel.MIN_PAGES) == 4
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert workers.workers(parallel.MIN_PAGES, parallel.MIN_PAGES) == 2
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "1")
+    assert workers.workers(10**6, parallel.MIN_PAGES) == 1
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "3")
+    assert workers.workers(10, parallel.MIN_PAGES) == 3  # forced, even for a small job
     # Another thread running (serve): forking is unsafe, so one process whatever the size.
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
-    assert parallel.workers(10 * parallel.MIN_PAGES) == 1
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 2)
+    assert workers.workers(10 * parallel.MIN_PAGES, parallel.MIN_PAGES) == 1
+
+
+def test_results_come_back_in_task_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    results = workers.run_all(lambda n: (n * n, os.getpid()), list(range(100)), minimum=10**6)
+    assert [square for square, _ in results] == [n * n for n in range(100)]
+    assert len({pid for _, pid in results} - {os.getpid()}) == 2  # two forked processes did the work
 
 
 def test_worker_processes_write_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     serial = _build(tmp_path / "serial")
-    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
-    monkeypatch.setattr(parallel, "workers", lambda pages: 2)  # even on a one-core machine
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")  # even on a one-core machine, for a small site
     forked = _build(tmp_path / "forked")
     assert len(serial) > 50
     assert differences(serial, forked) == []
@@ -49,7 +63,7 @@ def test_worker_processes_write_the_same_site(tmp_path: Path, monkeypatch: pytes
 
 
 def test_a_failing_page_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "workers", lambda pages: 2)
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
 
     def boom() -> str:
         raise RuntimeError("template failed")

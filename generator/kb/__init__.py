@@ -1,31 +1,53 @@
 """The internal knowledge base: a tree of Markdown pages built by MkDocs + Material.
 
 `render_internal` generates the pages (see `registry.py` for the table of page producers)
-into a temporary docs folder, then runs MkDocs with the repository's `mkdocs.yml` (or the
-packaged default, see `engine.py`) into `dest`.
+into a docs folder, then runs MkDocs with the repository's `mkdocs.yml` (or the packaged
+default, see `engine.py`) into `dest`: in phases, on every core, reusing every page the previous
+build made from the same Markdown when a cache folder is given (`mkdocs_run.py`,
+`page_cache.py`). The output is the same bytes as a plain `mkdocs build` of the same tree.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from ..context import RenderContext
 from ..model import Site
+from . import charts
 from .engine import load, run_build
+from .page_cache import KbCache
 from .tree import generate, sync_tree
 
 
 def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
     """Generate the Markdown tree and build it with MkDocs into `dest`."""
-    outputs = generate(site, context.now)
-    with tempfile.TemporaryDirectory(prefix="statuspress-kb-") as tmp:
-        docs = Path(tmp) / "docs"
+    cache = KbCache(context.cache_dir, context.published) if context.cache_dir is not None else None
+    with charts.remembered(cache.charts) if cache is not None else nullcontext():
+        outputs = generate(site, context.now)
+    with _docs_folder(cache) as docs:
         sync_tree(outputs, docs)
         context.progress(f"Building the knowledge base ({len(outputs)} files) with MkDocs")
         config = load(site, context.content, docs, dest)
-        for warning in run_build(config, context.now, strict=context.strict):
+        reuse = cache.reuse(dest) if cache is not None else None
+        warnings, result = run_build(config, context.now, context.strict, {o.path: o.content for o in outputs}, reuse)
+        for warning in warnings:
             if context.warn is not None:
                 context.warn(warning)
             else:
                 context.progress(f"knowledge base: warning: {warning}")
+        if cache is not None and result is not None:
+            context.progress(f"knowledge base: {len(result.rendered)} page(s) rendered, {len(result.reused)} reused")
+            cache.save(result, dest)
+
+
+@contextmanager
+def _docs_folder(cache: KbCache | None) -> Iterator[Path]:
+    """The cache's kept Markdown tree, else a temporary one."""
+    if cache is not None:
+        yield cache.docs
+        return
+    with tempfile.TemporaryDirectory(prefix="statuspress-kb-") as tmp:
+        yield Path(tmp) / "docs"

@@ -6,26 +6,31 @@ matplotlib, so nothing is fetched), and no global pyplot state. Every SVG carrie
 a `<desc>` with the figures in words, and the pages repeat that text as the image's alt text:
 the chart is never the only place a number lives. Series differ by hatch and marker as well as
 colour, so nothing is conveyed by colour alone.
+
+Drawing is the slow part of the knowledge base's Markdown (about a second for the metrics
+pages), so a chart is drawn only when its inputs are new: `remembered(store)` lends a mapping
+from a chart's key (a hash of its kind, inputs, this module's source and matplotlib's version)
+to its SVG, which the knowledge base keeps in its cache between builds. matplotlib is imported
+only when a chart is drawn.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
+import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import rc_context  # noqa: E402  (after choosing the backend)
-from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 STYLE: dict[Any, Any] = {
     "svg.hashsalt": "statuspress",
@@ -56,8 +61,57 @@ class Chart:
     svg: str
 
 
+class Store(Protocol):
+    """Where charts drawn before are found by key (`get`), and every chart used is put back."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def __setitem__(self, key: str, svg: str) -> None: ...
+
+
+#: The store lent by `remembered()`, if any.
+_STORE: Store | None = None
+_SALT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+@contextmanager
+def remembered(store: Store) -> Iterator[None]:
+    """Look charts up in (and add the ones drawn to) `store` while the block runs."""
+    global _STORE
+    previous, _STORE = _STORE, store
+    try:
+        yield
+    finally:
+        _STORE = previous
+
+
+def _recall(kind: str, name: str, title: str, alt: str, inputs: Any, draw: Callable[[], str]) -> Chart:
+    """The chart from the store when drawn from the same inputs before, else drawn now."""
+    try:
+        version = metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a broken install
+        version = "?"
+    key = hashlib.sha256(json.dumps([_SALT, version, kind, name, title, alt, inputs]).encode()).hexdigest()
+    svg = _STORE.get(key) if _STORE is not None else None
+    if svg is None:
+        svg = draw()
+    if _STORE is not None:
+        _STORE[key] = svg
+    return Chart(name, title, alt, svg)
+
+
+def _matplotlib() -> Any:
+    """matplotlib with the non-interactive backend, imported on first use (it is slow to import)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
+
+
 def _svg(figure: Figure, title: str, alt: str) -> str:
     """The figure as SVG text with `<title>`, `<desc>` and `role="img"`."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
     FigureCanvasSVG(figure)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
@@ -71,6 +125,8 @@ def _svg(figure: Figure, title: str, alt: str) -> str:
 
 
 def _figure(width: float = 7.5, height: float = 3.4) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), dpi=96)
 
 
@@ -78,7 +134,16 @@ def stacked_bars(
     name: str, title: str, alt: str, labels: Sequence[str], series: Mapping[str, Sequence[int]], ylabel: str
 ) -> Chart:
     """Stacked vertical bars (e.g. incidents per month by severity)."""
-    with rc_context(STYLE):
+    inputs = [list(labels), [[k, list(v)] for k, v in series.items()], ylabel]
+    return _recall("stacked_bars", name, title, alt, inputs,
+                   lambda: _stacked_bars(title, alt, labels, series, ylabel))
+
+
+def _stacked_bars(title: str, alt: str, labels: Sequence[str], series: Mapping[str, Sequence[int]],
+                  ylabel: str) -> str:
+    from matplotlib.ticker import MaxNLocator
+
+    with _matplotlib().rc_context(STYLE):
         figure = _figure()
         axes = figure.add_subplot()
         bottom = [0] * len(labels)
@@ -95,7 +160,7 @@ def stacked_bars(
         axes.tick_params(axis="x", labelrotation=45)
         axes.legend(frameon=False, fontsize=8)
         figure.tight_layout()
-        return Chart(name, title, alt, _svg(figure, title, alt))
+        return _svg(figure, title, alt)
 
 
 def lines(
@@ -103,7 +168,13 @@ def lines(
     xlabel: str, ylabel: str,
 ) -> Chart:
     """Lines with markers over time; unknown points (None) are gaps, never zero."""
-    with rc_context(STYLE):
+    inputs = [list(labels), [[k, list(v)] for k, v in series.items()], xlabel, ylabel]
+    return _recall("lines", name, title, alt, inputs, lambda: _lines(title, alt, labels, series, xlabel, ylabel))
+
+
+def _lines(title: str, alt: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]],
+           xlabel: str, ylabel: str) -> str:
+    with _matplotlib().rc_context(STYLE):
         figure = _figure()
         axes = figure.add_subplot()
         for index, (key, values) in enumerate(series.items()):
@@ -119,7 +190,7 @@ def lines(
         axes.tick_params(axis="x", labelrotation=45)
         axes.legend(frameon=False, fontsize=8)
         figure.tight_layout()
-        return Chart(name, title, alt, _svg(figure, title, alt))
+        return _svg(figure, title, alt)
 
 
 def horizontal_bars(
@@ -127,9 +198,16 @@ def horizontal_bars(
     reference: float | None = None, reference_label: str = "", value_format: str = "{:g}",
 ) -> Chart:
     """Horizontal bars with the value printed at each bar, optionally a reference line."""
+    inputs = [[[k, v] for k, v in values.items()], xlabel, reference, reference_label, value_format]
+    return _recall("horizontal_bars", name, title, alt, inputs,
+                   lambda: _horizontal_bars(title, alt, values, xlabel, reference, reference_label, value_format))
+
+
+def _horizontal_bars(title: str, alt: str, values: Mapping[str, float], xlabel: str, reference: float | None,
+                     reference_label: str, value_format: str) -> str:
     keys = list(values)
     height = max(2.0, 0.6 + 0.32 * len(keys))
-    with rc_context(STYLE):
+    with _matplotlib().rc_context(STYLE):
         figure = _figure(7.5, height)
         axes = figure.add_subplot()
         positions = list(range(len(keys)))
@@ -148,4 +226,4 @@ def horizontal_bars(
         axes.set_xlim(left=0, right=max([*numbers, reference or 0, 1]) * 1.15)
         axes.grid(axis="y", visible=False)
         figure.tight_layout()
-        return Chart(name, title, alt, _svg(figure, title, alt))
+        return _svg(figure, title, alt)

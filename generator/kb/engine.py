@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
@@ -26,6 +26,8 @@ from mkdocs.structure.pages import Page
 from .. import progress
 from ..model import Site
 from ..problems import ContentError, Problem
+from . import mkdocs_run
+from .mkdocs_run import Result, Reuse
 from .registry import navigation
 
 PLACEHOLDER_NAME = "Statuspress knowledge base"
@@ -110,20 +112,38 @@ class _Progress(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return output
 
 
-def run_build(config: MkDocsConfig, now: datetime, strict: bool = False) -> list[str]:
-    """Build the site; returns MkDocs' warnings. Strict: any warning is an error."""
+def run_build(
+    config: MkDocsConfig,
+    now: datetime,
+    strict: bool = False,
+    sources: Mapping[str, str | bytes] | None = None,
+    reuse: Reuse | None = None,
+) -> tuple[list[str], Result | None]:
+    """Build the site; returns MkDocs' warnings and, when the build ran in phases, what it made
+    of each page. Strict: any warning is an error.
+
+    With `sources` (the generated files by docs path) and a configuration `mkdocs_run`
+    supports, pages are converted and rendered on every core and reused from `reuse`; else
+    this is MkDocs' own build. The output is the same bytes either way."""
     config["strict"] = strict
-    config.plugins["statuspress/progress"] = _Progress()
+    phased = sources is not None and mkdocs_run.supported(config)
+    if not phased:  # the phased build counts its pages itself, reused ones too
+        config.plugins["statuspress/progress"] = _Progress()
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     propagate = logger.propagate
     logger.addHandler(collect)
     logger.propagate = False
+    result = None
     try:
         with source_date_epoch(now):
             config.plugins.on_startup(command="build", dirty=False)
             try:
-                mkdocs_build(config, dirty=False)
+                if phased:
+                    assert sources is not None
+                    result = mkdocs_run.build(config, sources, reuse)
+                else:
+                    mkdocs_build(config, dirty=False)
             finally:
                 config.plugins.on_shutdown()
     except Exception as error:  # MkDocs raises Abort, PluginError, ConfigurationError ...
@@ -132,4 +152,4 @@ def run_build(config: MkDocsConfig, now: datetime, strict: bool = False) -> list
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
-    return collect.messages
+    return collect.messages, result

@@ -60,10 +60,34 @@ class Kb:
         return service.name if service else service_id
 
     def actions_of(self, incident_id: str) -> tuple[Action, ...]:
-        return tuple(a for a in self.actions if a.postmortem.incident == incident_id)
+        return self.actions_by_incident.get(incident_id, ())
+
+    @property
+    def actions_by_incident(self) -> dict[str, tuple[Action, ...]]:
+        """The actions of each incident's review, in tracker order (made on first use)."""
+        found: dict[str, tuple[Action, ...]] | None = self.__dict__.get("_by_incident")
+        if found is None:
+            grouped: dict[str, list[Action]] = defaultdict(list)
+            for action in self.actions:
+                grouped[action.postmortem.incident].append(action)
+            found = self.__dict__["_by_incident"] = {k: tuple(v) for k, v in grouped.items()}
+        return found
+
+
+#: The index of the latest (site, now): every page producer asks for it.
+_LATEST: list[tuple[Site, datetime, Kb]] = []
 
 
 def build_index(site: Site, now: datetime) -> Kb:
+    """The cross references of `site` at `now`, made once per (site, now)."""
+    if _LATEST and _LATEST[0][0] is site and _LATEST[0][1] == now:
+        return _LATEST[0][2]
+    kb = _make_index(site, now)
+    _LATEST[:] = [(site, now, kb)]
+    return kb
+
+
+def _make_index(site: Site, now: datetime) -> Kb:
     incidents = {i.id: i for i in site.incidents}
     reviews = {p.incident: p for p in site.postmortems}
     actions: list[Action] = []

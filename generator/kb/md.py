@@ -39,14 +39,36 @@ def external_link(label: str, url: str) -> str:
 def link(label: str, source: str, target: str, anchor: str = "", nowrap: bool = False) -> str:
     """A Markdown link from the page `source` to the page `target` (both docs-relative paths);
     `nowrap` keeps its label on one line (ids: `INC-2026-039`, never `INC-2026-` / `039`)."""
-    rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
-    markdown = f"[{cell(label)}]({rel}{'#' + anchor if anchor else ''})"
+    markdown = f"[{cell(label)}]({relative(target, source)}{'#' + anchor if anchor else ''})"
     return markdown + "{ .kb-nowrap }" if nowrap else markdown
 
 
 def nowrap(text: str) -> str:
     """Table-safe text kept on one line (ids and dates break at their hyphens otherwise)."""
     return f'<span class="kb-nowrap">{cell(text)}</span>'
+
+
+def relative(target: str, source: str) -> str:
+    """`posixpath.relpath(target, dirname(source) or ".")`, without its two `abspath` calls
+    per link (a third of generating the Markdown): plain relative paths are compared by
+    their folders; anything else (`.`, `..`, empty parts) goes through `relpath`."""
+    folder = source.rpartition("/")[0]
+    if _plain_path(target) and _plain_path(source):
+        if not folder:
+            return target
+        if target.startswith(folder + "/"):
+            return target[len(folder) + 1 :]
+        here, there = folder.split("/"), target.split("/")
+        common = 0
+        while common < min(len(here), len(there)) and here[common] == there[common]:
+            common += 1
+        return "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    return posixpath.relpath(target, folder or ".")
+
+
+def _plain_path(path: str) -> bool:
+    wrapped = f"/{path}/"
+    return bool(path) and "//" not in wrapped and "/./" not in wrapped and "/../" not in wrapped
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -1,0 +1,640 @@
+"""The MkDocs build, run in its phases so pages can be reused and rendered on every core.
+
+Everything Statuspress relies on inside MkDocs 1.6.1 and Material for MkDocs 9.x lives in this
+module (MkDocs 1.6.1 is the last 1.x release and pinned, so these internals do not move);
+`assumptions()` lists what it uses, and tests/test_kb_incremental.py fails loudly when one of
+them is gone or changed shape. `build()` does what `mkdocs.commands.build.build` does, in the
+same order, with three differences that never change a byte of output:
+
+* **Reuse.** A page whose Markdown, links and surroundings are what they were when the previous
+  build rendered it is not rendered again: its HTML is taken from the previous build (see
+  `Reuse`) and its search entries, warnings, anchors and title come from the page record kept
+  beside it. A page's surroundings are its Markdown's SHA-256, every file lookup its links made
+  (`files.get_file_from_path`: whether the target exists, its URL, whether it is excluded), and
+  the site-wide `signature()`: the configuration, versions, navigation and tag listings.
+  Pages holding a tag listing (which show every other page) are always rendered.
+* **Workers.** Converting Markdown (phase 1) and rendering the theme template and search entries
+  (phase 2) are independent per page once the files, navigation and plugins are set up, so they
+  run in forked workers (generator/workers.py). What a page's phase changes in shared state
+  (search entries, warnings, title, anchors) is sent back and applied in page order, as if the
+  pages had been built one after another.
+* **No cleaning.** The site folder is a fresh staging folder.
+
+Only the plugins in `SUPPORTED_PLUGINS` are known to keep no other state per page; with any
+other plugin or hook, `supported()` is False and the caller runs MkDocs' own build instead.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import inspect
+import json
+import logging
+import pickle
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, BuildError
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler, meta
+
+from .. import progress
+from ..workers import run_all
+
+#: Bumped when what a page record holds, or how it is used, changes.
+FORMAT = 1
+#: Plugins whose per-page work this module replays exactly (config.plugins keys).
+SUPPORTED_PLUGINS = frozenset({"material/search", "material/tags", "search", "tags"})
+#: Distributions whose code shapes the knowledge base's HTML.
+LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml",
+             "backrefs", "pygments", "mkdocs-material-extensions")
+#: Below this many pages to render, starting worker processes costs more than it saves.
+MIN_PAGES = 150
+
+log = logging.getLogger("mkdocs.commands.build")
+
+#: One file lookup a page's links made: (uri, the target's URL or None, is it excluded).
+Lookup = tuple[str, "str | None", bool]
+#: A log record a page's build emitted: (logger name, level, message).
+LogEntry = tuple[str, int, str]
+
+
+@dataclass
+class PageRecord:
+    """What a page's build left besides its HTML, kept to reuse the page (JSON values only)."""
+
+    markdown: str  # SHA-256 of the Markdown source
+    lookups: list[Lookup]
+    meta: dict[str, Any]
+    title: str | None  # the title taken from the first heading while rendering
+    anchors: list[str]  # ids on the page, for other pages' anchor links
+    links: dict[str, dict[str, str]]  # target src_uri -> {anchor: link as written}
+    search: list[dict[str, Any]]  # the page's entries of the search index
+    logs: list[tuple[int, str, int, str]]  # (phase, logger, level, message)
+
+    def to_json(self) -> Any:
+        return [self.markdown, self.lookups, self.meta, self.title, self.anchors, self.links, self.search, self.logs]
+
+    @classmethod
+    def from_json(cls, value: Any) -> PageRecord | None:
+        """The record, or None for anything not shaped like one (a foreign or damaged cache)."""
+        try:
+            markdown, lookups, page_meta, title, anchors, links, search, logs = value
+            record = cls(str(markdown), [(str(u), None if t is None else str(t), bool(x)) for u, t, x in lookups],
+                         dict(page_meta), None if title is None else str(title), [str(a) for a in anchors],
+                         {str(k): {str(a): str(o) for a, o in v.items()} for k, v in links.items()},
+                         [dict(e) for e in search], [(int(p), str(n), int(lv), str(m)) for p, n, lv, m in logs])
+        except (TypeError, ValueError, AttributeError):
+            return None
+        return record
+
+
+@dataclass
+class Reuse:
+    """What the previous build left: its page records, and how to put a page's HTML in place."""
+
+    records: Mapping[str, PageRecord]
+    #: The previous build's signature(); pages are reused only while it is unchanged.
+    signature: str
+    #: Put the previous build's HTML of a page at its destination: (src_uri, abs dest path) ->
+    #: True when done, False when it is not there as it was written (then the page is rendered).
+    place: Callable[[str, str], bool]
+
+
+@dataclass
+class Result:
+    """What a build made: each page's record (None: not reusable) and what was reused."""
+
+    records: dict[str, PageRecord | None]
+    signature: str
+    #: Each page's file, relative to the site folder.
+    destinations: dict[str, str] = field(default_factory=dict)
+    reused: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+
+
+def supported(config: MkDocsConfig) -> bool:
+    """True when every plugin is one this module replays, and no hooks are configured."""
+    return set(config.plugins.keys()) <= SUPPORTED_PLUGINS and not config.hooks
+
+
+def config_salt(config: MkDocsConfig) -> str:
+    """A hash of everything in the configuration that shapes pages, and of the libraries'
+    versions. Paths of the docs and site folders are left out: they change every build."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version_info[:3]}".encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\0".encode())
+    skip = {"docs_dir", "site_dir", "config_file_path", "plugins", "theme", "hooks", "watch", "dev_addr"}
+    plain = {key: value for key, value in config.items() if key not in skip}
+    plain["plugins"] = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
+    theme = config.theme
+    plain["theme"] = {"name": theme.name, "dirs": theme.dirs, "vars": dict(theme.items()),
+                      "static_templates": sorted(theme.static_templates)}
+    digest.update(json.dumps(plain, sort_keys=True, default=_plain).encode())
+    for folder in theme.dirs:  # a custom_dir of overrides is not covered by a version
+        root = Path(folder)
+        if "site-packages" in root.parts or "dist-packages" in root.parts:
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """A stable JSON stand-in for configuration values that are not JSON (patterns, enums,
+    sets, functions): never a memory address, which changes with every process."""
+    patterns = getattr(value, "patterns", None)
+    if patterns is not None:
+        return [getattr(p, "pattern", str(p)) for p in patterns]
+    if isinstance(value, set | frozenset):
+        return sorted(map(str, value))
+    if isinstance(value, functools.partial):
+        return ["partial", _plain(value.func), list(value.args), dict(value.keywords)]
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if hasattr(value, "items"):
+        return dict(value.items())
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", f"{type(value).__qualname__}:{value}")
+
+
+def signature(salt: str, nav: Navigation, listings: list[Page]) -> str:
+    """The site-wide inputs of every page: the configuration salt, the navigation (titles and
+    URLs, rendered into every page) and the tag listings (tags on every page link to them)."""
+
+    def items(nodes: Any) -> Iterator[Any]:
+        for node in nodes:
+            if isinstance(node, Section):
+                yield ["section", node.title, list(items(node.children))]
+            elif isinstance(node, Link):
+                yield ["link", node.title, node.url]
+            else:
+                yield ["page", node.title, node.url, node.file.src_uri]
+
+    shape = [salt, list(items(nav.items)), sorted((p.url, p.title or "") for p in listings)]
+    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+
+
+def _excluded(file: File) -> bool:
+    return bool(file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+
+
+def markdown_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --------------------------------------------------------------------------- the build
+
+
+def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None) -> Result:
+    """Build the site as `mkdocs build` would (the caller ran `on_startup` and set up logging),
+    taking each generated file's content from `sources` (docs-relative path -> content) rather
+    than from the docs folder, and reusing pages from `reuse` when they are unchanged."""
+    warnings = CountHandler()
+    warnings.setLevel(logging.WARNING)
+    if config.strict:
+        logging.getLogger("mkdocs").addHandler(warnings)
+    try:
+        result = _build(config, sources, reuse)
+        if counts := warnings.get_counts():
+            message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise Abort(f"Aborted with {message} in strict mode!")
+        return result
+    except Exception as error:
+        config.plugins.on_build_error(error=error)
+        if isinstance(error, BuildError):
+            log.error(str(error))
+            raise Abort("Aborted with a BuildError!") from error
+        raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
+
+
+def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None) -> Result:
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    for file in files:  # never read what is on disk in the docs folder: the generated content
+        if file.src_uri in sources:
+            file._content = sources[file.src_uri]  # noqa: SLF001 - what File.generated() sets
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    pages: list[Page] = []
+    for file in doc_files:
+        if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
+            Page(None, file, config)
+        assert file.page is not None
+        pages.append(file.page)
+    progress.stage("Rendering knowledge-base pages", len(pages))  # as MkDocs' build counts them (engine.py)
+
+    records = reuse.records if reuse is not None else {}
+    candidates = {p.file.src_uri for p in pages if _unchanged(p, records.get(p.file.src_uri), files)}
+    read = _read_all(config, files, pages, {u: records[u] for u in candidates})
+    site_signature = signature(config_salt(config), nav, read.listings)
+    if reuse is None or reuse.signature != site_signature:
+        candidates = set()
+    candidates -= {p.file.src_uri for p in read.listings}
+    reused = {
+        u for u in sorted(candidates)
+        if reuse is not None and reuse.place(u, files.get_file_from_path(u).abs_dest_path)  # type: ignore[union-attr]
+    }
+    todo = [p for p in pages if p.file.src_uri not in reused]
+
+    _STATE[:] = [config, files]
+    try:
+        converted = dict(zip((p.file.src_uri for p in todo),
+                             _in_workers(_convert, todo, key=lambda p: -len(p.markdown or "")), strict=True))
+    finally:
+        _STATE.clear()
+    for page in pages:  # as if each page had been read and converted in turn
+        uri = page.file.src_uri
+        if uri in reused:
+            _replay([(name, level, message) for phase, name, level, message in records[uri].logs if phase == 1])
+            _restore(page, records[uri], files)
+        else:
+            _replay(read.logs[uri])
+            _apply_conversion(page, converted[uri], files)
+
+    env = config.plugins.on_env(env, config=config, files=files)
+    files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
+    for template in sorted(config.theme.static_templates):
+        mkdocs_build._build_theme_template(template, env, files, config, nav)
+    for template in config.extra_templates:
+        mkdocs_build._build_extra_template(template, files, config, nav)
+
+    progress.advance(len(reused))
+    _STATE[:] = [config, doc_files, nav, env]
+    try:
+        built = dict(zip((p.file.src_uri for p in todo),
+                         _in_workers(_render, todo, key=lambda p: -len(p.content or ""), counted=True), strict=True))
+    finally:
+        _STATE.clear()
+    entries: list[dict[str, Any]] = []
+    for page in pages:
+        uri = page.file.src_uri
+        if uri in reused:
+            _replay([(name, level, message) for phase, name, level, message in records[uri].logs if phase == 2])
+            entries.extend(records[uri].search)
+            continue
+        rendered = built[uri]
+        _replay(rendered.logs)
+        if rendered.error is not None:
+            raise rendered.error
+        entries.extend(rendered.entries)
+    search = _search_index(config)
+    if search is not None:
+        search.entries = entries
+
+    for page in pages:
+        page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+    config.plugins.on_post_build(config=config)
+
+    made: dict[str, PageRecord | None] = {}
+    for page in pages:
+        uri = page.file.src_uri
+        if uri in reused:
+            made[uri] = records[uri]
+        else:
+            made[uri] = _record(page, read.meta[uri], read.logs[uri], converted[uri], built[uri])
+    destinations = {p.file.src_uri: p.file.dest_uri for p in pages}
+    return Result(made, site_signature, destinations, sorted(reused), [p.file.src_uri for p in todo])
+
+
+#: What the workers of the phase being run read: [config, files] or [config, doc_files, nav, env].
+_STATE: list[Any] = []
+
+
+def _unchanged(page: Page, record: PageRecord | None, files: Files) -> bool:
+    """The page's Markdown and every file its links looked up are as when `record` was made."""
+    if record is None or record.markdown != markdown_key(page.file.content_string):
+        return False
+    for uri, url, excluded in record.lookups:
+        target = files.get_file_from_path(uri)
+        if (target is None) != (url is None):
+            return False
+        if target is not None and (target.url != url or _excluded(target) != excluded):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- phase 1: reading
+
+
+@dataclass
+class _Read:
+    """What reading every page found: the pages holding a tag listing, and per page the front
+    matter as read (before any plugin saw it) and the log records of reading it."""
+
+    listings: list[Page]
+    meta: dict[str, dict[str, Any]]
+    logs: dict[str, list[LogEntry]]
+
+
+def _read_all(config: MkDocsConfig, files: Files, pages: list[Page], known: Mapping[str, PageRecord]) -> _Read:
+    """Read every page's source and run the `page_markdown` events in page order (the tags
+    plugin collects each page's tags there). A page with a record gets its front matter from
+    it instead of parsing the YAML again."""
+    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    read = _Read([], {}, {})
+    for index, page in enumerate(pages):
+        uri = page.file.src_uri
+        failure: BaseException | None = None
+        with _captured() as logs:
+            read.logs[uri] = logs
+            try:
+                with _reading(config, page):
+                    page = config.plugins.on_pre_page(page, config=config, files=files)
+                    record = known.get(uri)
+                    if record is not None:
+                        page.markdown, page.meta = _body(page.file.content_string), copy.deepcopy(record.meta)
+                    else:
+                        page.read_source(config)
+                    read.meta[uri] = copy.deepcopy(dict(page.meta))
+                    before = _listing_count(tags)
+                    page.markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config,
+                                                                    files=files)
+                    if _listing_count(tags) != before:
+                        read.listings.append(page)
+            except Exception as error:
+                failure = error
+        if failure is not None:
+            for done in pages[: index + 1]:
+                _replay(read.logs[done.file.src_uri])
+            raise failure
+    return read
+
+
+def _listing_count(tags: Any) -> int:
+    return len(getattr(getattr(tags, "listings", None), "data", ()))
+
+
+def _body(source: str) -> str:
+    """The Markdown after the front matter, as `meta.get_data` returns it."""
+    found = meta.YAML_RE.match(source)
+    return source[found.end() :].lstrip("\n") if found else meta.get_data(source)[0]
+
+
+@contextmanager
+def _reading(config: MkDocsConfig, page: Page) -> Iterator[None]:
+    """As `_populate_page`: the current page set, errors logged with the page's path."""
+    config._current_page = page  # noqa: SLF001
+    try:
+        yield
+    except Exception as error:
+        message = f"Error reading page '{page.file.src_uri}':"
+        if not isinstance(error, BuildError):
+            message += f" {error}"
+        log.error(message)
+        raise
+    finally:
+        config._current_page = None  # noqa: SLF001
+
+
+class _RecordingFiles:
+    """The site's files as a page's links see them, noting every lookup."""
+
+    def __init__(self, files: Files) -> None:
+        self.files = files
+        self.lookups: dict[str, Lookup] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        found = self.files.get_file_from_path(path)
+        self.lookups[path] = (path, found.url if found else None, found is not None and _excluded(found))
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.files, name)
+
+
+@dataclass
+class _Converted:
+    """What converting a page's Markdown made, as sent back from a worker."""
+
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str]
+    links: dict[str, dict[str, str]]
+    lookups: list[Lookup]
+    logs: list[LogEntry]
+    error: BaseException | None = None
+
+
+def _convert(page: Page) -> _Converted:
+    """Phase 1 of one page after reading, as `_populate_page`: Markdown to HTML."""
+    config, files = _STATE
+    recording = _RecordingFiles(files)
+    with _captured() as logs:
+        try:
+            with _reading(config, page):
+                page.render(config, recording)  # type: ignore[arg-type]
+                page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        except Exception as error:  # raised again in the parent, in page order
+            return _Converted("", None, None, set(), {}, [], logs, _sendable(error))
+    links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
+    return _Converted(page.content or "", page.toc, page._title_from_render,  # noqa: SLF001
+                      set(page.present_anchor_ids or ()), links, sorted(recording.lookups.values()), logs)
+
+
+def _apply_conversion(page: Page, done: _Converted, files: Files) -> None:
+    _replay(done.logs)
+    if done.error is not None:
+        raise done.error
+    page.content, page.toc, page._title_from_render = done.content, done.toc, done.title  # noqa: SLF001
+    page.present_anchor_ids = done.anchors
+    targets = {files.get_file_from_path(uri): anchors for uri, anchors in done.links.items()}
+    page.links_to_anchors = {target: anchors for target, anchors in targets.items() if target is not None}
+
+
+def _restore(page: Page, record: PageRecord, files: Files) -> None:
+    """A reused page as its rendering left it, as far as other pages and the build read it."""
+    page.content = ""  # rendered: the title no longer comes from the Markdown's first line
+    page._title_from_render = record.title  # noqa: SLF001
+    page.present_anchor_ids = set(record.anchors)
+    targets = {files.get_file_from_path(uri): anchors for uri, anchors in record.links.items()}
+    page.links_to_anchors = {target: anchors for target, anchors in targets.items() if target is not None}
+
+
+def _sendable(error: BaseException) -> BaseException:
+    """The error itself if it can travel back from a worker, else its text in a RuntimeError."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+# --------------------------------------------------------------------------- phase 2: rendering
+
+
+@dataclass
+class _Rendered:
+    """What rendering a page's template made besides the file: its search entries and logs."""
+
+    entries: list[dict[str, Any]]
+    logs: list[LogEntry]
+    error: BaseException | None = None
+
+
+def _render(page: Page) -> _Rendered:
+    """Phase 2 of one page: the theme template, written to the site folder. The search entries
+    its `page_context` event added are taken back out, so the caller adds them in page order."""
+    config, doc_files, nav, env = _STATE
+    search = _search_index(config)
+    before = len(search.entries) if search is not None else 0
+    with _captured() as logs:
+        try:
+            mkdocs_build._build_page(page, config, doc_files, nav, env, False,
+                                     excluded=_excluded(page.file))
+        except Exception as error:
+            return _Rendered([], logs, _sendable(error))
+    added: list[dict[str, Any]] = []
+    if search is not None:
+        added = search.entries[before:]
+        del search.entries[before:]
+    return _Rendered(added, logs)
+
+
+def _in_workers(run: Callable[[Page], Any], pages: list[Page], key: Callable[[Page], int],
+                counted: bool = False) -> list[Any]:
+    """`[run(p) for p in pages]` on every core when there are enough pages; the biggest pages
+    go first so they do not end last. `counted`: each page is a step of the progress stage."""
+    order = sorted(range(len(pages)), key=lambda i: (key(pages[i]), i))
+    results = run_all(lambda i: run(pages[i]), order, MIN_PAGES, counted)
+    by_index = dict(zip(order, results, strict=True))
+    return [by_index[i] for i in range(len(pages))]
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    return getattr(plugin, "search_index", None) if plugin is not None and plugin.config.enabled else None
+
+
+def _record(page: Page, page_meta: dict[str, Any], reading: list[LogEntry], done: _Converted,
+            rendered: _Rendered) -> PageRecord | None:
+    """What to keep of a page just built; None when something in it is not plain JSON."""
+    logs = [(1, *entry) for entry in [*reading, *done.logs]] + [(2, *entry) for entry in rendered.logs]
+    record = PageRecord(markdown_key(page.file.content_string), done.lookups, page_meta, done.title,
+                        sorted(done.anchors), done.links, rendered.entries, logs)
+    try:
+        if PageRecord.from_json(json.loads(json.dumps(record.to_json()))) != record:
+            return None
+    except (TypeError, ValueError):
+        return None
+    return record
+
+
+# --------------------------------------------------------------------------- logging
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.entries: list[LogEntry] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.INFO:
+            self.entries.append((record.name, record.levelno, record.getMessage()))
+
+
+@contextmanager
+def _captured() -> Iterator[list[LogEntry]]:
+    """Take MkDocs' log records away from its handlers while a page is built, to replay them
+    (in the parent process, in page order) with `_replay`."""
+    root = logging.getLogger("mkdocs")
+    capture = _Capture()
+    handlers, propagate = root.handlers[:], root.propagate
+    root.handlers, root.propagate = [capture], False
+    try:
+        yield capture.entries
+    finally:
+        root.handlers, root.propagate = handlers, propagate
+
+
+def _replay(entries: list[LogEntry]) -> None:
+    for name, level, message in entries:
+        logging.getLogger(name).log(level, "%s", message)
+
+
+# --------------------------------------------------------------------------- assumptions
+
+
+def assumptions() -> list[str]:
+    """What this module uses inside MkDocs and Material that is not their documented API,
+    each as a check; the names of those that do not hold. Tests fail loudly on any."""
+    from material.plugins.search.plugin import SearchIndex, SearchPlugin  # type: ignore[import-untyped]
+    from material.plugins.tags.plugin import TagsPlugin  # type: ignore[import-untyped]
+    from material.plugins.tags.structure.listing.manager import ListingManager  # type: ignore[import-untyped]
+
+    def params(function: Any) -> list[str]:
+        return list(inspect.signature(function).parameters)
+
+    checks = {
+        "mkdocs is 1.6.1": metadata.version("mkdocs") == "1.6.1",
+        "material is 9.x": metadata.version("mkdocs-material").startswith("9."),
+        "_build_page(page, config, doc_files, nav, env, dirty, excluded)":
+            params(mkdocs_build._build_page) == ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"],
+        "_build_theme_template(template_name, env, files, config, nav)":
+            params(mkdocs_build._build_theme_template) == ["template_name", "env", "files", "config", "nav"],
+        "_build_extra_template(template_name, files, config, nav)":
+            params(mkdocs_build._build_extra_template) == ["template_name", "files", "config", "nav"],
+        "_populate_page reads, converts and runs page events as replayed here":
+            all(word in inspect.getsource(mkdocs_build._populate_page)
+                for word in ("on_pre_page", "read_source", "on_page_markdown", "page.render", "on_page_content")),
+        "build() runs the events and steps in the order replayed here": _build_order_holds(),
+        "File._content holds generated content": "self._content" in inspect.getsource(File.copy_file),
+        "Page.render(config, files) looks files up only through get_file_from_path":
+            params(Page.render) == ["self", "config", "files"]
+            and "self.files.get_file_from_path" in inspect.getsource(
+                __import__("mkdocs.structure.pages", fromlist=["_RelativePathTreeprocessor"])
+                ._RelativePathTreeprocessor.path_to_url),
+        "Page keeps _title_from_render, present_anchor_ids, links_to_anchors":
+            all(name in inspect.getsource(Page.render)
+                for name in ("_title_from_render", "present_anchor_ids", "links_to_anchors")),
+        "meta.YAML_RE splits front matter": hasattr(meta, "YAML_RE") and hasattr(meta, "get_data"),
+        "search keeps entries in SearchIndex.entries, added in on_page_context":
+            "self.entries.append" in inspect.getsource(SearchIndex.create_entry_for_section)
+            and "add_entry_from_context" in inspect.getsource(SearchPlugin.on_page_context)
+            and "self.search_index.generate_search_index" in inspect.getsource(SearchPlugin.on_post_build),
+        "tags collects mappings and listings in on_page_markdown, renders listings in on_env":
+            "self.listings.add" in inspect.getsource(TagsPlugin.on_page_markdown)
+            and "populate_all" in inspect.getsource(TagsPlugin.on_env)
+            and "self.data.add" in inspect.getsource(ListingManager.add),
+        "search and tags have no other per-page events": _no_other_events(SearchPlugin, TagsPlugin),
+    }
+    return [name for name, holds in checks.items() if not holds]
+
+
+def _build_order_holds() -> bool:
+    source = inspect.getsource(mkdocs_build.build)
+    steps = ["on_config", "on_pre_build", "get_files", "add_files_from_theme", "on_files", "set_exclusions",
+             "get_navigation", "on_nav", "_populate_page", "on_env", "copy_static_files", "static_templates",
+             "extra_templates", "_build_page", "validate_anchor_links", "on_post_build"]
+    positions = [source.find(step) for step in steps]
+    return all(p >= 0 for p in positions) and positions == sorted(positions)
+
+
+def _no_other_events(*plugins: type) -> bool:
+    allowed = {"on_startup", "on_config", "on_page_context", "on_post_build", "on_serve", "on_page_markdown",
+               "on_env", "on_shutdown"}
+    return all(name in allowed for plugin in plugins for name in vars(plugin) if name.startswith("on_"))

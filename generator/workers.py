@@ -1,0 +1,86 @@
+"""Work on every core: forked worker processes that each take a share of independent tasks.
+
+The workers are forked, so they inherit everything the tasks read (the site, the projection,
+compiled templates, a configured MkDocs) without pickling it; only task numbers go to them and
+each task's (small) result comes back. Results are returned in task order, so callers that merge
+them do so exactly as if the tasks had run one after another in this process. Small jobs, and
+processes with other threads running (`serve`, where forking is unsafe), run in this process.
+Progress (generator/progress.py) is counted here in this process as results come back; the
+workers report none (their copy of the meter would draw over the parent's line).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from . import progress
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Work is handed out in about this many chunks per worker, so a slow chunk does not leave a core idle.
+CHUNKS_PER_WORKER = 8
+#: Never more processes than this, whatever the machine has.
+MAX_WORKERS = 4
+
+#: (run, tasks) of the pool being run; set before forking, read by the workers.
+_JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def workers(tasks: int, minimum: int) -> int:
+    """How many processes should run `tasks` tasks: 1 (this process) below `minimum` tasks,
+    with one core, with other threads running, or where processes cannot be forked.
+    `STATUSPRESS_WORKERS` overrides the count (1: never fork), for benchmarks and tests."""
+    forced = os.environ.get("STATUSPRESS_WORKERS", "")
+    if tasks < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if forced.isdigit() and int(forced) > 0:
+        return min(int(forced), MAX_WORKERS, tasks)
+    if tasks < minimum:
+        return 1
+    return max(1, min(cores(), MAX_WORKERS))
+
+
+def run_all(run: Callable[[T], R], tasks: Sequence[T], minimum: int, counted: bool = False) -> list[R]:
+    """`[run(t) for t in tasks]`, on every core when there are at least `minimum` tasks.
+    `counted`: each task done is a step of the current progress stage.
+
+    Tasks are handed out in order in chunks; put the slowest first so they do not end last.
+    """
+    global _JOB
+    count = workers(len(tasks), minimum)
+    if count == 1:
+        return [_counted(run(task), 1 if counted else 0) for task in tasks]
+    size = max(1, -(-len(tasks) // (count * CHUNKS_PER_WORKER)))
+    starts = range(0, len(tasks), size)
+    _JOB = (run, tasks)
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunks = [_counted(chunk, len(chunk) if counted else 0)
+                      for chunk in pool.map(_run_chunk, starts, [size] * len(starts))]
+    finally:
+        _JOB = None
+    return [result for chunk in chunks for result in chunk]
+
+
+def _counted(result: R, steps: int) -> R:
+    if steps:
+        progress.advance(steps)
+    return result
+
+
+def _run_chunk(start: int, size: int) -> list[Any]:
+    assert _JOB is not None
+    run, tasks = _JOB
+    with progress.silenced():
+        return [run(task) for task in tasks[start : start + size]]

@@ -1,0 +1,476 @@
+"""The incremental knowledge base: byte for byte what MkDocs' own `mkdocs build` makes of the
+same Markdown, search index and sitemap included, after any sequence of edits; pages are
+reused only while nothing they show changed (generator/kb/mkdocs_run.py, page_cache.py)."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildRequest, build
+from generator.context import RenderContext
+from generator.kb import engine, mkdocs_run, registry, render_internal
+from generator.kb.pages import Page
+from generator.kb.tree import generate, sync_tree
+from generator.load import load_site
+from generator.model import Site
+from generator.problems import ContentError
+from tests.sitekit import REPO, make_content, now, write_tree
+from tests.treediff import differences, snapshot
+
+START = now("2026-11-28T12:00:00Z")
+
+
+def clean_build(content: Path, at: object, dest: Path) -> dict[str, str]:
+    """The reference: the generated Markdown tree built by MkDocs' own build, nothing reused."""
+    loaded = load_site(content, at)  # type: ignore[arg-type]
+    assert not loaded.problems.errors, loaded.problems.errors
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = Path(tmp) / "docs"
+        sync_tree(generate(loaded.site, at), docs)  # type: ignore[arg-type]
+        config = engine.load(loaded.site, content, docs, dest)
+        warnings, result = engine.run_build(config, at)  # type: ignore[arg-type]
+        assert result is None  # MkDocs' own build ran
+    return snapshot(dest)
+
+
+class Builds:
+    """Incremental builds of one content folder into one output folder, noting what each rendered."""
+
+    def __init__(self, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.out, self.cache = tmp / "site", tmp / "cache"
+        self.results: list[mkdocs_run.Result] = []
+        self.said: list[str] = []
+        original = mkdocs_run.build
+
+        def spy(*args: object, **kwargs: object) -> mkdocs_run.Result:
+            result = original(*args, **kwargs)  # type: ignore[arg-type]
+            self.results.append(result)
+            return result
+
+        monkeypatch.setattr(mkdocs_run, "build", spy)
+
+    def run(self, content: Path, at: object, strict: bool = False) -> dict[str, str]:
+        self.said.clear()
+        build(BuildRequest(content, self.out, at, targets=("internal",), strict=strict,  # type: ignore[arg-type]
+                           progress=self.said.append, cache_dir=self.cache))
+        return snapshot(self.out / "internal")
+
+    @property
+    def last(self) -> mkdocs_run.Result:
+        return self.results[-1]
+
+
+@pytest.fixture
+def builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Builds:
+    return Builds(tmp_path, monkeypatch)
+
+
+# --------------------------------------------------------------------------- random content
+
+
+SERVICES = ["api", "web", "vpn"]
+
+
+def incident(rng: random.Random, number: int, at: object) -> str:
+    start = START - timedelta(days=rng.randint(0, 400), minutes=rng.randint(0, 1000))
+    kind = rng.choice(["external", "internal"])
+    services = rng.sample(["api", "web"] if kind == "external" else SERVICES, rng.randint(1, 2))
+    resolved = rng.random() < 0.85
+    lines = [
+        f"id: INC-{number}",
+        f"title: Incident {number} {rng.choice(['errors', 'slow pages', 'timeouts', 'a | pipe'])}",
+        f"type: {kind}",
+        f"severity: {rng.choice(['major', 'medium', 'minor'])}",
+        f"started_at: {start:%Y-%m-%dT%H:%M:%SZ}",
+        f"detected_at: {start + timedelta(minutes=5):%Y-%m-%dT%H:%M:%SZ}",
+        f"detection: {rng.choice(['monitoring', 'customer_report', 'employee'])}",
+    ]
+    if resolved:
+        lines.append(f"mitigated_at: {start + timedelta(minutes=30):%Y-%m-%dT%H:%M:%SZ}")
+        lines.append(f"resolved_at: {start + timedelta(minutes=90):%Y-%m-%dT%H:%M:%SZ}")
+    lines.append("impact:")
+    for service in services:
+        lines += [f"  - component: {service}", f"    level: {rng.choice(['major_outage', 'partial_outage'])}"]
+    lines += ["root_cause:", f"  type: {rng.choice(['deploy', 'config', 'capacity'])}", f"  service: {services[0]}"]
+    lines += ["updates:", f"  - at: {start + timedelta(minutes=10):%Y-%m-%dT%H:%M:%SZ}",
+              "    status: investigating", f"    body: We are looking into it ({rng.randint(1, 99)})."]
+    if resolved:
+        lines += [f"  - at: {start + timedelta(minutes=90):%Y-%m-%dT%H:%M:%SZ}", "    status: resolved",
+                  "    body: Fixed."]
+    lines += ["timeline:", f"  - at: {start + timedelta(minutes=6):%Y-%m-%dT%H:%M:%SZ}", "    by: pager",
+              f"    text: Alert {rng.randint(1, 9)} fired."]
+    return "\n".join(lines) + "\n"
+
+
+def postmortem(rng: random.Random, number: int, others: list[int], runbooks: list[str], linked: dict[int, int]) -> str:
+    """A review linking to other incidents (noted in `linked`), runbooks and service anchors:
+    pages whose links the incremental build must follow when their targets come and go."""
+    links = [f"See [the API page](../services/api.md#runbooks) and [a missing page](../incidents/INC-{999}.md)."]
+    if others:
+        other = rng.choice(others)
+        linked[number] = other
+        links.append(f"Like [an earlier one](../incidents/INC-{other}.md#times).")
+    if runbooks:
+        links.append(f"Runbook: [steps](../runbooks/{rng.choice(runbooks)}).")
+    status = rng.choice(["draft", "reviewed", "published"])
+    return textwrap.dedent(f"""\
+        ---
+        incident: INC-{number}
+        authors: [Dana Ruiz]
+        status: {status}
+        public_summary: Summary {rng.randint(1, 99)}.
+        action_items:
+          - id: AI-{number}
+            title: Fix thing {rng.randint(1, 99)}
+            owner: {rng.choice(['api-team', 'sre'])}
+            priority: {rng.choice(['P1', 'P2'])}
+            due: 2026-{rng.randint(10, 12):02d}-15
+            status: {rng.choice(['open', 'done'])}
+        ---
+        ## Summary
+
+        {" ".join(links)}
+
+        ## Details {{#details}}
+
+        Text {rng.randint(1, 999)}.
+        """)
+
+
+def runbook(rng: random.Random, name: str) -> str:
+    return textwrap.dedent(f"""\
+        ---
+        title: Runbook {name} {rng.randint(1, 9)}
+        services: [{rng.choice(SERVICES)}]
+        alerts: [Alert{rng.randint(1, 5)}]
+        owner: sre
+        last_reviewed: 2026-{rng.randint(1, 11):02d}-01
+        ---
+        ## Steps
+
+        Restart it. Then read [the API page](../../services/api.md).
+        """)
+
+
+def services_yaml(rng: random.Random) -> str:
+    name = rng.choice(["API", "Public API", "REST API"])
+    return textwrap.dedent(f"""\
+        groups: [Core, Internal]
+        services:
+          - id: api
+            name: {name}
+            group: Core
+            slo: {rng.choice(['99.9', '99.5'])}
+          - id: web
+            name: Website
+            group: Core
+            slo: 99.5
+          - id: vpn
+            name: VPN
+            group: Internal
+            public: false
+            slo: 99.0
+        """)
+
+
+class Edits:
+    """A content folder and random valid edits to it: add, change and delete incidents,
+    post-mortems and runbooks, change services, and let time pass."""
+
+    def __init__(self, root: Path, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.root = make_content(root)
+        self.at = START
+        self.incidents: list[int] = []
+        self.reviews: list[int] = []
+        self.runbooks: list[str] = []
+        self.linked: dict[int, int] = {}  # review -> the incident it links to (its Markdown does not change when
+        # that incident is deleted, only where its link leads)
+        self.next = 1
+        for _ in range(4):
+            self.add_incident()
+        self.add_review()
+        self.add_runbook()
+
+    def write(self, rel: str, text: str) -> None:
+        write_tree(self.root, {rel: text})
+
+    def add_incident(self) -> str:
+        number, self.next = self.next, self.next + 1
+        self.incidents.append(number)
+        self.write(f"incidents/inc-{number}.yaml", incident(self.rng, number, self.at))
+        return f"add incident {number}"
+
+    def change_incident(self) -> str:
+        number = self.rng.choice(self.incidents)
+        self.write(f"incidents/inc-{number}.yaml", incident(self.rng, number, self.at))
+        return f"change incident {number}"
+
+    def delete_incident(self) -> str:
+        if len(self.incidents) < 2:
+            return self.add_incident()
+        targets = sorted({self.linked[r] for r in self.reviews if r in self.linked} & set(self.incidents))
+        number = self.rng.choice(targets if targets and self.rng.random() < 0.7 else self.incidents)
+        self.incidents.remove(number)
+        (self.root / f"incidents/inc-{number}.yaml").unlink()
+        if number in self.reviews:
+            self.reviews.remove(number)
+            (self.root / f"postmortems/INC-{number}.md").unlink()
+        return f"delete incident {number}"
+
+    def add_review(self) -> str:
+        free = [n for n in self.incidents if n not in self.reviews]
+        if not free:
+            return self.add_incident()
+        number = self.rng.choice(free)
+        self.reviews.append(number)
+        others = [n for n in self.incidents if n != number]
+        self.write(f"postmortems/INC-{number}.md", postmortem(self.rng, number, others, self.runbooks, self.linked))
+        return f"add review {number}"
+
+    def change_review(self) -> str:
+        if not self.reviews:
+            return self.add_review()
+        number = self.rng.choice(self.reviews)
+        others = [n for n in self.incidents if n != number]
+        self.write(f"postmortems/INC-{number}.md", postmortem(self.rng, number, others, self.runbooks, self.linked))
+        return f"change review {number}"
+
+    def delete_review(self) -> str:
+        if not self.reviews:
+            return self.add_review()
+        number = self.rng.choice(self.reviews)
+        self.reviews.remove(number)
+        (self.root / f"postmortems/INC-{number}.md").unlink()
+        return f"delete review {number}"
+
+    def add_runbook(self) -> str:
+        name = f"{self.rng.choice(SERVICES)}/rb-{self.next}.md"
+        self.next += 1
+        self.runbooks.append(name)
+        self.write(f"runbooks/{name}", runbook(self.rng, name))
+        return f"add runbook {name}"
+
+    def change_runbook(self) -> str:
+        if not self.runbooks:
+            return self.add_runbook()
+        name = self.rng.choice(self.runbooks)
+        self.write(f"runbooks/{name}", runbook(self.rng, name))
+        return f"change runbook {name}"
+
+    def delete_runbook(self) -> str:
+        if not self.runbooks:
+            return self.add_runbook()
+        name = self.rng.choice(self.runbooks)
+        self.runbooks.remove(name)
+        (self.root / f"runbooks/{name}").unlink()
+        return f"delete runbook {name}"
+
+    def change_services(self) -> str:
+        self.write("services.yaml", services_yaml(self.rng))
+        return "change services"
+
+    def pass_time(self) -> str:
+        self.at += timedelta(days=self.rng.choice([0, 1, 20]), minutes=self.rng.randint(1, 300))
+        return f"time passes to {self.at}"
+
+    def random(self) -> str:
+        edits = [self.add_incident, self.change_incident, self.delete_incident, self.delete_incident, self.add_review,
+                 self.add_review, self.change_review, self.delete_review, self.add_runbook, self.change_runbook,
+                 self.delete_runbook, self.change_services, self.pass_time]
+        return self.rng.choice(edits)()
+
+
+@pytest.mark.parametrize("seed", [9, 18])  # seeds that delete an incident a review links to, among others
+def test_random_edit_sequences_give_the_clean_build_byte_for_byte(seed: int, tmp_path: Path, builds: Builds) -> None:
+    edits = Edits(tmp_path / "content", seed)
+    history = ["start"]
+    builds.run(edits.root, edits.at)
+    reused = 0
+    for step in range(6):
+        history.append(edits.random())
+        if step % 2:  # sometimes two edits between builds
+            history.append(edits.random())
+        incremental = builds.run(edits.root, edits.at)
+        clean = clean_build(edits.root, edits.at, tmp_path / f"clean-{step}")
+        assert differences(clean, incremental) == [], history
+        assert "search/search_index.json" in incremental and "sitemap.xml" in incremental
+        reused += len(builds.last.reused)
+    assert reused > 0, "no page was ever reused: the incremental build is not incremental"
+
+
+# --------------------------------------------------------------------------- what is rendered
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    return Edits(tmp_path / "content", seed=7).root
+
+
+def test_a_changed_incident_renders_its_page_not_the_others(content: Path, tmp_path: Path, builds: Builds) -> None:
+    builds.run(content, START)
+    assert builds.last.reused == []
+    everything = set(builds.last.rendered)
+    path = content / "incidents" / "inc-2.yaml"
+    path.write_text(path.read_text().replace("title: Incident 2", "title: Renamed incident 2"))
+    incremental = builds.run(content, START)
+    rendered = set(builds.last.rendered)
+    assert "incidents/INC-2.md" in rendered and "incidents/index.md" in rendered and "tags.md" in rendered
+    assert "incidents/INC-1.md" not in rendered and "incidents/INC-3.md" in everything
+    assert "incidents/INC-3.md" not in rendered and "severity.md" not in rendered
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+    assert "Renamed incident 2" in (builds.out / "internal" / "incidents" / "INC-2.html").read_text()
+
+
+def test_nothing_changed_renders_only_the_tag_listing(content: Path, builds: Builds) -> None:
+    first = builds.run(content, START)
+    again = builds.run(content, START)
+    assert builds.last.rendered == ["tags.md"]  # lists every page: always rendered
+    assert differences(first, again) == []
+
+
+def test_a_page_edited_by_hand_in_the_published_site_is_rendered_again(
+    content: Path, tmp_path: Path, builds: Builds
+) -> None:
+    builds.run(content, START)
+    (builds.out / "internal" / "incidents" / "INC-1.html").write_text("defaced")
+    incremental = builds.run(content, START)
+    assert "incidents/INC-1.md" in builds.last.rendered
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+
+
+def test_a_deleted_link_target_renders_the_pages_linking_to_it(content: Path, tmp_path: Path, builds: Builds) -> None:
+    review = "---\nincident: INC-1\nstatus: draft\n---\nSee [INC-2](../incidents/INC-2.md#times).\n"
+    write_tree(content, {"postmortems/INC-1.md": review})
+    builds.run(content, START)
+    (content / "incidents" / "inc-2.yaml").unlink()
+    for left in (content / "postmortems").glob("INC-2.md"):
+        left.unlink()
+    incremental = builds.run(content, START)
+    assert "postmortems/INC-1.md" in builds.last.rendered  # its link now points nowhere
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+    html = (builds.out / "internal" / "postmortems" / "INC-1.html").read_text()
+    assert 'href="../incidents/INC-2.md#times"' in html  # left as written, as MkDocs does
+
+
+def test_mkdocs_yml_change_renders_everything(content: Path, tmp_path: Path, builds: Builds) -> None:
+    builds.run(content, START)
+    settings = (REPO / "generator" / "kb" / "mkdocs.yml").read_text()
+    (content.parent / "mkdocs.yml").write_text(settings.replace("navigation.top", "navigation.tracking"))
+    incremental = builds.run(content, START)
+    assert builds.last.reused == []
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+
+
+def test_a_new_theme_or_plugin_version_renders_everything(
+    content: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds.run(content, START)
+    real = mkdocs_run.metadata.version
+    monkeypatch.setattr(mkdocs_run.metadata, "version",
+                        lambda name: "9.99.0" if name == "mkdocs-material" else real(name))
+    builds.run(content, START)
+    assert builds.last.reused == []
+
+
+def test_a_navigation_change_renders_everything(
+    content: Path, tmp_path: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds.run(content, START)
+    extra = Page("extra/index.md", "Extra", "Extra", lambda site, at: "# Extra\n", order=65)
+    monkeypatch.setattr(registry, "PAGES", [*registry.PAGES, extra])
+    incremental = builds.run(content, START)
+    assert builds.last.reused == []
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+
+
+def test_a_new_navigation_title_renders_everything(
+    content: Path, tmp_path: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A navigation page's title comes from its front matter and shows in its neighbours' footers."""
+    builds.run(content, START)
+    rows = [Page(p.path, p.title, p.section, _retitled(p.produce), p.order) if p.path == "runbooks/index.md" else p
+            for p in registry.PAGES]
+    monkeypatch.setattr(registry, "PAGES", rows)
+    incremental = builds.run(content, START)
+    assert builds.last.reused == []
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+    footer = (builds.out / "internal" / "runbooks" / "alerts.html").read_text()
+    assert "Playbooks" in footer
+
+
+def _retitled(produce: Callable[[Site, datetime], str]) -> Callable[[Site, datetime], str]:
+    return lambda site, at: produce(site, at).replace('title: "Runbooks"', 'title: "Playbooks"', 1)
+
+
+def test_warnings_of_reused_pages_are_reported_again_and_fail_strict_builds(
+    content: Path, tmp_path: Path, builds: Builds
+) -> None:
+    review = "---\nincident: INC-1\nstatus: draft\n---\nSee [the runbook](../runbooks/missing.md).\n"
+    write_tree(content, {"postmortems/INC-1.md": review})
+    warning = ("knowledge base: warning: Doc file 'postmortems/INC-1.md' contains a link '../runbooks/missing.md', "
+               "but the target 'runbooks/missing.md' is not found among documentation files.")
+    builds.run(content, START)
+    assert "postmortems/INC-1.md" not in builds.last.reused and warning in builds.said
+    builds.run(content, START)
+    assert "postmortems/INC-1.md" in builds.last.reused and warning in builds.said
+    context = RenderContext(START, content, builds.out / "internal", builds.cache, strict=True)
+    site = load_site(content, START).site  # its content warnings are not MkDocs' business here
+    with pytest.raises(ContentError, match="missing.md"):
+        render_internal(site, tmp_path / "strict", context)
+    assert "postmortems/INC-1.md" in builds.last.reused
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def test_pages_rendered_in_workers_give_the_same_site(
+    content: Path, tmp_path: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")  # even for a small site on one core
+    forked = builds.run(content, START)
+    assert differences(clean_build(content, START, tmp_path / "clean"), forked) == []
+    path = content / "incidents" / "inc-3.yaml"
+    path.write_text(path.read_text().replace("title: Incident 3", "title: Other"))
+    incremental = builds.run(content, START + timedelta(minutes=5))
+    assert builds.last.reused
+    assert differences(clean_build(content, START + timedelta(minutes=5), tmp_path / "clean2"), incremental) == []
+
+
+# --------------------------------------------------------------------------- the internals relied on
+
+
+def test_the_mkdocs_internals_relied_on_are_still_there() -> None:
+    """If this fails, MkDocs or Material changed inside: read generator/kb/mkdocs_run.py again
+    before trusting incremental or parallel knowledge-base builds."""
+    assert mkdocs_run.assumptions() == []
+
+
+def test_the_configuration_salt_is_the_same_in_every_process(content: Path) -> None:
+    code = textwrap.dedent(f"""\
+        from pathlib import Path
+        from generator.kb import engine, mkdocs_run
+        from generator.load import load_site
+from generator.model import Site
+        from generator.load.fields import parse_time
+        content = Path({str(content)!r})
+        site = load_site(content, parse_time("2026-11-28T12:00:00Z")).site
+        config = engine.load(site, content, content, None)
+        config.plugins.on_startup(command="build", dirty=False)
+        print(mkdocs_run.config_salt(config.plugins.on_config(config)))
+        """)
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}) for seed in (1, 2)]
+    assert all(run.returncode == 0 for run in runs), [run.stderr[-2000:] for run in runs]
+    salts = {run.stdout for run in runs}
+    assert len(salts) == 1 and len(next(iter(salts)).strip()) == 64
