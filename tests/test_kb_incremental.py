@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -332,11 +333,46 @@ def test_a_changed_incident_renders_its_page_not_the_others(content: Path, tmp_p
     assert "Renamed incident 2" in (builds.out / "internal" / "incidents" / "INC-2.html").read_text()
 
 
-def test_nothing_changed_renders_only_the_tag_listing(content: Path, builds: Builds) -> None:
+def test_pages_made_from_unchanged_inputs_follow_what_they_show(content: Path, tmp_path: Path, builds: Builds) -> None:
+    """Incident and review pages are generated again only when their inputs changed (pages.Keyed):
+    a review's new status must still reach its incident's page, a service's new name every page
+    naming it, and the build time the review of an open incident."""
+    review = "---\nincident: INC-1\nstatus: draft\n---\nBody.\n"
+    write_tree(content, {"postmortems/INC-1.md": review})
+    builds.run(content, START)
+    write_tree(content, {"postmortems/INC-1.md": review.replace("draft", "reviewed")})
+    incremental = builds.run(content, START)
+    assert "(reviewed)" in (builds.out / "internal" / "incidents" / "INC-1.html").read_text()
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+    write_tree(content, {"services.yaml": services_yaml(random.Random(3)).replace("name: ", "name: Renamed ", 1)})
+    incremental = builds.run(content, START + timedelta(hours=2))
+    assert differences(clean_build(content, START + timedelta(hours=2), tmp_path / "clean2"), incremental) == []
+
+
+def test_nothing_changed_renders_nothing(content: Path, builds: Builds) -> None:
     first = builds.run(content, START)
     again = builds.run(content, START)
-    assert builds.last.rendered == ["tags.md"]  # lists every page: always rendered
+    assert builds.last.rendered == []
     assert differences(first, again) == []
+
+
+def test_the_tag_listing_is_rendered_only_when_what_it_lists_changes(
+    content: Path, tmp_path: Path, builds: Builds
+) -> None:
+    builds.run(content, START)
+    path = content / "incidents" / "inc-2.yaml"
+    path.write_text(path.read_text().replace("status: investigating", "status: identified"))  # not listed
+    incremental = builds.run(content, START)
+    assert "incidents/INC-2.md" in builds.last.rendered and "tags.md" in builds.last.reused
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+    text = path.read_text()
+    severity = "minor" if "severity: minor" not in text else "major"
+    path.write_text(re.sub(r"severity: \w+", f"severity: {severity}", text))  # a new tag: `Severity: ...`
+    incremental = builds.run(content, START)
+    assert "tags.md" in builds.last.rendered
+    assert differences(clean_build(content, START, tmp_path / "clean2"), incremental) == []
+    listing = (builds.out / "internal" / "tags.html").read_text()
+    assert f"Severity: {severity}" in listing
 
 
 def test_a_page_edited_by_hand_in_the_published_site_is_rendered_again(
@@ -461,7 +497,6 @@ def test_the_configuration_salt_is_the_same_in_every_process(content: Path) -> N
         from pathlib import Path
         from generator.kb import engine, mkdocs_run
         from generator.load import load_site
-from generator.model import Site
         from generator.load.fields import parse_time
         content = Path({str(content)!r})
         site = load_site(content, parse_time("2026-11-28T12:00:00Z")).site

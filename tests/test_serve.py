@@ -3,6 +3,7 @@ content changes (driven poll by poll, no timing)."""
 
 from __future__ import annotations
 
+import re
 import threading
 import urllib.request
 from pathlib import Path
@@ -73,3 +74,49 @@ def test_fingerprint_ignores_hidden_files_and_sees_new_ones(tmp_path: Path) -> N
 def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--content", str(tmp_path / "nope"), "--port", "0"])
     assert result.exit_code == 2 and "content folder not found" in result.output
+
+
+REVIEW = """\
+---
+incident: INC-1
+authors: [Dana Ruiz]
+status: draft
+---
+## Summary
+
+{text}
+"""
+
+
+def test_serve_internal_rebuilds_the_edited_review_incrementally(tmp_path: Path) -> None:
+    """`serve --internal`: MkDocs' live-reloading server on 127.0.0.1, and after a post-mortem
+    edit the same incremental build as `statuspress build`: the review's page is rendered
+    again, the other incident pages are reused (driven rebuild by rebuild, no watching)."""
+    from generator.kb.serve import live_server
+
+    files = {"incidents/a.yaml": INCIDENT.format(title="Slow API"), "postmortems/INC-1.md": REVIEW.format(text="First")}
+    files.update({f"incidents/{n}.yaml": INCIDENT.format(title=f"Other {n}").replace("INC-1", f"INC-{n}")
+                  for n in range(2, 5)})
+    content = make_content(tmp_path / "content", files)
+    server, rebuilder = live_server(content, tmp_path / "out", 0, cache_dir=tmp_path / "cache", watch=False)
+    said: list[str] = []
+    rebuilder.say = said.append
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        while not server.serve_thread.is_alive():
+            thread.join(0.05)
+        host, port = server.server_address[:2]
+        assert host == "127.0.0.1"
+        page = fetch(port, "/postmortems/INC-1.html")
+        assert "First" in BeautifulSoup(page, "html.parser").get_text()
+
+        (content / "postmortems/INC-1.md").write_text(REVIEW.format(text="Second thoughts"))
+        assert rebuilder.rebuild() is True
+        assert "Second thoughts" in BeautifulSoup(fetch(port, "/postmortems/INC-1.html"), "html.parser").get_text()
+        counts = next(m for m in said if "page(s) rendered" in m)
+        rendered, reused = (int(word) for word in re.findall(r"(\d+) (?:page\(s\) rendered|reused)", counts))
+        assert reused > rendered > 0  # the other incidents' pages came from the previous build
+    finally:
+        server.shutdown()
+        thread.join(10)

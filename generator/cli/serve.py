@@ -1,86 +1,25 @@
-"""`statuspress serve`: build, serve on 127.0.0.1, rebuild when content changes.
+"""`statuspress serve`: build, serve on 127.0.0.1, rebuild when content changes (preview.py).
 
-Changes are found by polling file modification times (no watcher dependency). A rebuild that
-fails prints its problems and keeps serving the last good site, since builds are atomic.
+The public site is served by a small static server here; the knowledge base by MkDocs'
+live-reloading server (kb/serve.py). Both rebuild through the build cache, incrementally.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..build import BuildRequest, build
-from ..clock import resolve_now
-from ..problems import ContentError
-from ..publish import BuildLocked
-from .common import check_content_folder, content_option
+from ..preview import Rebuilder, fingerprint
+from .common import build_cache, cache_options, check_content_folder, content_option
 
-Fingerprint = tuple[tuple[str, int, int], ...]
-
-
-def fingerprint(content: Path) -> Fingerprint:
-    """(path, mtime, size) of every content file, sorted: changes when any file does."""
-    entries = []
-    for dirpath, dirnames, filenames in os.walk(content):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            path = Path(dirpath, name)
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            entries.append((path.relative_to(content).as_posix(), stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(entries))
-
-
-class Rebuilder:
-    """Rebuilds `target` into `out` whenever the content's fingerprint changes."""
-
-    def __init__(self, content: Path, out: Path, target: str, say: Callable[[str], None]) -> None:
-        self.content = content
-        self.out = out
-        self.target = target
-        self.say = say
-        self.last: Fingerprint | None = None
-        (out / target).mkdir(parents=True, exist_ok=True)
-
-    def poll(self) -> bool:
-        """Rebuild if anything changed since the last poll; True when a build succeeded."""
-        current = fingerprint(self.content)
-        if current == self.last:
-            return False
-        self.last = current
-        return self.rebuild()
-
-    def rebuild(self) -> bool:
-        request = BuildRequest(
-            content=self.content, out=self.out, now=resolve_now(None), targets=(self.target,), progress=lambda _: None
-        )
-        try:
-            loaded = build(request)
-        except ContentError as error:
-            for problem in error.problems:
-                self.say(str(problem))
-            self.say(f"{len(error.problems)} problem(s); still serving the last good build")
-            return False
-        except BuildLocked as error:
-            self.say(str(error))
-            return False
-        for warning in loaded.problems.warnings:
-            self.say(str(warning))
-        self.say(f"Built the {self.target} site")
-        return True
+__all__ = ["Rebuilder", "fingerprint", "make_server", "serve", "serve_command"]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -94,9 +33,10 @@ def make_server(directory: Path, port: int) -> ThreadingHTTPServer:
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
-def serve(content: Path, out: Path, target: str, port: int, interval: float = 1.0) -> None:
+def serve(content: Path, out: Path, target: str, port: int, interval: float = 1.0,
+          cache_dir: Path | None = None) -> None:
     """Build, serve, and poll for changes until interrupted."""
-    rebuilder = Rebuilder(content, out, target, lambda message: click.echo(message, err=True))
+    rebuilder = Rebuilder(content, out, target, lambda message: click.echo(message, err=True), cache_dir)
     rebuilder.poll()
     server = make_server(out / target, port)
     host, bound = server.server_address[:2]
@@ -120,13 +60,16 @@ def serve(content: Path, out: Path, target: str, port: int, interval: float = 1.
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Where to build (default: a temporary folder).")
-def serve_command(content: Path, internal: bool, port: int, out: Path | None) -> None:
+@cache_options
+def serve_command(content: Path, internal: bool, port: int, out: Path | None, cache_dir: Path | None,
+                  no_cache: bool) -> None:
     """Build and preview the public site (or the knowledge base) locally; rebuild on changes."""
     check_content_folder(content)
-    if internal:
-        from ..kb.serve import serve_internal  # MkDocs' own live-reload server
-
-        serve_internal(content, port)
-        return
+    cache = build_cache(content, cache_dir, no_cache)
     with tempfile.TemporaryDirectory(prefix="statuspress-serve-") as tmp:
-        serve(content, out or Path(tmp), "public", port)
+        if internal:
+            from ..kb.serve import serve_internal  # MkDocs' live-reloading server
+
+            serve_internal(content, out or Path(tmp), port, cache_dir=cache)
+            return
+        serve(content, out or Path(tmp), "public", port, cache_dir=cache)

@@ -26,13 +26,15 @@ def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
     """Generate the Markdown tree and build it with MkDocs into `dest`."""
     cache = KbCache(context.cache_dir, context.published) if context.cache_dir is not None else None
     with charts.remembered(cache.charts) if cache is not None else nullcontext():
-        outputs = generate(site, context.now)
+        outputs = generate(site, context.now, cache)
     with _docs_folder(cache) as docs:
-        sync_tree(outputs, docs)
+        sync_tree(outputs, docs, frozenset(cache.unchanged) if cache is not None else frozenset())
         context.progress(f"Building the knowledge base ({len(outputs)} files) with MkDocs")
         config = load(site, context.content, docs, dest)
-        reuse = cache.reuse(dest) if cache is not None else None
-        warnings, result = run_build(config, context.now, context.strict, {o.path: o.content for o in outputs}, reuse)
+        reuse = cache.reuse() if cache is not None else None
+        sources = {o.path: o.content for o in outputs}
+        templates = cache.templates if cache is not None else None
+        warnings, result = run_build(config, context.now, context.strict, sources, reuse, templates)
         for warning in warnings:
             if context.warn is not None:
                 context.warn(warning)

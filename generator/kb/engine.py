@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -118,6 +119,7 @@ def run_build(
     strict: bool = False,
     sources: Mapping[str, str | bytes] | None = None,
     reuse: Reuse | None = None,
+    templates: jinja2.BytecodeCache | None = None,
 ) -> tuple[list[str], Result | None]:
     """Build the site; returns MkDocs' warnings and, when the build ran in phases, what it made
     of each page. Strict: any warning is an error.
@@ -141,7 +143,7 @@ def run_build(
             try:
                 if phased:
                     assert sources is not None
-                    result = mkdocs_run.build(config, sources, reuse)
+                    result = mkdocs_run.build(config, sources, reuse, templates)
                 else:
                     mkdocs_build(config, dirty=False)
             finally:

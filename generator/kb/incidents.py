@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from ..derive.durations import durations
 from ..derive.followup import review_due
@@ -16,7 +18,7 @@ from . import paths
 from .content import admonition_block
 from .index import Kb, build_index
 from .md import admonition, cell, day, external_link, front_matter, label, link, nowrap, span, table, when
-from .pages import Output
+from .pages import Keyed
 
 _BLOCK_START = re.compile(r"^(\s*)([#>*+=|-]|\d+[.)]|!!!|\?\?\?)")
 
@@ -215,7 +217,22 @@ def incident_page(kb: Kb, incident: Incident) -> str:
     return out
 
 
-def incident_pages(site: Site, now: datetime) -> Iterator[Output]:
+def incident_inputs(kb: Kb, incident: Incident) -> tuple[Any, ...]:
+    """Everything `incident_page` reads besides the code: the incident, the services it names
+    (their names and external runbooks), its review's status or when one is due (and whether
+    that is past), and the runbooks of the services it affected with their pages."""
+    affected = kb.services_of(incident)
+    named = [*affected, *([incident.root_cause.service] if incident.root_cause.service else [])]
+    services = [(s, kb.service_name(s), service.runbooks if (service := kb.site.service(s)) else ()) for s in named]
+    postmortem = kb.reviews.get(incident.id)
+    due = review_due(incident, kb.site.settings)
+    runbooks = [(s, [(r, kb.runbook_pages[r.path]) for r in kb.runbooks_by_service.get(s, ())]) for s in affected]
+    return (incident, services, postmortem.status if postmortem else None, due, due is not None and due < kb.now,
+            runbooks)
+
+
+def incident_pages(site: Site, now: datetime) -> Iterator[Keyed]:
     kb = build_index(site, now)
     for incident in site.incidents:
-        yield Output(paths.incident(incident.id), incident_page(kb, incident))
+        yield Keyed(paths.incident(incident.id), incident_inputs(kb, incident),
+                    functools.partial(incident_page, kb, incident))

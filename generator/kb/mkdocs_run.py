@@ -42,6 +42,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
@@ -83,19 +84,22 @@ class PageRecord:
     links: dict[str, dict[str, str]]  # target src_uri -> {anchor: link as written}
     search: list[dict[str, Any]]  # the page's entries of the search index
     logs: list[tuple[int, str, int, str]]  # (phase, logger, level, message)
+    listing: str = ""  # on a page holding a tag listing: the hash of every page it lists (_listing_key)
 
     def to_json(self) -> Any:
-        return [self.markdown, self.lookups, self.meta, self.title, self.anchors, self.links, self.search, self.logs]
+        return [self.markdown, self.lookups, self.meta, self.title, self.anchors, self.links, self.search, self.logs,
+                self.listing]
 
     @classmethod
     def from_json(cls, value: Any) -> PageRecord | None:
         """The record, or None for anything not shaped like one (a foreign or damaged cache)."""
         try:
-            markdown, lookups, page_meta, title, anchors, links, search, logs = value
+            markdown, lookups, page_meta, title, anchors, links, search, logs, listing = value
             record = cls(str(markdown), [(str(u), None if t is None else str(t), bool(x)) for u, t, x in lookups],
                          dict(page_meta), None if title is None else str(title), [str(a) for a in anchors],
                          {str(k): {str(a): str(o) for a, o in v.items()} for k, v in links.items()},
-                         [dict(e) for e in search], [(int(p), str(n), int(lv), str(m)) for p, n, lv, m in logs])
+                         [dict(e) for e in search], [(int(p), str(n), int(lv), str(m)) for p, n, lv, m in logs],
+                         str(listing))
         except (TypeError, ValueError, AttributeError):
             return None
         return record
@@ -108,9 +112,10 @@ class Reuse:
     records: Mapping[str, PageRecord]
     #: The previous build's signature(); pages are reused only while it is unchanged.
     signature: str
-    #: Put the previous build's HTML of a page at its destination: (src_uri, abs dest path) ->
-    #: True when done, False when it is not there as it was written (then the page is rendered).
-    place: Callable[[str, str], bool]
+    #: Put the previous build's HTML of a page at its destination: (src_uri, dest_uri, absolute
+    #: destination) -> True when done, False when it is not there as it was written (then the
+    #: page is rendered).
+    place: Callable[[str, str, str], bool]
 
 
 @dataclass
@@ -200,16 +205,18 @@ def markdown_key(text: str) -> str:
 # --------------------------------------------------------------------------- the build
 
 
-def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None) -> Result:
+def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None,
+          templates: jinja2.BytecodeCache | None = None) -> Result:
     """Build the site as `mkdocs build` would (the caller ran `on_startup` and set up logging),
     taking each generated file's content from `sources` (docs-relative path -> content) rather
-    than from the docs folder, and reusing pages from `reuse` when they are unchanged."""
+    than from the docs folder, and reusing pages from `reuse` when they are unchanged. The
+    theme's compiled templates are kept in `templates` when given."""
     warnings = CountHandler()
     warnings.setLevel(logging.WARNING)
     if config.strict:
         logging.getLogger("mkdocs").addHandler(warnings)
     try:
-        result = _build(config, sources, reuse)
+        result = _build(config, sources, reuse, templates)
         if counts := warnings.get_counts():
             message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {message} in strict mode!")
@@ -224,11 +231,13 @@ def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse
         logging.getLogger("mkdocs").removeHandler(warnings)
 
 
-def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None) -> Result:
+def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None,
+           templates: jinja2.BytecodeCache | None) -> Result:
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     files = get_files(config)
     env = config.theme.get_env()
+    env.bytecode_cache = templates
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
@@ -253,27 +262,45 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
     site_signature = signature(config_salt(config), nav, read.listings)
     if reuse is None or reuse.signature != site_signature:
         candidates = set()
-    candidates -= {p.file.src_uri for p in read.listings}
-    reused = {
-        u for u in sorted(candidates)
-        if reuse is not None and reuse.place(u, files.get_file_from_path(u).abs_dest_path)  # type: ignore[union-attr]
-    }
-    todo = [p for p in pages if p.file.src_uri not in reused]
+    # A tag listing shows every tagged page: it is decided on once every page's title is known.
+    deferred = {p.file.src_uri for p in read.listings} & candidates
+    reused = {page.file.src_uri for page in pages if page.file.src_uri in candidates - deferred and reuse is not None
+              and reuse.place(page.file.src_uri, page.file.dest_uri, page.file.abs_dest_path)}
 
     _STATE[:] = [config, files]
     try:
-        converted = dict(zip((p.file.src_uri for p in todo),
-                             _in_workers(_convert, todo, key=lambda p: -len(p.markdown or "")), strict=True))
+        first = [p for p in pages if p.file.src_uri not in reused and p.file.src_uri not in deferred]
+        converted = dict(zip((p.file.src_uri for p in first),
+                             _in_workers(_convert, first, key=lambda p: -len(p.markdown or "")), strict=True))
+        for page in pages:  # what other pages read of each page: title, anchors
+            uri = page.file.src_uri
+            if uri in reused:
+                _restore(page, records[uri], files)
+            elif uri in converted and converted[uri].error is None:
+                _apply_conversion(page, converted[uri], files)
+        listing_key = _listing_key(config)
+        for page in read.listings:
+            uri = page.file.src_uri
+            if (uri in deferred and records[uri].listing == listing_key and reuse is not None
+                    and reuse.place(uri, page.file.dest_uri, page.file.abs_dest_path)):
+                reused.add(uri)
+                _restore(page, records[uri], files)
+            elif uri not in converted:
+                converted[uri] = _convert(page)
+                if converted[uri].error is None:
+                    _apply_conversion(page, converted[uri], files)
     finally:
         _STATE.clear()
-    for page in pages:  # as if each page had been read and converted in turn
+    todo = [p for p in pages if p.file.src_uri not in reused]
+    for page in pages:  # the log records of reading and converting, in page order; the first error
         uri = page.file.src_uri
         if uri in reused:
             _replay([(name, level, message) for phase, name, level, message in records[uri].logs if phase == 1])
-            _restore(page, records[uri], files)
-        else:
-            _replay(read.logs[uri])
-            _apply_conversion(page, converted[uri], files)
+            continue
+        _replay(read.logs[uri])
+        _replay(converted[uri].logs)
+        if converted[uri].error is not None:
+            raise converted[uri].error
 
     env = config.plugins.on_env(env, config=config, files=files)
     files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
@@ -315,7 +342,8 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
         if uri in reused:
             made[uri] = records[uri]
         else:
-            made[uri] = _record(page, read.meta[uri], read.logs[uri], converted[uri], built[uri])
+            listing = listing_key if page in read.listings else ""
+            made[uri] = _record(page, read.meta[uri], read.logs[uri], converted[uri], built[uri], listing)
     destinations = {p.file.src_uri: p.file.dest_uri for p in pages}
     return Result(made, site_signature, destinations, sorted(reused), [p.file.src_uri for p in todo])
 
@@ -382,6 +410,23 @@ def _read_all(config: MkDocsConfig, files: Files, pages: list[Page], known: Mapp
                 _replay(read.logs[done.file.src_uri])
             raise failure
     return read
+
+
+def _listing_key(config: MkDocsConfig) -> str:
+    """What a tag listing shows: every tagged page's URL, title and tags, in page order."""
+    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    mappings = getattr(tags, "mappings", None)
+    shown = [[m.item.url, m.item.title, sorted(_tag_path(t) for t in m.tags)] for m in (mappings or ())]
+    return hashlib.sha256(json.dumps(shown).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _tag_path(tag: Any) -> list[Any]:
+    """A tag with its hidden flag and its parents (hierarchical tags)."""
+    path: list[Any] = []
+    while tag is not None:
+        path.append([tag.name, bool(tag.hidden)])
+        tag = tag.parent
+    return path
 
 
 def _listing_count(tags: Any) -> int:
@@ -457,9 +502,6 @@ def _convert(page: Page) -> _Converted:
 
 
 def _apply_conversion(page: Page, done: _Converted, files: Files) -> None:
-    _replay(done.logs)
-    if done.error is not None:
-        raise done.error
     page.content, page.toc, page._title_from_render = done.content, done.toc, done.title  # noqa: SLF001
     page.present_anchor_ids = done.anchors
     targets = {files.get_file_from_path(uri): anchors for uri, anchors in done.links.items()}
@@ -531,11 +573,11 @@ def _search_index(config: MkDocsConfig) -> Any:
 
 
 def _record(page: Page, page_meta: dict[str, Any], reading: list[LogEntry], done: _Converted,
-            rendered: _Rendered) -> PageRecord | None:
+            rendered: _Rendered, listing: str) -> PageRecord | None:
     """What to keep of a page just built; None when something in it is not plain JSON."""
     logs = [(1, *entry) for entry in [*reading, *done.logs]] + [(2, *entry) for entry in rendered.logs]
     record = PageRecord(markdown_key(page.file.content_string), done.lookups, page_meta, done.title,
-                        sorted(done.anchors), done.links, rendered.entries, logs)
+                        sorted(done.anchors), done.links, rendered.entries, logs, listing)
     try:
         if PageRecord.from_json(json.loads(json.dumps(record.to_json()))) != record:
             return None

@@ -21,6 +21,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+
 from ..cachefile import CacheFile, write_cache_file
 from .mkdocs_run import PageRecord, Result, Reuse
 
@@ -45,6 +48,26 @@ class ChartStore:
         self.used[key] = svg
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """The theme's templates compiled by an earlier build (compiling Material's templates took a
+    second of every knowledge-base build), kept as cache files like the rest."""
+
+    def __init__(self, directory: Path, folder: Path) -> None:
+        self.directory, self.folder = directory, folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.jinja"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = read_section(self._path(bucket.key))
+        if data is not None:
+            bucket.bytecode_from_string(data)  # checks Jinja's magic and the template's checksum
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = bucket.bytecode_to_string()
+        write_cache_file(self.directory, self._path(bucket.key), lambda writer: writer.section(data))
+
+
 class KbCache:
     """The page records of one published knowledge base, and its kept Markdown tree."""
 
@@ -57,6 +80,10 @@ class KbCache:
         self.status: dict[str, Status] = {}
         self.signature, self.records = "", dict[str, PageRecord]()
         self.charts = ChartStore({})
+        self.made: dict[str, tuple[str, str]] = {}  # keyed docs file -> (key, SHA-256 of its bytes), last build
+        self.kept: dict[str, tuple[str, str]] = {}  # the same, this build
+        self.unchanged: set[str] = set()  # keyed files taken from the kept tree as they are
+        self.templates = TemplateCache(directory, directory / "render" / "templates")
         self._read()
 
     def _read(self) -> None:
@@ -67,6 +94,7 @@ class KbCache:
                 return
             signature, pages = str(stored["signature"]), stored["pages"]
             self.charts = ChartStore({str(k): str(v) for k, v in stored.get("charts", {}).items()})
+            self.made = {str(k): (str(v[0]), str(v[1])) for k, v in stored.get("made", {}).items()}
             for uri, (record, status) in pages.items():
                 found = PageRecord.from_json(record)
                 if found is not None:
@@ -77,11 +105,29 @@ class KbCache:
             return
         self.signature = signature
 
-    def reuse(self, site_dir: Path) -> Reuse:
-        """What `mkdocs_run.build()` needs to reuse pages built into `site_dir`."""
+    def get(self, path: str, key: bytes) -> str | bytes | None:
+        """A keyed docs file made by the last build from the same inputs (registry.Made), read
+        from the kept Markdown tree and trusted only if its bytes are the ones it made."""
+        known = self.made.get(path)
+        if known is None or known[0] != key.hex():
+            return None
+        try:
+            data = (self.docs / path).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != known[1]:
+            return None
+        self.unchanged.add(path)
+        return data.decode("utf-8") if path.endswith(".md") else data
 
-        def place(uri: str, destination: str) -> bool:
-            relative = os.path.relpath(destination, site_dir)
+    def put(self, path: str, key: bytes, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.kept[path] = (key.hex(), hashlib.sha256(data).hexdigest())
+
+    def reuse(self) -> Reuse:
+        """What `mkdocs_run.build()` needs to reuse pages."""
+
+        def place(uri: str, relative: str, destination: str) -> bool:
             source = os.path.join(self.published, relative)
             try:
                 info = os.stat(source)
@@ -110,7 +156,8 @@ class KbCache:
             except OSError:
                 continue
             pages[uri] = [record.to_json(), [info.st_ino, info.st_size, info.st_mtime_ns]]
-        stored = {"format": FORMAT, "signature": result.signature, "pages": pages, "charts": self.charts.used}
+        stored = {"format": FORMAT, "signature": result.signature, "pages": pages, "charts": self.charts.used,
+                  "made": self.kept}
         data = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
         write_cache_file(self.directory, self.path, lambda writer: writer.section(data))

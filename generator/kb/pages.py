@@ -7,9 +7,10 @@
   Services 40, Follow-ups 50, Metrics 60, Severity 70, Tags 80).
 * `Documents(produce)` — any number of files kept OUT of the navigation (one page per incident,
   review, runbook, service; images). `produce(site, now)` yields `Output(path, content)`, with
-  content as `str` (Markdown) or `bytes` (assets such as charts). Search, tags and the index
-  pages reach them; keeping them out of the navigation keeps the build linear in the number of
-  incidents (Material renders the whole navigation into every page).
+  content as `str` (Markdown) or `bytes` (assets such as charts), or `Keyed(path, inputs, make)`
+  for a page made only when `inputs` (everything `make` reads) changed since the last build.
+  Search, tags and the index pages reach them; keeping them out of the navigation keeps the
+  build linear in the number of incidents (Material renders the whole navigation into every page).
 
 Page modules import only this module (never the registry), so the registry can import them all.
 Paths are POSIX, relative to the docs folder; link between pages with `md.link()`.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..model import Site
 
@@ -30,6 +32,16 @@ class Output:
 
     path: str
     content: str | bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """One file of the docs tree, made by `make` only when `inputs` differ from the last build's:
+    `inputs` must hold every value `make` reads (records, derived values, `now` if it shows it)."""
+
+    path: str
+    inputs: tuple[Any, ...]
+    make: Callable[[], str | bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,4 +59,4 @@ class Page:
 class Documents:
     """Files outside the navigation (per-record pages, assets)."""
 
-    produce: Callable[[Site, datetime], Iterable[Output]]
+    produce: Callable[[Site, datetime], Iterable[Output | Keyed]]

@@ -10,12 +10,37 @@ lists (see pages.py for what a row means).
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from ..model import Site
+from ..public.digest import serialise
 from . import followups, guides, incidents, metrics_pages, paths, reviews, runbooks, services
-from .pages import Documents, Output, Page
+from .pages import Documents, Keyed, Output, Page
+
+
+class Made(Protocol):
+    """Files made by earlier builds, by path and key (`get`); every file made is `put` back."""
+
+    def get(self, path: str, key: bytes) -> str | bytes | None: ...
+
+    def put(self, path: str, key: bytes, content: str | bytes) -> None: ...
+
+
+def _code_salt() -> bytes:
+    """What shapes a keyed page besides its inputs: the page code, the model and derive/."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    for pattern in ("kb/*.py", "derive/**/*.py", "model.py", "public/digest.py"):
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+_SALT = _code_salt()
 
 
 def _home(site: Site, now: datetime) -> str:
@@ -52,17 +77,30 @@ def pages() -> list[Page]:
     return sorted(by_path.values(), key=lambda p: (p.order, p.path))
 
 
-def produce_all(site: Site, now: datetime) -> list[Output]:
-    """Every file of the docs tree, sorted by path; two producers writing one path is a bug."""
+def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Output]:
+    """Every file of the docs tree, sorted by path; two producers writing one path is a bug.
+    A `Keyed` file whose inputs are unchanged comes from `made` instead of being made again."""
     outputs = [Output(page.path, page.produce(site, now)) for page in pages()]
     for producer in DOCUMENTS:
-        outputs.extend(producer.produce(site, now))
+        for entry in producer.produce(site, now):
+            outputs.append(entry if isinstance(entry, Output) else _keyed(entry, made))
     seen: set[str] = set()
     for output in outputs:
         if output.path in seen:
             raise ValueError(f"two knowledge-base producers write {output.path}")
         seen.add(output.path)
     return sorted(outputs, key=lambda o: o.path)
+
+
+def _keyed(entry: Keyed, made: Made | None) -> Output:
+    if made is None:
+        return Output(entry.path, entry.make())
+    key = hashlib.sha256(_SALT + serialise(entry.inputs)).digest()
+    content = made.get(entry.path, key)
+    if content is None:
+        content = entry.make()
+    made.put(entry.path, key, content)
+    return Output(entry.path, content)
 
 
 def navigation() -> list[Any]:

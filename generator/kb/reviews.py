@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 from ..derive.durations import durations
 from ..derive.followup import review_due, review_overdue
@@ -13,7 +15,7 @@ from . import paths
 from .content import admonition_block, document
 from .index import Action, Kb, build_index
 from .md import cell, day, external_link, front_matter, label, link, nowrap, span, table
-from .pages import Output
+from .pages import Keyed
 
 OVERDUE = '<span class="kb-overdue">overdue</span>'
 
@@ -143,7 +145,18 @@ def review_page(kb: Kb, postmortem: Postmortem) -> str:
     return out
 
 
-def review_pages(site: Site, now: datetime) -> Iterator[Output]:
+def review_inputs(kb: Kb, postmortem: Postmortem) -> tuple[Any, ...]:
+    """Everything `review_page` reads besides the code: the review, its incident and the names
+    of the services it affected, its action items as the tracker sees them (due, overdue), and
+    the build time while the incident is open (its duration says "so far")."""
+    incident = kb.incidents.get(postmortem.incident)
+    names = [(s, kb.service_name(s)) for s in kb.services_of(incident)] if incident is not None else []
+    open_now = kb.now if incident is not None and incident.resolved_at is None else None
+    return (postmortem, incident, names, kb.actions_of(postmortem.incident), open_now)
+
+
+def review_pages(site: Site, now: datetime) -> Iterator[Keyed]:
     kb = build_index(site, now)
     for postmortem in site.postmortems:
-        yield Output(paths.review(postmortem.incident), review_page(kb, postmortem))
+        yield Keyed(paths.review(postmortem.incident), review_inputs(kb, postmortem),
+                    functools.partial(review_page, kb, postmortem))

@@ -1,11 +1,12 @@
-"""Previewing the knowledge base with live reload: `serve_internal(content, port)`.
+"""Previewing the knowledge base with live reload: `serve_internal(content, out, port)`.
 
-The Markdown tree is generated into a docs folder that `mkdocs serve` watches. A small
-watcher thread polls the content folder; when a post-mortem, runbook or incident changes it
-reloads and revalidates the content and rewrites only the pages whose text changed, and MkDocs
-rebuilds and reloads the browser. Invalid content is reported as `path:line: message` and the
-last good pages stay up. Run it with `statuspress serve --internal` or
-`python -m generator.kb.serve [--content DIR] [--port N]`.
+The knowledge base is built as `statuspress build --internal` builds it, through the build
+cache, into `out/internal`, and served by MkDocs' live-reloading server (bound to 127.0.0.1).
+When a file under the content folder (or the repository's `mkdocs.yml`) changes, it is built
+again incrementally, so after editing one post-mortem only the pages that show it are rendered
+and the open browser tab reloads within seconds. Invalid content is reported as
+`path:line: message` and the last good pages stay up. Run it with `statuspress serve --internal`
+or `python -m generator.kb.serve [--content DIR] [--port N]`.
 """
 
 from __future__ import annotations
@@ -14,52 +15,13 @@ import argparse
 import logging
 import sys
 import tempfile
-import threading
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from mkdocs.commands.serve import serve as mkdocs_serve
+from mkdocs.livereload import LiveReloadServer
 
-from ..clock import resolve_now
-from ..load import load_site
-from .engine import config_file, load
-from .registry import navigation
-from .tree import generate, sync_tree
-
-
-def snapshot(content: Path) -> tuple[tuple[str, int, int], ...]:
-    """What changed-detection compares: every content file's path, mtime and size."""
-    files = []
-    for path in sorted(content.rglob("*")):
-        if path.is_file():
-            stat = path.stat()
-            files.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(files)
-
-
-def regenerate(content: Path, docs: Path, now: datetime, say: Callable[[str], None]) -> bool:
-    """Reload the content and rewrite the docs tree; False (tree untouched) on content errors."""
-    loaded = load_site(content, now)
-    if loaded.problems.errors:
-        for problem in loaded.problems.errors:
-            say(str(problem))
-        say("content has errors; the preview keeps the last good pages")
-        return False
-    written = sync_tree(generate(loaded.site, now), docs)
-    if written:
-        say(f"knowledge base: {written} page(s) regenerated")
-    return True
-
-
-def _watch(content: Path, docs: Path, stop: threading.Event, say: Callable[[str], None]) -> None:
-    seen = snapshot(content)
-    while not stop.wait(1.0):
-        current = snapshot(content)
-        if current != seen:
-            seen = current
-            regenerate(content, docs, resolve_now(None), say)
+from ..cachefile import default_cache_dir
+from ..preview import Rebuilder
+from .engine import config_file
 
 
 def _say(message: str) -> None:
@@ -67,7 +29,7 @@ def _say(message: str) -> None:
 
 
 def _show_mkdocs_log() -> None:
-    """MkDocs prints the server address and rebuilds through logging; show them on stderr."""
+    """MkDocs' server prints its address and reloads through logging; show them on stderr."""
     logger = logging.getLogger("mkdocs")
     if not logger.handlers:
         handler = logging.StreamHandler()
@@ -76,29 +38,46 @@ def _show_mkdocs_log() -> None:
         logger.setLevel(logging.INFO)
 
 
-def serve_internal(content: Path, port: int = 8001, host: str = "127.0.0.1") -> None:
-    """Generate the knowledge base from `content` and serve it on http://host:port/ until Ctrl-C."""
-    _show_mkdocs_log()
-    now = resolve_now(None)
-    with tempfile.TemporaryDirectory(prefix="statuspress-kb-serve-") as tmp:
-        docs = Path(tmp).resolve() / "docs"  # absolute: MkDocs resolves relative paths against mkdocs.yml
-        if not regenerate(content, docs, now, _say):
-            raise SystemExit(1)
-        loaded = load_site(content, now)
-        probe = load(loaded.site, content, docs, Path(tmp) / "probe")
-        overrides: dict[str, Any] = {"docs_dir": str(docs), "dev_addr": f"{host}:{port}"}
-        if probe.site_name == f"{loaded.site.settings.name} knowledge base":
-            overrides["site_name"] = probe.site_name
-        if probe.nav == navigation():
-            overrides["nav"] = probe.nav
-        stop = threading.Event()
-        watcher = threading.Thread(target=_watch, args=(content, docs, stop, _say), daemon=True)
-        watcher.start()
+def live_server(
+    content: Path, out: Path, port: int, host: str = "127.0.0.1", cache_dir: Path | None = None, watch: bool = True,
+) -> tuple[LiveReloadServer, Rebuilder]:
+    """Build the knowledge base once (SystemExit 1 on content errors) and a live-reloading
+    server for it that builds again when the content changes (when `watch`)."""
+    rebuilder = Rebuilder(content, out, "internal", _say, cache_dir)
+    if not rebuilder.rebuild():
+        raise SystemExit(1)
+    site = out / "internal"
+
+    def rebuild() -> None:
+        rebuilder.rebuild()
+
+    def error_page(code: int) -> bytes | None:
         try:
-            mkdocs_serve(config_file=str(config_file(content)), livereload=True, **overrides)
-        finally:
-            stop.set()
-            watcher.join(timeout=5)
+            return (site / "404.html").read_bytes() if code == 404 else None
+        except OSError:
+            return None
+
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site))
+    server.error_handler = error_page
+    if watch:
+        server.watch(str(content))
+        settings = config_file(content)
+        if settings.parent == content.resolve().parent:  # the repository's own mkdocs.yml
+            server.watch(str(settings), recursive=False)
+    return server, rebuilder
+
+
+def serve_internal(content: Path, out: Path, port: int = 8001, host: str = "127.0.0.1",
+                   cache_dir: Path | None = None) -> None:
+    """Build the knowledge base from `content` and serve it on http://host:port/ until Ctrl-C."""
+    _show_mkdocs_log()
+    server, _ = live_server(content, out, port, host, cache_dir)
+    try:
+        server.serve()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        _say("Stopped.")
+    finally:
+        server.shutdown()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -106,7 +85,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     parser.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
     args = parser.parse_args(argv)
-    serve_internal(args.content, args.port)
+    with tempfile.TemporaryDirectory(prefix="statuspress-kb-serve-") as tmp:
+        serve_internal(args.content, Path(tmp), args.port, cache_dir=default_cache_dir(args.content))
 
 
 if __name__ == "__main__":

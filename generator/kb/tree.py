@@ -14,7 +14,7 @@ from pathlib import Path
 from ..model import Site
 from . import paths
 from .pages import Output
-from .registry import produce_all
+from .registry import Made, produce_all
 
 
 def assets() -> Iterator[Output]:
@@ -25,19 +25,22 @@ def assets() -> Iterator[Output]:
             yield Output(f"{paths.ASSETS}/{entry.name}", entry.read_bytes())
 
 
-def generate(site: Site, now: datetime) -> list[Output]:
-    """Every file of the docs tree, sorted by path."""
-    return sorted([*produce_all(site, now), *assets()], key=lambda o: o.path)
+def generate(site: Site, now: datetime, made: Made | None = None) -> list[Output]:
+    """Every file of the docs tree, sorted by path (keyed pages from `made` when unchanged)."""
+    return sorted([*produce_all(site, now, made), *assets()], key=lambda o: o.path)
 
 
-def sync_tree(outputs: list[Output], docs: Path) -> int:
-    """Make `docs` hold exactly `outputs`; returns how many files were (re)written."""
+def sync_tree(outputs: list[Output], docs: Path, unchanged: frozenset[str] = frozenset()) -> int:
+    """Make `docs` hold exactly `outputs`; returns how many files were (re)written. Files in
+    `unchanged` are known to hold their output already and are not read."""
     docs.mkdir(parents=True, exist_ok=True)
     wanted: set[Path] = set()
     written = 0
     for output in outputs:
         target = docs / output.path
         wanted.add(target)
+        if output.path in unchanged:
+            continue
         data = output.content.encode("utf-8") if isinstance(output.content, str) else output.content
         if target.is_file() and target.read_bytes() == data:
             continue

@@ -1,0 +1,82 @@
+"""Previewing a site: rebuild it whenever the content changes, keeping the last good build.
+
+Changes are found by polling file modification times (no watcher dependency). A rebuild that
+fails prints its problems and leaves the last good site in place, since builds are atomic.
+Rebuilds go through the build cache, so a preview rebuilds only what an edit touched (the
+knowledge base's pages, the public pages) as `statuspress build` does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from .build import BuildRequest, build
+from .clock import resolve_now
+from .problems import ContentError
+from .publish import BuildLocked
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def fingerprint(content: Path) -> Fingerprint:
+    """(path, mtime, size) of every content file, sorted: changes when any file does."""
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(content):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            entries.append((path.relative_to(content).as_posix(), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))
+
+
+class Rebuilder:
+    """Rebuilds `target` into `out` whenever the content's fingerprint changes."""
+
+    def __init__(self, content: Path, out: Path, target: str, say: Callable[[str], None],
+                 cache_dir: Path | None = None) -> None:
+        self.content = content
+        self.out = out
+        self.target = target
+        self.say = say
+        self.cache_dir = cache_dir
+        self.last: Fingerprint | None = None
+        (out / target).mkdir(parents=True, exist_ok=True)
+
+    def poll(self) -> bool:
+        """Rebuild if anything changed since the last poll; True when a build succeeded."""
+        current = fingerprint(self.content)
+        if current == self.last:
+            return False
+        self.last = current
+        return self.rebuild()
+
+    def rebuild(self) -> bool:
+        request = BuildRequest(content=self.content, out=self.out, now=resolve_now(None), targets=(self.target,),
+                               progress=self._progress, cache_dir=self.cache_dir)
+        try:
+            loaded = build(request)
+        except ContentError as error:
+            for problem in error.problems:
+                self.say(str(problem))
+            self.say(f"{len(error.problems)} problem(s); still serving the last good build")
+            return False
+        except BuildLocked as error:
+            self.say(str(error))
+            return False
+        for warning in loaded.problems.warnings:
+            self.say(str(warning))
+        self.say(f"Built the {self.target} site")
+        return True
+
+    def _progress(self, message: str) -> None:
+        """Only what a previewer wants to read: warnings and what was rebuilt."""
+        if "warning:" in message or "rendered" in message:
+            self.say(message)
