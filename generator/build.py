@@ -88,7 +88,10 @@ def build(request: BuildRequest) -> Loaded:
                     cache_dir=request.cache_dir, strict=request.strict, progress=request.progress,
                     warn=request.warn,
                 )
-                render_site(available[name], name, loaded.site, staging.folder(name), context)
+                # With caches, the staging folder is the generation before the published one,
+                # which the renderer updates in place (publish.py).
+                folder = staging.folder(name, keep=request.cache_dir is not None)
+                render_site(available[name], name, loaded.site, folder, context)
             request.progress(f"Publishing into {request.out}")
 
         stage_and_publish(request.out, render)

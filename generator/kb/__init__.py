@@ -31,7 +31,10 @@ def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
         sync_tree(outputs, docs, frozenset(cache.unchanged) if cache is not None else frozenset())
         context.progress(f"Building the knowledge base ({len(outputs)} files) with MkDocs")
         config = load(site, context.content, docs, dest)
-        reuse = cache.reuse() if cache is not None else None
+        reuse = None
+        if cache is not None:
+            cache.prepare(dest)
+            reuse = cache.reuse()
         sources = {o.path: o.content for o in outputs}
         templates = cache.templates if cache is not None else None
         warnings, result = run_build(config, context.now, context.strict, sources, reuse, templates)
@@ -42,6 +45,7 @@ def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
                 context.progress(f"knowledge base: warning: {warning}")
         if cache is not None and result is not None:
             context.progress(f"knowledge base: {len(result.rendered)} page(s) rendered, {len(result.reused)} reused")
+            cache.finish(result, dest)
             cache.save(result, dest)
 
 

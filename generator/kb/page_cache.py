@@ -25,13 +25,11 @@ import jinja2
 import jinja2.bccache
 
 from ..cachefile import CacheFile, write_cache_file
+from ..publish import Status, prune, remove_files, status
 from .mkdocs_run import PageRecord, Result, Reuse
 
 #: Bumped when the layout of the cache file changes.
-FORMAT = 1
-
-#: (inode, size, mtime in ns) of a written file.
-Status = tuple[int, int, int]
+FORMAT = 2
 
 
 class ChartStore:
@@ -77,7 +75,11 @@ class KbCache:
         name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         self.path = directory / "render" / f"internal-{name}.json"
         self.docs = directory / "render" / f"internal-{name}-docs"
-        self.status: dict[str, Status] = {}
+        self.status: dict[str, Status] = {}  # page -> its published file's status
+        self.keys: dict[str, str] = {}  # page -> the key of its published HTML (page_key)
+        self.destinations: dict[str, str] = {}  # page -> its file in the site folder
+        self.previous: dict[str, tuple[Status, str]] = {}  # the reserve generation's pages: file -> (status, key)
+        self.here: dict[str, str] = {}  # what the staging folder still holds of those: file -> key
         self.signature, self.records = "", dict[str, PageRecord]()
         self.charts = ChartStore({})
         self.made: dict[str, tuple[str, str]] = {}  # keyed docs file -> (key, SHA-256 of its bytes), last build
@@ -95,13 +97,16 @@ class KbCache:
             signature, pages = str(stored["signature"]), stored["pages"]
             self.charts = ChartStore({str(k): str(v) for k, v in stored.get("charts", {}).items()})
             self.made = {str(k): (str(v[0]), str(v[1])) for k, v in stored.get("made", {}).items()}
-            for uri, (record, status) in pages.items():
+            for uri, (record, status, destination, key) in pages.items():
                 found = PageRecord.from_json(record)
                 if found is not None:
                     self.records[uri] = found
                     self.status[uri] = (int(status[0]), int(status[1]), int(status[2]))
+                    self.destinations[uri], self.keys[uri] = str(destination), str(key)
+            self.previous = {str(rel): ((int(s[0]), int(s[1]), int(s[2])), str(key))
+                             for rel, (s, key) in stored.get("reserve", {}).items()}
         except (ValueError, TypeError, KeyError, IndexError):
-            self.records, self.status = {}, {}
+            self.records, self.status, self.keys, self.destinations, self.previous = {}, {}, {}, {}, {}
             return
         self.signature = signature
 
@@ -124,43 +129,60 @@ class KbCache:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.kept[path] = (key.hex(), hashlib.sha256(data).hexdigest())
 
+    def prepare(self, site_dir: Path) -> None:
+        """Make the staging folder (empty, or the reserve generation) hold only pages this cache
+        vouches for, unchanged since they were written; the rest is made again."""
+        if site_dir.is_dir() and any(site_dir.iterdir()):
+            kept = prune(site_dir, {rel: status for rel, (status, _) in self.previous.items()})
+            self.here = {rel: self.previous[rel][1] for rel in kept}
+
     def reuse(self) -> Reuse:
         """What `mkdocs_run.build()` needs to reuse pages."""
 
         def place(uri: str, relative: str, destination: str) -> bool:
-            source = os.path.join(self.published, relative)
-            try:
-                info = os.stat(source)
-            except OSError:
+            record = self.records.get(uri)
+            if record is None:
                 return False
-            if (info.st_ino, info.st_size, info.st_mtime_ns) != self.status.get(uri):
+            if self.here.get(relative) == page_key(self.signature, record):
+                return True  # the staging folder holds this very page already
+            source = os.path.join(self.published, relative)
+            if status(source) != self.status.get(uri):
                 return False
             os.makedirs(os.path.dirname(destination), exist_ok=True)
-            try:
-                os.link(source, destination)
-            except OSError:
-                shutil.copy2(source, destination)
+            shutil.copyfile(source, destination)  # never a link: the staging tree is written in place later
             return True
 
         return Reuse(self.records, self.signature, place)
 
+    def finish(self, result: Result, site_dir: Path) -> None:
+        """Remove the reserve's pages this build did not make (deleted incidents, ...)."""
+        remove_files(site_dir, set(self.here) - set(result.destinations.values()))
+
     def save(self, result: Result, site_dir: Path) -> None:
-        """Keep this build's records with the status of each page's file in `site_dir`.
-        Failing only costs speed next time."""
+        """Keep this build's records with the status of each page's file in `site_dir`, and the
+        published site's, which becomes the reserve once this build is swapped in. Failing only
+        costs speed next time."""
         pages: dict[str, Any] = {}
         for uri, record in result.records.items():
             if record is None or uri not in result.destinations:
                 continue
-            try:
-                info = os.stat(os.path.join(site_dir, result.destinations[uri]))
-            except OSError:
+            made = status(os.path.join(site_dir, result.destinations[uri]))
+            if made is None:
                 continue
-            pages[uri] = [record.to_json(), [info.st_ino, info.st_size, info.st_mtime_ns]]
+            pages[uri] = [record.to_json(), list(made), result.destinations[uri], page_key(result.signature, record)]
+        reserve = {self.destinations[uri]: [list(self.status[uri]), self.keys[uri]] for uri in self.status}
         stored = {"format": FORMAT, "signature": result.signature, "pages": pages, "charts": self.charts.used,
-                  "made": self.kept}
+                  "made": self.kept, "reserve": reserve}
         data = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
         write_cache_file(self.directory, self.path, lambda writer: writer.section(data))
+
+
+def page_key(signature: str, record: PageRecord) -> str:
+    """What a page's HTML is made from: the site-wide signature, its Markdown, where its links
+    led and, for a tag listing, what it lists. Equal keys, equal bytes."""
+    made = [signature, record.markdown, record.lookups, record.listing]
+    return hashlib.sha256(json.dumps(made).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def read_section(path: Path) -> bytes | None:

@@ -29,6 +29,8 @@ def render_public(site: Site, dest: Path, context: RenderContext) -> None:
     if context.cache_dir is not None:
         salt = reuse.key(reuse.code_salt(), (site.settings, site.groups, site.services))
         cache = PageCache(context.cache_dir, context.published, salt)
+    if cache is not None:
+        cache.prepare(dest)
     with frozen_heap():
         for output_format in FORMATS:
             if cache is not None and output_format.render_incremental is not None:
@@ -36,6 +38,7 @@ def render_public(site: Site, dest: Path, context: RenderContext) -> None:
             else:
                 output_format.render(page, dest)
     if cache is not None:
+        cache.finish(dest)
         cache.save()
 
 

@@ -4,14 +4,16 @@ rendered from have not changed.
 Each reusable page has a key: a hash of exactly what its renderer reads (the incident or
 maintenance window itself, the history entries on a history page, the build time only for
 pages that show it) plus a salt covering the page-wide settings, the public components' names
-and the code, templates and libraries that make the HTML. The previous build's keys are kept in
-the cache folder (`render/`), and its bytes are the published site itself, intact until the new
-one is swapped in: an unchanged page is hard-linked (or copied) from there instead of rendered.
-A published file is trusted only if its inode, size and modification time are the ones recorded
-when it was written, so a file edited or replaced by hand is rendered again. Like the load cache
-this is an optimisation only: any doubt means rendering, and the output is byte-identical. The
-manifest is a signed cache file (generator/cachefile.py): one not signed with the user's key is
-never unpickled.
+and the code, templates and libraries that make the HTML. The keys of the last two builds are
+kept in the cache folder (`render/`), with the status of each file they wrote. The staging
+folder is the generation before the published one (publish.py), updated in place: a page whose
+key is the one it has there stays as it is, one that only the published site has with that key
+is copied from there, any other is rendered; files the reserve holds that this build does not
+make are removed (`prepare()`, `finish()`). A file is trusted only if its inode, size and
+modification time are the ones recorded when it was written, so a file edited or replaced by
+hand is rendered again. Like the load cache this is an optimisation only: any doubt means
+rendering, and the output is byte-identical to a clean build. The manifest is a signed cache
+file (generator/cachefile.py): one not signed with the user's key is never unpickled.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from ..cachefile import read_cache_file, write_cache_file
+from ..publish import prune, remove_files, status
 from .digest import serialise
 
 #: Bumped when the layout of the manifest changes.
-FORMAT = 2
+FORMAT = 3
 _ROOT = Path(__file__).resolve().parent.parent
 #: Everything that shapes a public page besides its data.
 _CODE_GLOBS = ("public/**/*.py", "templates/public/*", "static/public/*", "derive/*.py", "model.py")
@@ -61,10 +64,11 @@ def key(salt: bytes, parts: Iterable[Any]) -> bytes:
 
 
 class PageCache:
-    """The previous build's pages of one output folder, and what this build rendered.
+    """The pages of the last two builds of one output folder, and what this build made.
 
-    `reuse()` puts a previous page into the staging folder if its key is unchanged; `written()`
-    records a page this build rendered; `save()` keeps this build's keys for the next one.
+    `prepare()` readies the staging folder; `reuse()` keeps or copies a page whose key is
+    unchanged; `written()` records a page this build rendered; `finish()` removes what the
+    staging folder still holds that this build did not make; `save()` keeps this build's keys.
     `rendered` lists the paths rendered (not reused) by this build, in order, for tests.
     """
 
@@ -73,44 +77,53 @@ class PageCache:
         self.salt = salt
         name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         self.path = directory / "render" / f"public-{name}.pickle"
-        self.old = self._read()
+        self.old, self.previous = self._read()  # the published site's files; the reserve's
+        self.here: dict[str, _Entry] = {}  # what the staging folder holds that its manifest vouches for
         self.new: dict[str, _Entry] = {}
         self.rendered: list[str] = []
         self.folders: set[str] = set()
         self.reused = 0
 
-    def _read(self) -> dict[str, _Entry]:
-        """The previous build's entries; a missing, unsigned, damaged or foreign file: none."""
+    def _read(self) -> tuple[dict[str, _Entry], dict[str, _Entry]]:
+        """The entries of the last two builds; a missing, unsigned, damaged or foreign file: none."""
         stored = read_cache_file(self.path)
-        if len(stored) == 1 and isinstance(stored[0], tuple) and len(stored[0]) == 3:
-            format_, salt, entries = stored[0]
-            if (format_, salt) == (FORMAT, self.salt) and isinstance(entries, dict):
-                return entries
-        return {}
+        if len(stored) == 1 and isinstance(stored[0], tuple) and len(stored[0]) == 4:
+            format_, salt, entries, previous = stored[0]
+            if (format_, salt) == (FORMAT, self.salt) and isinstance(entries, dict) and isinstance(previous, dict):
+                return entries, previous
+        return {}, {}
+
+    def prepare(self, dest: Path) -> None:
+        """Make the staging folder (empty, or the reserve generation) hold only files this
+        cache vouches for, unchanged since it recorded them."""
+        if not dest.is_dir() or not any(dest.iterdir()):
+            return
+        kept = prune(dest, {path: entry[1:] for path, entry in self.previous.items()})
+        self.here = {path: self.previous[path] for path in kept}
 
     def reuse(self, path: str, page_key: bytes, dest: Path) -> bool:
-        """Link the previous `path` into `dest` if it was made from the same key; else False."""
+        """Keep `path` in `dest` (or copy it from the published site) if it was made from the
+        same key; else False."""
+        here = self.here.get(path)
+        if here is not None and here[0] == page_key:
+            self.new[path] = here
+            self.reused += 1
+            return True
         entry = self.old.get(path)
         if entry is None or entry[0] != page_key:
             return False
         source = os.path.join(self.published, path)  # strings: Path objects cost a third of this
-        try:
-            info = os.stat(source)
-        except OSError:
-            return False
-        if (info.st_ino, info.st_size, info.st_mtime_ns) != entry[1:]:
+        if status(source) != entry[1:]:
             return False
         target = os.path.join(dest, path)
         folder = os.path.dirname(target)
         if folder not in self.folders:  # one mkdir per folder, not per page
             os.makedirs(folder, exist_ok=True)
             self.folders.add(folder)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
-            info = os.stat(target)
-        self.new[path] = (page_key, info.st_ino, info.st_size, info.st_mtime_ns)
+        shutil.copyfile(source, target)  # never a link: the staging tree is written in place later
+        made = status(target)
+        assert made is not None
+        self.new[path] = (page_key, *made)
         self.reused += 1
         return True
 
@@ -121,7 +134,13 @@ class PageCache:
             info = (dest / path).stat()
             self.new[path] = (page_key, info.st_ino, info.st_size, info.st_mtime_ns)
 
+    def finish(self, dest: Path) -> None:
+        """Remove the reserve's pages this build neither kept nor made."""
+        rendered = set(self.rendered)
+        remove_files(dest, {path for path in self.here if path not in self.new and path not in rendered})
+
     def save(self) -> None:
-        """Keep this build's keys; a failure only costs speed next time."""
-        entries = (FORMAT, self.salt, self.new)
+        """Keep this build's keys, and the published site's, which becomes the reserve once this
+        build is swapped in; a failure only costs speed."""
+        entries = (FORMAT, self.salt, self.new, self.old)
         write_cache_file(self.path.parent.parent, self.path, lambda writer: writer.pickled(entries))
