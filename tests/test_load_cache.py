@@ -13,6 +13,7 @@ from generator.cli import main
 from generator.load import Loaded, load_site
 from generator.load import cache as cache_module
 from generator.load.cache import LoadCache
+from generator.workers import workers
 from tests.sitekit import EXAMPLE, NOW, make_content, now
 
 BAD_INCIDENT = """\
@@ -236,3 +237,32 @@ def test_entries_of_an_unexpected_shape_are_read_again(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(LoadCache, "_half", foreign)
     assert validate(root, cache_dir) == validate(root, None)
+
+
+def test_files_parsed_in_worker_processes_give_the_same_site_and_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cold loads parse in worker processes (reading.py); the records, every message and the
+    cache they write are what one process makes."""
+    from generator.load import reading
+
+    good = BAD_INCIDENT.replace("severity: sev5", "severity: minor")
+    files = {f"incidents/i{n:02d}.yaml": good.replace("INC-9", f"INC-{n}") for n in range(30)}
+    files["incidents/bad.yaml"] = BAD_INCIDENT.replace("INC-9", "INC-99")
+    files["incidents/broken.yaml"] = "id: [unclosed\n"
+    root = make_content(tmp_path / "content", files)
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "1")
+    alone = load_site(root, now())
+    forks: list[int] = []
+
+    def counted(tasks: int, minimum: int) -> int:
+        forks.append(workers(tasks, minimum))
+        return forks[-1]
+
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    monkeypatch.setattr(reading, "workers", counted)
+    forked = load_site(root, now(), cache=LoadCache(tmp_path / "cache"))
+    assert 2 in forks
+    same(alone, forked)
+    assert any("sev5" in str(p) for p in forked.problems.errors) and len(forked.site.incidents) >= 30
+    same(load_site(root, now(), cache=LoadCache(tmp_path / "cache")), alone)  # what the workers cached reads back

@@ -266,7 +266,12 @@ class LoadCache:
             writer.section(_dumps({rel: record for rel, record, _ in entries}))
 
 
-def _dumps(entries: dict[str, Any]) -> bytes:
+def dumps(entries: Any) -> bytes:
+    """`entries` pickled as the cache pickles records (dataclasses as calls, fast to load)."""
+    return _dumps(entries)
+
+
+def _dumps(entries: Any) -> bytes:
     buffer = _Buffer()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
     return buffer.value()

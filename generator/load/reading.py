@@ -8,12 +8,14 @@ the cache. See cache.py for what the cache keeps and when it trusts it.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .. import progress
 from ..problems import Level, Problem, Problems
-from .cache import MISSING, LoadCache, StoredProblem, gc_paused
+from ..workers import run_all, workers
+from .cache import MISSING, LoadCache, StoredProblem, dumps, gc_paused
 from .checks import Facts, facts_of
 from .files import ContentFile, ContentFolder, read_regular_bytes
 
@@ -41,6 +43,10 @@ def context_bytes(folder: ContentFolder, rels: Iterable[str]) -> list[bytes]:
     return parts
 
 
+#: Below this many files to parse, worker processes cost more than they save.
+MIN_FILES = 400
+
+
 def read_files(
     folder: ContentFolder,
     files: Iterable[ContentFile],
@@ -54,54 +60,101 @@ def read_files(
 
     A file is read unless its status says it is unchanged; then the checks reading would do
     (symlinks, size) are done on its status. Only decoding, parsing and conversion are skipped.
+    Files are read here; decoding, parsing and converting them (each on its own) runs in
+    worker processes when there are many (generator/workers.py); their results and problems
+    are then taken in file order, so messages and records are the same as in one process.
     """
     with gc_paused():
-        return [read for file in files if (read := _counted(_read_file(folder, file, reader, cache, need_records)))]
+        steps = [_counted(_look_up(folder, file, cache, need_records)) for file in files]
+        todo = [(file, step.read[0]) for file, step in zip(files, steps, strict=True) if step.read is not None]
+        parsed = iter(_parse_all(folder, reader, todo))
+        results: list[tuple[T | None, Facts]] = []
+        for file, step in zip(files, steps, strict=True):
+            folder.problems.extend(step.problems)
+            if step.read is None:
+                if step.found is not None:
+                    results.append(step.found)
+                continue
+            record, found = next(parsed)
+            folder.problems.extend(found)
+            facts = facts_of(record)
+            if cache is not None:
+                data, info = step.read
+                cache.store(file.rel, cache.key(file.rel, data), info, record, [_keep(file, p) for p in found], facts)
+            if record is not None:
+                results.append((record, facts))
+        return results
 
 
-def _counted(read: T) -> T:
-    progress.advance()
-    return read
+def _counted(step: _Step) -> _Step:
+    """A file the cache knew (or could not read) is a step of the progress stage now; one to
+    parse counts once parsed (`_parse_all`)."""
+    if step.read is None:
+        progress.advance()
+    return step
 
 
-def _read_file(
-    folder: ContentFolder, file: ContentFile, reader: Reader[T], cache: LoadCache | None, need_records: bool
-) -> tuple[T | None, Facts] | None:
+class _Step:
+    """What looking a file up found: its record and facts from the cache (`found`), or its bytes
+    to parse (`read`), or neither (unreadable); and the problems reported on the way."""
+
+    __slots__ = ("found", "problems", "read")
+
+    def __init__(self, problems: list[Problem], found: Any = None,
+                 read: tuple[bytes, os.stat_result | None] | None = None) -> None:
+        self.problems, self.found, self.read = problems, found, read
+
+
+def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, need_records: bool) -> _Step:
+    """The file from the cache, else its bytes (read here, in the parent: reading checks
+    symlinks and sizes)."""
     problems = folder.problems
-    read: tuple[bytes, os.stat_result | None] | None = None
-    indexed = cache.unchanged(folder, file) if cache is not None else None
-    if indexed is None:
-        read = folder.read_bytes_and_stat(file)
-        if read is None:
-            return None
-        indexed = cache.lookup(file.rel, cache.key(file.rel, read[0]), read[1]) if cache is not None else None
-    if cache is not None and indexed is not None:
-        kept = cache.own(file.rel, indexed)
-        record = cache.record(file.rel, indexed) if need_records else None
-        if kept is not MISSING and record is not MISSING:
-            cache.use(file.rel, indexed)
-            problems.extend(restore(file, kept[0]))
-            present = record is not None if need_records else kept[1] is not None
-            return (record, kept[1]) if present else None
-        if read is None:  # lost with a damaged chunk: read the file after all
-            read = folder.read_bytes_and_stat(file)
-            if read is None:
-                return None
-    assert read is not None
-    data, info = read
     own = Problems()
     folder.problems = own
     try:
-        text = folder.decode(file, data)
-        record = reader(own, file, text) if text is not None else None
+        read: tuple[bytes, os.stat_result | None] | None = None
+        indexed = cache.unchanged(folder, file) if cache is not None else None
+        if indexed is None:
+            read = folder.read_bytes_and_stat(file)
+            if read is None:
+                return _Step(own.sorted())
+            indexed = cache.lookup(file.rel, cache.key(file.rel, read[0]), read[1]) if cache is not None else None
+        if cache is not None and indexed is not None:
+            kept = cache.own(file.rel, indexed)
+            record = cache.record(file.rel, indexed) if need_records else None
+            if kept is not MISSING and record is not MISSING:
+                cache.use(file.rel, indexed)
+                present = record is not None if need_records else kept[1] is not None
+                return _Step([*own.sorted(), *restore(file, kept[0])], (record, kept[1]) if present else None)
+            if read is None:  # lost with a damaged chunk: read the file after all
+                read = folder.read_bytes_and_stat(file)
+                if read is None:
+                    return _Step(own.sorted())
+        return _Step(own.sorted(), read=read)
     finally:
         folder.problems = problems
-    found = own.sorted()
-    problems.extend(found)
-    facts = facts_of(record)
-    if cache is not None:
-        cache.store(file.rel, cache.key(file.rel, data), info, record, [_keep(file, p) for p in found], facts)
-    return (record, facts) if record is not None else None
+
+
+def _parse_all(folder: ContentFolder, reader: Reader[T], todo: list[tuple[ContentFile, bytes]]) -> list[Any]:
+    """(record, sorted own problems) of each file, in order; in worker processes when many.
+    Workers send their results pickled as the load cache pickles records (fast to load)."""
+    forked = workers(len(todo), MIN_FILES) > 1
+
+    def parse(task: tuple[ContentFile, bytes]) -> Any:
+        file, data = task
+        problems = folder.problems
+        own = Problems()
+        folder.problems = own
+        try:
+            text = folder.decode(file, data)
+            record = reader(own, file, text) if text is not None else None
+        finally:
+            folder.problems = problems
+        done = (record, own.sorted())
+        return dumps(done) if forked else done
+
+    results = run_all(parse, todo, MIN_FILES, counted=True)
+    return [pickle.loads(result) for result in results] if forked else results
 
 
 def _keep(file: ContentFile, problem: Problem) -> StoredProblem:
