@@ -138,14 +138,18 @@ def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[
         row.update(errors=len(loaded.problems.errors), warnings=len(loaded.problems.warnings))
     newest = max((content / "incidents").iterdir())
     original = newest.read_bytes()
+    # A rebuild of the unchanged folder a minute after the cold build: what every later rebuild
+    # finds, the generation before the published one kept as the reserve (publish.py).
+    with stages.stage("rebuild, nothing changed (incremental, first)") as row:
+        build(request(out / "site", cache, later=1))
     try:
         newest.write_bytes(add_update(original))
-        # A minute later, as a real rebuild during an outage: pages that show the build time change.
+        # Two minutes later, as a real rebuild during an outage: pages that show the build time change.
         with stages.stage("rebuild, 1 incident changed (incremental)") as row:
-            build(request(out / "site", cache, later=1))
+            build(request(out / "site", cache, later=2))
             row.update(dict(zip(("files", "bytes"), tree_size(out / "site" / "public"), strict=True)))
         with stages.stage("rebuild, 1 incident changed (no cache)") as row:
-            build(request(out / "full", None, later=1))
+            build(request(out / "full", None, later=2))
             row.update(dict(zip(("files", "bytes"), tree_size(out / "full" / "public"), strict=True)))
         same = snapshot(out / "site" / "public") == snapshot(out / "full" / "public")
         row.update(note="output identical to the incremental one" if same else "OUTPUT DIFFERS from incremental")
@@ -171,21 +175,13 @@ def add_update(text: bytes) -> bytes:
 
 
 def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> None:
-    """The knowledge base, as separate stages when generator.kb offers them, else as one."""
-    import generator.kb as kb
+    """The knowledge base: the Markdown, the yardstick (plain `mkdocs build` of the same tree),
+    our cold build with worker processes and in one process, and incremental rebuilds after one
+    changed incident and one changed post-mortem, each checked against the cold build."""
+    from generator.build import BuildRequest, build
+    from generator.kb.engine import config_file, load
+    from generator.kb.tree import generate, sync_tree
 
-    try:
-        from generator.kb.engine import load, run_build
-        from generator.kb.tree import generate, sync_tree
-    except ImportError:
-        from generator.context import RenderContext
-
-        dest = out / "internal"
-        dest.mkdir()
-        context = RenderContext(now=now, content=content, published=out / "published-internal")
-        with stages.stage("kb: render_internal (Markdown + MkDocs)", dest):
-            kb.render_internal(site, dest, context)
-        return
     docs, dest = out / "kb-docs", out / "internal"
     with stages.stage("kb: generate Markdown (in memory)") as row:
         outputs = generate(site, now)
@@ -193,13 +189,8 @@ def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> 
     with stages.stage("kb: write Markdown tree", docs):
         sync_tree(outputs, docs)
     config = load(site, content, docs, dest)
-    with stages.stage("kb: MkDocs build", dest):
-        for _ in run_build(config, now):
-            pass
     # The yardstick: `mkdocs build` as anyone would run it on the same Markdown tree, with the
     # same configuration (theme, plugins, navigation), in its own process.
-    from generator.kb.engine import config_file
-
     plain = out / "kb-plain"
     plain.mkdir()
     settings = {"INHERIT": str(config_file(content)), "docs_dir": str(docs), "site_dir": str(plain / "site"),
@@ -207,9 +198,45 @@ def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> 
     (plain / "mkdocs.yml").write_text(json.dumps(settings, indent=1))  # JSON is YAML
     with stages.stage("kb: plain mkdocs build (process)", plain / "site"):
         code, *_ = run_child([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(plain / "mkdocs.yml")],
-                             plain / "mkdocs.log")
+                             plain / "mkdocs.log", {"SOURCE_DATE_EPOCH": str(int(now.timestamp()))})  # as we date it
         if code:
             raise SystemExit("plain mkdocs build failed:\n" + (plain / "mkdocs.log").read_text()[-4000:])
+
+    # Our builds, as `statuspress build --internal` runs them: the load cache is warm (the cold
+    # public build filled it), the knowledge base's own cache starts empty.
+    cache = out / "cache"
+
+    def kb_build(target: Path) -> dict[str, bytes]:
+        build(BuildRequest(content=content, out=target, now=now, targets=("internal",), progress=lambda _: None,
+                           cache_dir=cache))
+        return snapshot(target / "internal")
+
+    with stages.stage("kb: cold build (Markdown + MkDocs, workers)", out / "kb-site") as row:
+        cold = kb_build(out / "kb-site")
+        same = cold == snapshot(plain / "site")
+        row.update(note="identical to plain mkdocs build" if same else "DIFFERS from plain mkdocs build")
+    os.environ["STATUSPRESS_WORKERS"] = "1"
+    try:
+        with stages.stage("kb: cold build, one process (workers off)") as row:
+            alone = kb_build(out / "kb-one")
+            row.update(note="identical to the workers' build" if alone == cold else "DIFFERS from the workers' build")
+    finally:
+        del os.environ["STATUSPRESS_WORKERS"]
+    edits = [("incident", max((content / "incidents").iterdir()), add_update)]
+    reviews = sorted((content / "postmortems").glob("*.md"))
+    if reviews:
+        edits.append(("post-mortem", reviews[-1], lambda text: text + b"\nA typo fixed in the review.\n"))
+    for label, path, edit in edits:
+        original = path.read_bytes()
+        try:
+            path.write_bytes(edit(original))
+            with stages.stage(f"kb: rebuild, 1 {label} changed (incremental)"):
+                kb_build(out / "kb-site")
+        finally:
+            path.write_bytes(original)
+        with stages.stage(f"kb: rebuild, {label} put back (incremental)") as row:
+            back = kb_build(out / "kb-site")
+            row.update(note="identical to the cold build" if back == cold else "DIFFERS from the cold build")
 
 
 def total(name: str, rows: list[Row]) -> Row:
@@ -251,12 +278,13 @@ def floor(stages: Stages, content: Path, out: Path, written: tuple[int, int]) ->
 # ---------------------------------------------------------------------------- the driver
 
 
-def run_child(args: list[str], log: Path) -> tuple[int, float, float, float]:
+def run_child(args: list[str], log: Path, extra: dict[str, str] | None = None) -> tuple[int, float, float, float]:
     """Run a process; (exit code, wall s, CPU s, peak MiB) from its own rusage."""
     with open(log, "wb") as handle:
         start = time.perf_counter()
         # This checkout's generator, not whichever one `pip install -e` pointed at.
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))}
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH")))),
+               **(extra or {})}
         process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
@@ -293,26 +321,39 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
         files, size = tree_size(out / "site" / "public")
         built: Row = {"stage": "build --public (end to end, cold cache)", "wall": wall, "cpu": cpu, "peak": peak,
                       "files": files, "bytes": size, "note": "own process (worker processes included)"}
+        # The same in one process (no worker for loading or rendering), into its own folders.
+        code, wall, cpu, peak = run_child([sys.executable, "-m", "generator", "build", "--public", "--quiet",
+                                           "--content", str(content), "--out", str(out / "site-one"), "--now", now,
+                                           "--cache-dir", str(out / "cache-one")], base / f"build-one-{n}.log",
+                                          {"STATUSPRESS_WORKERS": "1"})
+        alone: Row = {"stage": "build --public cold, workers off (process)", "wall": wall, "cpu": cpu, "peak": peak}
+        same = snapshot(out / "site-one" / "public") == snapshot(out / "site" / "public")
+        alone.update(note="identical to the workers' build" if same else "DIFFERS from the workers' build")
         result = base / f"rows-{n}.json"
         worker = [sys.executable, __file__, "--worker", str(content), str(out), now, str(result), str(int(n <= kb_max))]
         code, wall, cpu, peak = run_child(worker, base / f"worker-{n}.log")
         if code:
             raise SystemExit(f"worker for N={n} failed:\n" + (base / f"worker-{n}.log").read_text()[-4000:])
         rows: list[Row] = json.loads(result.read_text())
-        rows.insert(next(i for i, r in enumerate(rows) if r["stage"].startswith("load + validate (warm")), built)
+        at = next(i for i, r in enumerate(rows) if r["stage"].startswith("load + validate (warm"))
+        rows[at:at] = [built, alone]
         info.update(worker_wall=wall, worker_peak=peak)
-        for position, (label, cache) in enumerate(
-            (("no cache", ["--no-cache"]), ("warm cache", ["--cache-dir", str(out / "cache")])), start=1
-        ):
+        one: dict[str, str] = {"STATUSPRESS_WORKERS": "1"}
+        variants: tuple[tuple[str, list[str], dict[str, str]], ...] = (
+            ("no cache", ["--no-cache"], {}), ("no cache, workers off", ["--no-cache"], one),
+            ("warm cache", ["--cache-dir", str(out / "cache")], {}),
+        )
+        for position, (label, cache, extra) in enumerate(variants, start=1):
             log = base / f"validate-{n}.log"
             code, wall, cpu, peak = run_child(
-                [sys.executable, "-m", "generator", "validate", "--content", str(content), "--now", now, *cache], log
+                [sys.executable, "-m", "generator", "validate", "--content", str(content), "--now", now, *cache], log,
+                extra,
             )
             summary = log.read_text().strip().rsplit("\n", 1)[-1]
             row: Row = {"stage": f"statuspress validate (process, {label})", "wall": wall, "cpu": cpu, "peak": peak}
             row.update(note=summary.split(": ")[-1] if code in (0, 1) else f"failed (exit {code}): {summary}")
             rows.insert(position, row if code in (0, 1) else {**row, "na": True})
-        rows[3:3] = responder_rows(content, out / "cache", now, base)
+        rows[4:4] = responder_rows(content, out / "cache", now, base)
         return rows, info
     finally:
         if keep is None:
@@ -400,12 +441,22 @@ def print_table(results: list[tuple[list[Row], dict[str, Any]]]) -> None:
         if read and write and "build --public (end to end, cold cache)" in by:
             ratio = by["build --public (end to end, cold cache)"]["wall"] / (read["wall"] + write["wall"])
             parts.append(f"build --public / floor = {ratio:.1f}")
-        kb = [by.get(f"kb: {name}")
-              for name in ("generate Markdown (in memory)", "write Markdown tree", "MkDocs build")]
         plain = by.get("kb: plain mkdocs build (process)")
-        if plain and all(kb):
-            ratio = sum(r["wall"] for r in kb if r) / plain["wall"]
-            parts.append(f"kb (Markdown + write + MkDocs) / plain mkdocs build = {ratio:.2f}")
+        cold = by.get("kb: cold build (Markdown + MkDocs, workers)")
+        alone = by.get("kb: cold build, one process (workers off)")
+        if plain and cold:
+            parts.append(f"kb cold build / plain mkdocs build = {cold['wall'] / plain['wall']:.2f} (target 0.60)")
+        if cold and alone:
+            parts.append(f"kb workers off / on = {alone['wall'] / cold['wall']:.2f}")
+        for label in ("incident", "post-mortem"):
+            rebuild = by.get(f"kb: rebuild, 1 {label} changed (incremental)")
+            if cold and rebuild:
+                parts.append(f"kb rebuild after 1 {label} / cold = {100 * rebuild['wall'] / cold['wall']:.1f}% "
+                             "(target 5%)")
+        public_alone = by.get("build --public cold, workers off (process)")
+        if public_alone and "build --public (end to end, cold cache)" in by:
+            ratio = public_alone["wall"] / by["build --public (end to end, cold cache)"]["wall"]
+            parts.append(f"build --public workers off / on = {ratio:.2f}")
         print(f"N={info['n']:,}: " + ("; ".join(parts) or "no floor ratio"))
 
 
