@@ -44,12 +44,22 @@ class BuildRequest:
 
 
 def renderers() -> dict[str, Renderer]:
-    """The sites a build can produce, by output folder name (imported when built: the
-    knowledge base brings MkDocs)."""
-    from .kb import render_internal
+    """The sites a build can produce, by output folder name."""
+    return {"public": _public, "internal": _internal}
+
+
+def _public(site: Site, dest: Path, context: RenderContext) -> None:
     from .public import render_public
 
-    return {"public": render_public, "internal": render_internal}
+    render_public(site, dest, context)
+
+
+def _internal(site: Site, dest: Path, context: RenderContext) -> None:
+    """Imported only when the knowledge base is built: it brings MkDocs, Material and
+    matplotlib (a second and more of imports that `build --public` does not need)."""
+    from .kb import render_internal
+
+    render_internal(site, dest, context)
 
 
 def render_site(renderer: Renderer, name: str, site: Site, dest: Path, context: RenderContext) -> None:

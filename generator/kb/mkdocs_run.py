@@ -61,8 +61,10 @@ SUPPORTED_PLUGINS = frozenset({"material/search", "material/tags", "search", "ta
 #: Distributions whose code shapes the knowledge base's HTML.
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml",
              "backrefs", "pygments", "mkdocs-material-extensions")
-#: Below this many pages to render, starting worker processes costs more than it saves.
+#: Below this many pages to render, starting worker processes costs more than it saves...
 MIN_PAGES = 150
+#: ...unless they hold this many characters (Markdown or HTML) together.
+MIN_BYTES = 2_000_000
 
 log = logging.getLogger("mkdocs.commands.build")
 
@@ -393,11 +395,12 @@ def _read_all(config: MkDocsConfig, files: Files, pages: list[Page], known: Mapp
                 with _reading(config, page):
                     page = config.plugins.on_pre_page(page, config=config, files=files)
                     record = known.get(uri)
-                    if record is not None:
-                        page.markdown, page.meta = _body(page.file.content_string), copy.deepcopy(record.meta)
+                    if record is not None:  # its front matter as read before (JSON: a cheap deep copy)
+                        page.markdown, page.meta = _body(page.file.content_string), json.loads(json.dumps(record.meta))
+                        read.meta[uri] = record.meta
                     else:
                         page.read_source(config)
-                    read.meta[uri] = copy.deepcopy(dict(page.meta))
+                        read.meta[uri] = copy.deepcopy(dict(page.meta))
                     before = _listing_count(tags)
                     page.markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config,
                                                                     files=files)
@@ -559,10 +562,13 @@ def _render(page: Page) -> _Rendered:
 
 def _in_workers(run: Callable[[Page], Any], pages: list[Page], key: Callable[[Page], int],
                 counted: bool = False) -> list[Any]:
-    """`[run(p) for p in pages]` on every core when there are enough pages; the biggest pages
-    go first so they do not end last. `counted`: each page is a step of the progress stage."""
+    """`[run(p) for p in pages]` on every core when there are enough pages, or a few very big
+    ones (a rebuild that renders the index pages of a large organisation); the biggest pages go
+    first so they do not end last. `key` is minus a page's size. `counted`: each page is a step
+    of the progress stage."""
     order = sorted(range(len(pages)), key=lambda i: (key(pages[i]), i))
-    results = run_all(lambda i: run(pages[i]), order, MIN_PAGES, counted)
+    big = -sum(key(page) for page in pages) > MIN_BYTES
+    results = run_all(lambda i: run(pages[i]), order, 2 if big else MIN_PAGES, counted)
     by_index = dict(zip(order, results, strict=True))
     return [by_index[i] for i in range(len(pages))]
 
