@@ -214,3 +214,25 @@ def test_build_on_a_terminal_rewrites_one_progress_line(content: Path, tmp_path:
         (line,) = [line for line in lines if stage.split(":")[0] + ":" in line]
         assert line.startswith("\r\x1b[K") and line.split("\r\x1b[K")[-1] == stage, line
     assert SUMMARY.fullmatch(lines[-1]), lines[-1]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_cached_rebuild_counts_reused_pages_and_summarises_their_warnings(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """The knowledge base built in phases (generator/kb/mkdocs_run.py), pages rendered in worker
+    processes or not, and rebuilt with nothing changed: every page is counted in this process,
+    reused ones too, and MkDocs' warnings (replayed for reused pages) are summarised, not printed."""
+    monkeypatch.setenv("STATUSPRESS_WORKERS", workers)  # workers even for 18 pages on one core
+    command = ["build", "--content", str(content), "--out", str(tmp_path / "site"), "--now", NOW,
+               "--cache-dir", str(tmp_path / "cache")]
+    for reused in (0, 18):  # nothing changed the second time: all 18 Markdown pages are reused
+        result = CliRunner().invoke(main, command, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        lines = _lines(result.output, content)
+        for stage in STAGES:
+            assert stage in lines, lines
+        assert f"knowledge base: {18 - reused} page(s) rendered, {reused} reused" in lines
+        assert any(line.startswith("  1 × knowledge base: Doc file … contains a link") for line in lines), lines
+        assert not any("warning: Doc file" in line and not line.startswith("    ") for line in lines), lines
+        assert SUMMARY.fullmatch(lines[-1]), lines[-1]

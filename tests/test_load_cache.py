@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import progress
 from generator.cli import main
 from generator.load import Loaded, load_site
 from generator.load import cache as cache_module
@@ -266,3 +267,30 @@ def test_files_parsed_in_worker_processes_give_the_same_site_and_problems(
     same(alone, forked)
     assert any("sev5" in str(p) for p in forked.problems.errors) and len(forked.site.incidents) >= 30
     same(load_site(root, now(), cache=LoadCache(tmp_path / "cache")), alone)  # what the workers cached reads back
+
+
+class _Steps(progress.Meter):
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, int]] = []
+        self.done = 0
+
+    def stage(self, label: str, total: int) -> None:
+        self.stages.append((label, total))
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+
+
+def test_every_file_read_is_counted_once_with_workers_and_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 30 good incidents, one invalid, one that is not YAML: 32 content files to read.
+    good = BAD_INCIDENT.replace("severity: sev5", "severity: minor")
+    files = {f"incidents/i{n:02d}.yaml": good.replace("INC-9", f"INC-{n}") for n in range(30)}
+    files["incidents/bad.yaml"] = BAD_INCIDENT.replace("INC-9", "INC-99")
+    files["incidents/broken.yaml"] = "id: [unclosed\n"
+    root = make_content(tmp_path / "content", files)
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")  # parsed in two worker processes
+    for cache in (None, LoadCache(tmp_path / "cache"), LoadCache(tmp_path / "cache")):  # none, cold, warm
+        steps = _Steps()
+        with progress.metering(steps):
+            load_site(root, now(), cache=cache)
+        assert steps.stages == [("Reading content files", 32)] and steps.done == 32

@@ -3,11 +3,12 @@ with and without the incremental cache (generator/public/parallel.py, generator/
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from generator import workers
+from generator import progress, workers
 from generator.build import BuildRequest, build
 from generator.public import parallel
 from tests.sitekit import EXAMPLE, now
@@ -42,8 +43,6 @@ def test_workers_only_for_large_sites(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_results_come_back_in_task_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
     monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
     results = workers.run_all(lambda n: (n * n, os.getpid()), list(range(100)), minimum=10**6)
     assert [square for square, _ in results] == [n * n for n in range(100)]
@@ -70,3 +69,31 @@ def test_a_failing_page_fails_the_build(tmp_path: Path, monkeypatch: pytest.Monk
 
     with pytest.raises(RuntimeError, match="template failed"):
         parallel.write_pages([("a.html", lambda: "ok"), ("b.html", boom)], tmp_path)
+
+
+class _Logged(progress.Meter):
+    """Appends each step count to a file with the process it was counted in."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def advance(self, count: int = 1) -> None:
+        with self.log.open("a") as out:
+            out.write(f"{os.getpid()} {count}\n")
+
+
+def test_progress_is_counted_here_never_in_the_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each task reports a step of its own, as a renderer does; forked workers inherit the meter,
+    # so without care they would draw on the same terminal as the parent.
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    log = tmp_path / "steps"
+    with progress.metering(_Logged(log)):
+        workers.run_all(lambda n: progress.advance(), list(range(100)), minimum=10**6, counted=True)
+    steps = [line.split() for line in log.read_text().splitlines()]
+    assert {pid for pid, _ in steps} == {str(os.getpid())}
+    assert sum(int(count) for _, count in steps) == 100  # one per task, as the chunks came back
+    log.unlink()
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "1")
+    with progress.metering(_Logged(log)):
+        workers.run_all(str, list(range(5)), minimum=10**6, counted=True)
+    assert log.read_text() == f"{os.getpid()} 1\n" * 5
