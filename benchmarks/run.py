@@ -194,7 +194,8 @@ def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> 
     plain = out / "kb-plain"
     plain.mkdir()
     settings = {"INHERIT": str(config_file(content)), "docs_dir": str(docs), "site_dir": str(plain / "site"),
-                "site_name": config["site_name"], "nav": config["nav"]}
+                "site_name": config["site_name"], "nav": config["nav"],
+                "theme": {"custom_dir": str(theme_folder(config, plain / "theme"))}}
     (plain / "mkdocs.yml").write_text(json.dumps(settings, indent=1))  # JSON is YAML
     with stages.stage("kb: plain mkdocs build (process)", plain / "site"):
         code, *_ = run_child([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(plain / "mkdocs.yml")],
@@ -237,6 +238,19 @@ def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> 
         with stages.stage(f"kb: rebuild, {label} put back (incremental)") as row:
             back = kb_build(out / "kb-site")
             row.update(note="identical to the cold build" if back == cold else "DIFFERS from the cold build")
+
+
+def theme_folder(config: Any, folder: Path) -> Path:
+    """One `custom_dir` holding the template folders Statuspress puts before Material's (the
+    user's `custom_dir`, then its own overrides: engine.add_overrides), the earlier ones winning
+    as in MkDocs' search order, so plain MkDocs renders with the same templates."""
+    from importlib import resources
+
+    ours = str(resources.files("generator.kb") / "overrides")
+    dirs = config.theme.dirs
+    for source in reversed(dirs[: dirs.index(ours) + 1]):
+        shutil.copytree(source, folder, dirs_exist_ok=True)
+    return folder
 
 
 def total(name: str, rows: list[Row]) -> Row:
