@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
-from generator.notify.lock import notify_lock
+from generator.locking import hold
 from tests.notifykit import (
     HOOK_SECRET,
     KINDS,
@@ -232,6 +232,7 @@ def test_emails_are_threaded_in_two_parts_and_hold_nothing_internal(tmp_path: Pa
         assert mail["Message-ID"] == f"<{mid.replace('/', '.')}.mail@status.acme.example>"
         assert mail["In-Reply-To"] == thread and mail["References"] == thread
         assert mail["List-Unsubscribe"].strip() == "<https://status.acme.example/unsubscribe>, <mailto:unsubscribe@acme.example>"
+        assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058: an https link is there
         assert mail.get_content_type() == "multipart/alternative"
         assert [part.get_content_type() for part in mail.iter_parts()] == ["text/plain", "text/html"]
     text = mails[0][2].get_body(("plain",)).get_content().replace("\r\n", "\n")
@@ -243,6 +244,46 @@ def test_emails_are_threaded_in_two_parts_and_hold_nothing_internal(tmp_path: Pa
         for canary in CANARIES:
             assert canary.encode() not in raw
     assert http.requests == []  # --channel mail: nothing else was sent
+
+
+#: E-mail channels by recipient: their `unsubscribe` links (None: no such setting).
+ONE_CLICK_CHANNELS = {
+    "carol@example.org": '["mailto:unsubscribe@acme.example"]',
+    "dave@example.org": "[http://status.acme.example/unsubscribe]",
+    "erin@example.org": None,
+    "frank@example.org": '["mailto:unsubscribe@acme.example", "https://status.acme.example/u?list=status"]',
+}
+
+
+def email_channels(port: int) -> str:
+    """One public e-mail channel per recipient of ONE_CLICK_CHANNELS, named mail-0, mail-1, …"""
+    return "".join(
+        f"  - name: mail-{index}\n    type: email\n    audience: public\n"
+        f'    smtp: {{host: "${{SMTP_HOST}}", port: {port}, security: none}}\n'
+        f"    from: status@acme.example\n    to: [{recipient}]\n"
+        + (f"    unsubscribe: {links}\n" if links is not None else "")
+        for index, (recipient, links) in enumerate(ONE_CLICK_CHANNELS.items())
+    )
+
+
+def test_one_click_unsubscribe_only_with_an_https_link(tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver) -> None:
+    """RFC 8058: `List-Unsubscribe-Post: List-Unsubscribe=One-Click` tells mail clients they may
+    POST to the https link of List-Unsubscribe; mailto: and plain http links do not allow it."""
+    env = environ(http)
+    content = organisation(tmp_path, smtp.port, extra=email_channels(smtp.port))
+    assert notify(content, env, "2026-11-28T09:00:00Z").exit_code == 0
+    result = notify(content, env, "2026-11-28T10:15:00Z", *(f"--channel=mail-{i}" for i in range(4)))
+    assert result.exit_code == 0, result.output
+    by_recipient = {recipients[0]: mail for _, recipients, mail in smtp.mails}
+    assert sorted(by_recipient) == ["carol@example.org", "dave@example.org", "erin@example.org", "frank@example.org"]
+    assert by_recipient["carol@example.org"]["List-Unsubscribe"] == "<mailto:unsubscribe@acme.example>"
+    assert by_recipient["dave@example.org"]["List-Unsubscribe"] == "<http://status.acme.example/unsubscribe>"
+    assert by_recipient["erin@example.org"]["List-Unsubscribe"] is None
+    for recipient in ("carol@example.org", "dave@example.org", "erin@example.org"):
+        assert by_recipient[recipient]["List-Unsubscribe-Post"] is None, recipient
+    frank = by_recipient["frank@example.org"]
+    assert frank["List-Unsubscribe"] == "<mailto:unsubscribe@acme.example>, <https://status.acme.example/u?list=status>"
+    assert frank.get_all("List-Unsubscribe-Post") == ["List-Unsubscribe=One-Click"]
 
 
 def test_failing_receivers_get_their_messages_next_run_and_hold_back_nobody(tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver) -> None:
@@ -345,7 +386,7 @@ def test_a_missing_secret_fails_its_channel_only(tmp_path: Path, http: HttpRecei
 
 def test_a_second_run_waits_for_the_lock_then_refuses(tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver) -> None:
     content = organisation(tmp_path, smtp.port)
-    with notify_lock(tmp_path / "notify-ledger.jsonl", 0):
+    with hold(tmp_path / "notify-ledger.jsonl", 0):  # locking.py's lock on the ledger, as notify takes it
         result = notify(content, environ(http), "2026-11-28T10:15:00Z", "--wait", "0.3")
     assert result.exit_code == 2
     assert f"another `statuspress notify` is using {tmp_path / 'notify-ledger.jsonl'} (waited 0.3 s)" in result.output

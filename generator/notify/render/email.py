@@ -44,12 +44,20 @@ def compose(
     mail["List-Id"] = f"{one_line(site_name)} <{channel}.{domain}>"
     if unsubscribe:
         mail["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in unsubscribe)
+    if one_click(unsubscribe):
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail["Auto-Submitted"] = "auto-generated"
     mail["X-Statuspress-Message"] = message.id
     mail["X-Statuspress-Idempotency-Key"] = key
     mail.set_content(text_part(message, unsubscribe), charset="utf-8")
     mail.add_alternative(html_part(message, site_name, unsubscribe), subtype="html", charset="utf-8")
     return mail
+
+
+def one_click(unsubscribe: tuple[str, ...]) -> bool:
+    """RFC 8058 one-click unsubscribing needs an https link: mail clients POST
+    `List-Unsubscribe=One-Click` to it (never to mailto: or plain http)."""
+    return any(link.lower().startswith("https://") for link in unsubscribe)
 
 
 def text_part(message: Message, unsubscribe: tuple[str, ...]) -> str:
