@@ -393,6 +393,20 @@ def test_a_second_run_waits_for_the_lock_then_refuses(tmp_path: Path, http: Http
     assert http.requests == []
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_folder_where_the_ledger_goes_is_a_clean_error(tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver,
+                                                         dry_run: bool) -> None:
+    content = organisation(tmp_path, smtp.port)
+    (tmp_path / "notify-ledger.jsonl").mkdir()
+    result = notify(content, environ(http), "2026-11-28T10:15:00Z", *(["--dry-run"] if dry_run else []))
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.exception
+    assert result.output.splitlines()[-2:] == [
+        f"{tmp_path / 'notify-ledger.jsonl'}:1: cannot read the ledger: Is a directory",
+        "The ledger cannot be read; nothing was sent.",
+    ]
+    assert http.requests == [] and smtp.mails == []
+
+
 def test_a_damaged_ledger_stops_the_run_with_its_line(tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver) -> None:
     content = organisation(tmp_path, smtp.port)
     assert notify(content, environ(http), "2026-11-28T09:00:00Z").exit_code == 0

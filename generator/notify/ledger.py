@@ -71,7 +71,11 @@ class Ledger:
         state = State()
         if not self.path.exists():
             return state
-        data = self.path.read_bytes()
+        try:
+            data = self.path.read_bytes()
+        except OSError as error:  # a folder in its place, no permission: say so, never a traceback
+            problem = Problem(str(self.path), 1, f"cannot read the ledger: {error.strerror or error}")
+            raise ContentError([problem]) from None
         lines = data.split(b"\n")
         complete = lines[:-1]  # the part after the last newline is empty, or a cut-short write
         problems = []
