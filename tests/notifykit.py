@@ -47,7 +47,8 @@ def check_payload(kind: str, payload: dict[str, Any]) -> None:
             total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
         assert total <= 6000, f"embeds hold {total} characters; Discord allows 6,000"
     if kind == "teams":
-        assert len(json.dumps(payload).encode()) <= 28 * 1024, "Teams refuses messages over 28 KB"
+        size = len(json.dumps(payload, ensure_ascii=False).encode("utf-8"))  # as it is sent
+        assert size <= 28 * 1024, f"Teams refuses messages over 28 KB; this one is {size:,} bytes"
 
 
 def free_port() -> int:

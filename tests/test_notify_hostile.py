@@ -4,6 +4,7 @@ ones written as links, no `<!channel>`), and no title can add an e-mail header."
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -157,3 +158,28 @@ def test_slack_escapes_mentions_and_keeps_only_written_links() -> None:
     text = convert("<!channel> hi & bye <https://evil.example|https://bank.example> [docs](https://d.example/a|b>c)", SLACK)
     # the disguised link is text (the sanitiser drops its impossible URL), the written one a real link
     assert text == "&lt;!channel&gt; hi &amp; bye https://evil.example|https://bank.example <https://d.example/a%7Cb%3Ec|docs>"
+
+
+def test_a_teams_card_of_long_emoji_text_stays_within_28_kb() -> None:
+    """8,000 characters fit Teams' text limits, but 8,000 emoji are 32,000 bytes of UTF-8: the
+    card is cut further until the request is within 28 KB (found by the property test above)."""
+    from datetime import UTC, datetime
+
+    from generator.notify.messages import Kind, Message
+    from generator.notify.render.chat import teams
+
+    emoji = "\U0001f525"
+    message = Message(
+        id="incident/INC-1/update/20261128T120000Z", kind=Kind.INCIDENT_UPDATE, audience=Audience.INTERNAL,
+        at=datetime(2026, 11, 28, 12, tzinfo=UTC), record="incident", record_id="INC-1", title=emoji * 500,
+        headline=emoji * 500, body=emoji * 9000, link="https://kb.acme.example/incidents/INC-1.html",
+        component_ids=("api",), facts=(("Affected", emoji * 3000), ("Manager", emoji * 3000)))
+    payload = teams(message, "key", "Acme")
+    check_payload("teams", payload)
+    card = payload["attachments"][0]["content"]
+    text = card["body"][1]["text"]
+    assert text.startswith(emoji * 100) and text.endswith("\u2026")  # cut, not dropped
+    assert card["actions"][0]["url"] == "https://kb.acme.example/incidents/INC-1.html"
+    small = teams(dataclasses.replace(message, body="Short.", headline="Resolved", facts=()), "key", "Acme")
+    assert small["attachments"][0]["content"]["body"][1]["text"] == "Short."  # nothing cut when it fits
+

@@ -9,6 +9,7 @@ receiver (or a person) can use to spot a duplicate.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..messages import Kind, Message
@@ -69,21 +70,39 @@ def slack(message: Message, key: str, site_name: str) -> Json:
 # --------------------------------------------------------------------------- Teams
 
 
+#: What a Teams Workflows webhook accepts in one request, in bytes of UTF-8 JSON.
+TEAMS_MAX_BYTES = 28 * 1024
+
+
 def teams(message: Message, key: str, site_name: str) -> Json:
-    """An Adaptive Card 1.4 in the message envelope a Teams Workflows webhook accepts."""
+    """An Adaptive Card 1.4 in the message envelope a Teams Workflows webhook accepts, within
+    its 28 KB: the character limits below are cut further (by a fifth at a time) while the
+    encoded message is larger, which long text of 3- and 4-byte characters (CJK, emoji) makes."""
+    scale = 1.0
+    while True:
+        payload = _teams_card(message, key, site_name, scale)
+        if len(json.dumps(payload, ensure_ascii=False).encode("utf-8")) <= TEAMS_MAX_BYTES or scale < 0.01:
+            return payload
+        scale *= 0.8
+
+
+def _teams_card(message: Message, key: str, site_name: str, scale: float) -> Json:
+    def cut(text: str, limit: int) -> str:
+        return clip(text, max(16, int(limit * scale)))
+
     body: list[Json] = [
-        {"type": "TextBlock", "text": clip(one_line(message.headline), 400), "size": "large",
+        {"type": "TextBlock", "text": cut(one_line(message.headline), 400), "size": "large",
          "weight": "bolder", "wrap": True},
     ]
     text = convert(message.body, PLAIN)
     if text:
-        body.append({"type": "TextBlock", "text": clip(text, 8000), "wrap": True})
+        body.append({"type": "TextBlock", "text": cut(text, 8000), "wrap": True})
     if message.facts:
         body.append({"type": "FactSet", "facts": [
-            {"title": clip(one_line(label), 200), "value": clip(one_line(value), 2000)}
+            {"title": cut(one_line(label), 200), "value": cut(one_line(value), 2000)}
             for label, value in message.facts
         ]})
-    body.append({"type": "TextBlock", "text": clip(one_line(f"{site_name} \u00b7 {_ref(message, key)}"), 400),
+    body.append({"type": "TextBlock", "text": cut(one_line(f"{site_name} \u00b7 {_ref(message, key)}"), 400),
                  "isSubtle": True, "size": "small", "wrap": True})
     card = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -91,7 +110,7 @@ def teams(message: Message, key: str, site_name: str) -> Json:
         "version": "1.4",
         "body": body,
         "actions": [{"type": "Action.OpenUrl", "title": "Open the page", "url": message.link}],
-        "fallbackText": clip(one_line(message.headline), 400),
+        "fallbackText": cut(one_line(message.headline), 400),
     }
     return {
         "type": "message",
