@@ -70,3 +70,16 @@ def test_hostile_link_targets_are_dropped(value: str, publish: object) -> None:
 def test_a_title_cannot_break_out_of_its_attribute() -> None:
     html = sanitise('<a href="https://ok.example/" title="x&quot; onclick=&quot;alert(1)">y</a>')
     assert [(t, k) for t, k, _ in attributes(html)] == [("a", "href"), ("a", "title"), ("a", "rel")]
+
+
+def test_public_markdown_module_is_the_same_sanitiser() -> None:
+    """The public renderers import `public/markdown.py`, which only re-exports `published.py`
+    (the loader's checks read that one), so both name exactly the same objects."""
+    import generator.published as published
+    from generator.public import markdown
+
+    exported: dict[str, object] = {}
+    exec("from generator.public.markdown import *", exported)  # reads the module's `__all__`
+    exported.pop("__builtins__")
+    assert sorted(exported) == ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "URL_SCHEMES", "plain", "render", "sanitise"]
+    assert all(exported[name] is getattr(published, name) is getattr(markdown, name) for name in exported)
