@@ -34,8 +34,9 @@ def said(problems: Problems) -> list[str]:
 
 @pytest.mark.parametrize(
     ("name", "reserved"),
-    [("con", True), ("COM1.md", True), ("aux.notes.md", True), ("LPT9", True), ("nul.html", True),
-     ("com10", False), ("lpt0", False), ("console", False), ("prn-1", False), ("index", False)],
+    [("con", True), ("PRN", True), ("COM1.md", True), ("com9", True), ("aux.notes.md", True), ("lpt1", True),
+     ("LPT9", True), ("nul.html", True), ("com0", False), ("com10", False), ("lpt0", False), ("lpt10", False),
+     ("console", False), ("prn-1", False), ("index", False)],
 )
 def test_windows_device_names(name: str, reserved: bool) -> None:
     assert is_reserved_name(name) is reserved
