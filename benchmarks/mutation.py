@@ -45,8 +45,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "generator/derive/durations.py": ("tests/test_golden_example.py", *_METRICS_TESTS),
     "generator/derive/followup.py": ("tests/test_validation.py", *_METRICS_TESTS),
     "generator/derive/metrics": _METRICS_TESTS,
-    "generator/public/projection.py": ("tests/test_projection.py", "tests/test_page_status.py",
-                                       "tests/test_public_leaks.py", "tests/test_api_words.py"),
+    "generator/public/projection.py": ("tests/test_projection_outputs.py", "tests/test_projection.py",
+                                       "tests/test_page_status.py", "tests/test_public_leaks.py",
+                                       "tests/test_api_words.py"),
     "generator/published.py": ("tests/test_sanitiser_handlers.py", "tests/test_published_text.py",
                                "tests/test_hostile_markdown.py"),
     "generator/public/markdown.py": ("tests/test_sanitiser_handlers.py", "tests/test_hostile_markdown.py"),
@@ -56,19 +57,36 @@ MODULES: dict[str, tuple[str, ...]] = {
     "generator/publish.py": ("tests/test_publish.py", "tests/test_build.py", "tests/test_reliability.py"),
 }
 
+#: `frozen=True` only forbids assignment and adds a hash, `slots=True` only saves memory and
+#: forbids new attributes: in these modules no code assigns to, hashes or adds attributes to
+#: these records (the load cache pickles the checks' facts either way). Checked once for all of
+#: derive/ at a time: every dataclass there made `frozen=False`, then `slots=False`, and the
+#: derive tests (status, uptime, projection, API words, golden example, metrics, validation,
+#: maintenance schedule: 141 tests) passed.
+_FROZEN_OR_SLOTS = "frozen/slots change no value: nothing assigns to, hashes or extends these records"
+_FROZEN_MODULES = (
+    "generator/load/checks.py", "generator/public/projection.py", "generator/derive/status.py",
+    "generator/derive/uptime.py", "generator/derive/durations.py", "generator/derive/maintenance.py",
+    *(f"generator/derive/metrics/{name}.py" for name in ("followup", "groups", "period", "reliability", "stats")),
+)
+
 _JOINABLE = r'if len(patterns) < 2 or any(re.search(r"\\\d|\(\?P[<=]", p.pattern) for p in patterns):'
 _ONE_BY_ONE = "two patterns are then searched one by one: the same matches (a speed-up only)"
 
-#: (path, the mutated line as written, stripped, description) -> why the mutant changes no
+#: (path, the mutated line as written, without its comment, stripped, description) -> why the mutant changes no
 #: behaviour. Keyed by the line's text rather than its number, so edits elsewhere in the module
 #: keep the entries; a reworded line needs its entry reviewed again (it then runs as a mutant).
 EQUIVALENT: dict[tuple[str, str, str], str] = {
-    ("generator/load/checks.py", "@dataclass(frozen=True, slots=True)", "True -> False"):
-        "frozen only forbids assignment and adds a hash, slots only saves memory: the checks never "
-        "assign to, hash or add attributes to their facts, and pickling (the load cache) works either way",
     ("generator/load/checks.py", "self.problems.warning(self.shown(source), source.line, message)",
      "call statement removed"):
         "Checker.warning is called nowhere: the checks' warnings all depend on `now` and are made by `timed`",
+    **{(path, "@dataclass(frozen=True, slots=True)", "True -> False"): _FROZEN_OR_SLOTS for path in _FROZEN_MODULES},
+    ("generator/public/projection.py", "automatic: bool = False", "False -> True"):
+        "the default is never used: the one place that makes these passes `automatic`",
+    ("generator/public/projection.py", "by_id: dict[str, PublicComponent] = field(repr=False, compare=False, "
+     "default_factory=dict)", "False -> True"):
+        "no output compares or prints a PublicPage; and by_id is made from `components`, so comparing it too "
+        "gives the same answer",
     # `_any_of` joins the patterns into one pre-filter; None means "search each pattern", which
     # reports exactly the same matches, only slower. So mutants that make it None more often
     # change no message (the `or -> and` and regular-expression mutants do: they join patterns
@@ -94,7 +112,7 @@ class Mutant:
     line: int
     description: str
     source: str  # the whole mutated module
-    code: str  # the original line, stripped (the key of `EQUIVALENT`)
+    code: str  # the original line without its comment, stripped (the key of `EQUIVALENT`)
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
@@ -215,7 +233,7 @@ def mutants(path: str) -> Iterator[Mutant]:
             changed = _Replace(index, how).visit(copy.deepcopy(tree))  # type: ignore[arg-type]
             ast.fix_missing_locations(changed)
             line = getattr(node, "lineno", 0)
-            code = source_lines[line - 1].strip() if 0 < line <= len(source_lines) else ""
+            code = source_lines[line - 1].split("  # ")[0].strip() if 0 < line <= len(source_lines) else ""
             yield Mutant(path, line, description, ast.unparse(changed), code)
 
 

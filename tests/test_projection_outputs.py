@@ -1,0 +1,115 @@
+"""Facts the public projection derives, as the built site shows them: an incident's "updated"
+time (its resolution counts, not only its updates), its impact word (the worst public impact,
+internal services left out), the order of upcoming maintenance, the page's last change.
+A tiny site declared here; every expected value worked out by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.sitekit import make_content
+from tests.test_public_feeds import build_public
+
+# Resolved at 16:30, later than its last update (15:00); the worst public impact is api's
+# partial outage: web is only degraded, and the major outage is on vpn, an internal service.
+RESOLVED = """\
+id: INC-1
+title: Checkout errors
+type: external
+severity: medium
+started_at: 2026-11-20T14:00:00Z
+resolved_at: 2026-11-20T16:30:00Z
+impact:
+  - component: web
+    level: degraded_performance
+  - component: api
+    level: partial_outage
+  - component: vpn
+    level: major_outage
+updates:
+  - at: 2026-11-20T15:00:00Z
+    status: identified
+    body: Found.
+  - at: 2026-11-20T14:10:00Z
+    status: investigating
+    body: Looking.
+"""
+
+OPEN = """\
+id: INC-2
+title: Slow pages
+type: external
+severity: minor
+started_at: 2026-11-28T10:00:00Z
+impact:
+  - component: web
+    level: degraded_performance
+updates:
+  - at: 2026-11-28T10:05:00Z
+    status: investigating
+    body: Looking.
+"""
+
+
+def window(ident: str, start: str, end: str, announced: str, status: str = "scheduled") -> str:
+    return (f"id: {ident}\ntitle: Work {ident}\ncomponents: [api]\nscheduled_start: {start}\n"
+            f"scheduled_end: {end}\nupdates:\n  - at: {announced}\n    status: {status}\n    body: Planned.\n")
+
+
+FILES = {
+    "incidents/a.yaml": RESOLVED,
+    "incidents/b.yaml": OPEN,
+    # Announced first but later in time: upcoming windows are listed soonest first.
+    "maintenance/late.yaml": window("MNT-1", "2026-12-03T02:00:00Z", "2026-12-03T04:00:00Z", "2026-11-26T10:00:00Z"),
+    "maintenance/soon.yaml": window("MNT-2", "2026-12-01T02:00:00Z", "2026-12-01T03:00:00Z", "2026-11-27T09:00:00Z"),
+    # Under way at 12:00 (started 09:00, before INC-2's last update): active, not upcoming.
+    "maintenance/now.yaml": window("MNT-3", "2026-11-28T09:00:00Z", "2026-11-28T14:00:00Z", "2026-11-28T09:00:00Z",
+                                   "in_progress"),
+}
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    content = make_content(tmp_path_factory.mktemp("content"), FILES)
+    return build_public(content, tmp_path_factory.mktemp("out"))  # at 2026-11-28T12:00:00Z
+
+
+def api(public: Path, name: str) -> Any:
+    return json.loads((public / "api" / "v2" / name).read_text(encoding="utf-8"))
+
+
+def test_an_incident_was_last_updated_when_it_was_resolved(public: Path) -> None:
+    updated = {i["id"]: i["updated_at"] for i in api(public, "incidents.json")["incidents"]}
+    assert updated == {"INC-2": "2026-11-28T10:05:00.000Z", "INC-1": "2026-11-20T16:30:00.000Z"}
+
+
+def test_the_page_changed_last_with_the_newest_update(public: Path) -> None:
+    # Newest of 11-20 16:30 (resolution), 11-28 10:05 (INC-2), 11-26 10:00, 11-27 09:00 and
+    # 11-28 09:00 (windows).
+    assert api(public, "summary.json")["page"]["updated_at"] == "2026-11-28T10:05:00.000Z"
+
+
+def meta(public: Path, incident: str) -> str:
+    soup = BeautifulSoup((public / "incidents" / f"{incident}.html").read_text(encoding="utf-8"), "html.parser")
+    found = soup.select_one("main .meta") or soup.select_one(".meta")
+    assert found is not None
+    return " ".join(found.get_text(" ").split())
+
+
+def test_an_incident_is_called_by_its_worst_public_impact(public: Path) -> None:
+    assert "Impact: Partial outage ·" in meta(public, "INC-1")
+    assert "Impact: Degraded performance ·" in meta(public, "INC-2")
+
+
+def test_upcoming_maintenance_soonest_first_and_active_apart(public: Path) -> None:
+    active = api(public, "scheduled-maintenances/active.json")["scheduled_maintenances"]
+    assert [(m["id"], m["status"]) for m in active] == [("MNT-3", "in_progress")]
+    upcoming = api(public, "scheduled-maintenances/upcoming.json")["scheduled_maintenances"]
+    assert [(m["id"], m["scheduled_for"]) for m in upcoming] == [
+        ("MNT-2", "2026-12-01T02:00:00.000Z"), ("MNT-1", "2026-12-03T02:00:00.000Z"),
+    ]
