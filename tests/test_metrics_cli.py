@@ -176,3 +176,49 @@ def test_csv_escapes_a_formula_in_a_service_id(tmp_path: Path) -> None:
     groups = {row[2] for row in rows[1:]}
     assert "'-2-1" in groups and "-2-1" not in groups
     assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def _paths(value: object, prefix: str = "") -> set[str]:
+    """Every field path of a JSON value (`a.b`, `a[].b`); the tables under `counts.<dimension>`
+    are keyed by data (severity words and so on), so they end the path."""
+    if isinstance(value, dict) and not (prefix.count(".") and prefix.rsplit(".", 2)[-2] == "counts"):
+        return {p for key, item in value.items() for p in _paths(item, f"{prefix}.{key}" if prefix else key)}
+    if isinstance(value, list) and value:
+        return set().union(*(_paths(item, prefix + "[]") for item in value))
+    return {prefix}
+
+
+_ROW = ["group", "incidents", "incident_ids[]",
+        *(f"durations.{d}.{s}" for d in ("ttd", "ttm", "ttr") for s in ("n", "n_missing", "median", "p90", "mean", "min", "max")),
+        *(f"counts.{c}" for c in ("severity", "type", "root_cause_type", "root_cause_service", "detection"))]
+
+
+def test_json_has_exactly_the_documented_fields(content: Path) -> None:
+    """The README's table of fields ("Metrics", "JSON"), written out: a renamed or missing key
+    breaks every dashboard that reads it."""
+    data = json.loads(run("--content", str(content), "--now", NOW, "--format", "json"))
+    assert _paths(data) == {
+        "schema", "generated_at", "period.start", "period.end", "period.seconds",
+        "units.durations", "units.availability", "units.rates", "percentile_method",
+        *(f"overall.{p}" for p in _ROW), "groups.by", *(f"groups.rows[].{p}" for p in _ROW),
+        *(f"reliability[].{k}" for k in ("service", "name", "public", "slo_percent", "incidents", "downtime_seconds",
+                                         "availability_percent", "slo_met", "error_budget_used_percent",
+                                         "time_between_failures.n", "time_between_failures.median",
+                                         "time_between_failures.mean")),
+        "followup.today",
+        *(f"followup.by_priority[].{k}" for k in ("priority", "total", "open", "overdue", "done", "done_late",
+                                                  "wont_fix", "completion_rate_percent", "median_days_to_close")),
+        *(f"followup.items[].{k}" for k in ("id", "incident", "title", "owner", "priority", "status", "due", "state",
+                                            "days_overdue", "done_at", "done_late", "days_to_close")),
+        "followup.reviews_overdue[].incident", "followup.reviews_overdue[].title", "followup.reviews_overdue[].due",
+    }
+    assert data["units"] == {"durations": "seconds", "availability": "percent", "rates": "percent"}
+    assert data["percentile_method"].startswith("linear interpolation between closest ranks (Hyndman")
+    assert data["generated_at"] == "2026-11-28T12:00:00Z" and data["followup"]["today"] == "2026-11-28"
+    # External incidents resolved 14 days before 11-28 12:00 without a reviewed review: G (resolved
+    # 10-15 01:00), B (11-05 02:00), H (11-06 01:00); A has a reviewed one. Earliest due first.
+    assert data["followup"]["reviews_overdue"] == [
+        {"incident": "INC-G", "title": "API down in October", "due": "2026-10-29T01:00:00Z"},
+        {"incident": "INC-B", "title": "API errors", "due": "2026-11-19T02:00:00Z"},
+        {"incident": "INC-H", "title": "API slow", "due": "2026-11-20T01:00:00Z"},
+    ]

@@ -70,6 +70,10 @@ FILES = {
     # Under way at 12:00 (started 09:00, before INC-2's last update): active, not upcoming.
     "maintenance/now.yaml": window("MNT-3", "2026-11-28T09:00:00Z", "2026-11-28T14:00:00Z", "2026-11-28T09:00:00Z",
                                    "in_progress"),
+    # Its schedule ends at 12:00, the build time, when an update put it back to `scheduled`
+    # (postponed): an end that has come is not upcoming.
+    "maintenance/ended.yaml": window("MNT-4", "2026-11-28T11:00:00Z", "2026-11-28T12:00:00Z", "2026-11-27T08:00:00Z")
+    + "  - at: 2026-11-28T12:00:00Z\n    status: scheduled\n    body: Postponed; a new date follows.\n",
 }
 
 
@@ -89,9 +93,9 @@ def test_an_incident_was_last_updated_when_it_was_resolved(public: Path) -> None
 
 
 def test_the_page_changed_last_with_the_newest_update(public: Path) -> None:
-    # Newest of 11-20 16:30 (resolution), 11-28 10:05 (INC-2), 11-26 10:00, 11-27 09:00 and
-    # 11-28 09:00 (windows).
-    assert api(public, "summary.json")["page"]["updated_at"] == "2026-11-28T10:05:00.000Z"
+    # Newest of 11-20 16:30 (resolution), 11-28 10:05 (INC-2), and the windows' 11-26 10:00,
+    # 11-27 09:00, 11-28 09:00, 11-27 08:00, 11-28 11:00 (MNT-4's automatic start) and 12:00.
+    assert api(public, "summary.json")["page"]["updated_at"] == "2026-11-28T12:00:00.000Z"
 
 
 def meta(public: Path, incident: str) -> str:
