@@ -37,11 +37,13 @@ REPO = Path(__file__).resolve().parent.parent
 #: Module (or folder) -> the test files that guard it, fastest to fail first.
 _STATUS_TESTS = ("tests/test_page_status.py", "tests/test_uptime.py", "tests/test_projection.py",
                  "tests/test_api_words.py")
-_METRICS_TESTS = ("tests/test_metrics.py", "tests/test_metrics_cli.py")
+_METRICS_TESTS = ("tests/test_metrics.py", "tests/test_metrics_table.py", "tests/test_metrics_cli.py")
 MODULES: dict[str, tuple[str, ...]] = {
     "generator/public/api/vocab.py": ("tests/test_api_words.py", "tests/test_public_api.py"),
     "generator/derive/status.py": _STATUS_TESTS,
     "generator/derive/uptime.py": _STATUS_TESTS,
+    "generator/derive/maintenance.py": ("tests/test_maintenance_schedule.py", "tests/test_projection.py",
+                                        "tests/test_projection_outputs.py"),
     "generator/derive/durations.py": ("tests/test_golden_example.py", *_METRICS_TESTS),
     "generator/derive/followup.py": ("tests/test_validation.py", *_METRICS_TESTS),
     "generator/derive/metrics": _METRICS_TESTS,
