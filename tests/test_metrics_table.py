@@ -5,7 +5,6 @@ and the formatting helpers on their own. Each figure is worked out in the commen
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
