@@ -89,6 +89,17 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "the part before the first dot is the same however often the rest is split",
     ("generator/load/fields.py", "if value.tzinfo is None or value.utcoffset() is None:", "or -> and"):
         "datetime.fromisoformat gives either no tzinfo (both tests true) or a fixed offset (both false)",
+    ("generator/load/fields.py",
+     "self.error(node.line, f\"{where.rstrip('.') or 'file'}: expected a mapping; got {node.kind}\")",
+     "'.' -> 'XX'+..."): "rstrip takes a set of characters: 'XX.XX' strips the same from these paths, which end "
+                         "in '.' after a lower-case key or ']' and never in 'X'",
+    **{("generator/derive/durations.py", f'"{name}": "{words}",', f"{words[:30]!r} -> 'XX'+..."):
+       "only DURATION_NAMES' keys are read (which durations, in which order); the words document them"
+       for name, words in (("ttd", "time to detect (detected_at − started_at)"),
+                           ("ttm", "time to mitigate (mitigated_at − started_at)"),
+                           ("ttr", "time to resolve (resolved_at − started_at)"))},
+    ("generator/public/projection.py", "return False", "return x -> return None"):
+        "_reviewed_by's one caller uses it as a condition, where None is as false as False",
     ("generator/public/projection.py", "automatic: bool = False", "False -> True"):
         "the default is never used: the one place that makes these passes `automatic`",
     ("generator/public/projection.py", "by_id: dict[str, PublicComponent] = field(repr=False, compare=False, "
@@ -253,6 +264,15 @@ def tests_for(target: str) -> tuple[str, ...]:
     raise SystemExit(f"{target} is not in MODULES (or in one of its folders)")
 
 
+def expand(targets: list[str]) -> list[str]:
+    """`targets` with a folder that holds entries of MODULES (`generator/derive`) replaced by them."""
+    found: list[str] = []
+    for target in targets:
+        inside = [k for k in MODULES if k.startswith(target.rstrip("/") + "/")]
+        found += [target] if target in MODULES or not inside else inside
+    return found
+
+
 def module_files(target: str) -> list[str]:
     folder = REPO / target
     if folder.is_dir():
@@ -380,13 +400,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="statuspress-mutation-") as temp:
         root = Path(temp)
         copy_repository(root)
-        for target in args.targets:
+        for target in expand(args.targets):
             tests = tests_for(target)
             paths = module_files(target)
             lines = covered(root, tests, paths, args.timeout * 4)
             for path in paths:
                 original = (root / path).read_text(encoding="utf-8")
-                killed = total = equivalent = 0
+                killed = total = equivalent = timeouts = 0
                 survivors = []
                 for number, mutant in enumerate(mutants(path)):
                     if args.limit and number >= args.limit:
@@ -408,8 +428,9 @@ def main() -> int:
                         survivors.append(mutant)
                     else:
                         killed += 1
+                        timeouts += outcome == "timeout"
                 score = 100.0 * killed / total if total else 100.0
-                print(f"{path}: {killed}/{total} killed, score {score:.1f} % "
+                print(f"{path}: {killed}/{total} killed ({timeouts} by timeout), score {score:.1f} % "
                       f"({equivalent} equivalent mutants not counted)", flush=True)
                 for mutant in survivors:
                     print(f"  survived {path}:{mutant.line}: {mutant.description}  | {mutant.code}", flush=True)

@@ -63,6 +63,9 @@ def window(ident: str, start: str, end: str, announced: str, status: str = "sche
 
 FILES = {
     "incidents/a.yaml": RESOLVED,
+    # Reviewed on the day of the build: its summary is public from that day on.
+    "postmortems/INC-1.md": "---\nincident: INC-1\nstatus: published\nreview_date: 2026-11-28\n"
+                            "public_summary: A bad deploy; we added a canary stage.\n---\nBody.\n",
     "incidents/b.yaml": OPEN,
     # Announced first but later in time: upcoming windows are listed soonest first.
     "maintenance/late.yaml": window("MNT-1", "2026-12-03T02:00:00Z", "2026-12-03T04:00:00Z", "2026-11-26T10:00:00Z"),
@@ -117,3 +120,9 @@ def test_upcoming_maintenance_soonest_first_and_active_apart(public: Path) -> No
     assert [(m["id"], m["scheduled_for"]) for m in upcoming] == [
         ("MNT-2", "2026-12-01T02:00:00.000Z"), ("MNT-1", "2026-12-03T02:00:00.000Z"),
     ]
+
+
+def test_a_summary_reviewed_today_is_shown(public: Path) -> None:
+    page = BeautifulSoup((public / "incidents" / "INC-1.html").read_text(encoding="utf-8"), "html.parser")
+    summary = page.select_one("section.summary .body")
+    assert summary is not None and summary.get_text(" ", strip=True) == "A bad deploy; we added a canary stage."
