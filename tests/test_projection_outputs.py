@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.sitekit import make_content
+from tests.sitekit import SERVICES_YAML, make_content
 from tests.test_public_feeds import build_public
 
 # Resolved at 16:30, later than its last update (15:00); the worst public impact is api's
@@ -61,8 +61,22 @@ def window(ident: str, start: str, end: str, announced: str, status: str = "sche
             f"scheduled_end: {end}\nupdates:\n  - at: {announced}\n    status: {status}\n    body: Planned.\n")
 
 
+# Edge lists an operational component before one under maintenance (MNT-3 is on api and dns).
+SERVICES = SERVICES_YAML.replace("groups: [Core, Internal]", "groups: [Core, Internal, Edge]") + """\
+  - id: cdn
+    name: CDN
+    group: Edge
+  - id: dns
+    name: DNS
+    group: Edge
+"""
+
 FILES = {
+    "services.yaml": SERVICES,
     "incidents/a.yaml": RESOLVED,
+    # Starts at the very moment of the build (12:00): it is on the page.
+    "incidents/c.yaml": OPEN.replace("INC-2", "INC-3").replace("2026-11-28T10:00:00Z", "2026-11-28T12:00:00Z")
+    .replace("2026-11-28T10:05:00Z", "2026-11-28T12:00:00Z"),
     # Reviewed on the day of the build: its summary is public from that day on.
     "postmortems/INC-1.md": "---\nincident: INC-1\nstatus: published\nreview_date: 2026-11-28\n"
                             "public_summary: A bad deploy; we added a canary stage.\n---\nBody.\n",
@@ -72,7 +86,7 @@ FILES = {
     "maintenance/soon.yaml": window("MNT-2", "2026-12-01T02:00:00Z", "2026-12-01T03:00:00Z", "2026-11-27T09:00:00Z"),
     # Under way at 12:00 (started 09:00, before INC-2's last update): active, not upcoming.
     "maintenance/now.yaml": window("MNT-3", "2026-11-28T09:00:00Z", "2026-11-28T14:00:00Z", "2026-11-28T09:00:00Z",
-                                   "in_progress"),
+                                   "in_progress").replace("components: [api]", "components: [api, dns]"),
     # Its schedule ends at 12:00, the build time, when an update put it back to `scheduled`
     # (postponed): an end that has come is not upcoming.
     "maintenance/ended.yaml": window("MNT-4", "2026-11-28T11:00:00Z", "2026-11-28T12:00:00Z", "2026-11-27T08:00:00Z")
@@ -92,11 +106,12 @@ def api(public: Path, name: str) -> Any:
 
 def test_an_incident_was_last_updated_when_it_was_resolved(public: Path) -> None:
     updated = {i["id"]: i["updated_at"] for i in api(public, "incidents.json")["incidents"]}
-    assert updated == {"INC-2": "2026-11-28T10:05:00.000Z", "INC-1": "2026-11-20T16:30:00.000Z"}
+    assert updated == {"INC-3": "2026-11-28T12:00:00.000Z", "INC-2": "2026-11-28T10:05:00.000Z",
+                       "INC-1": "2026-11-20T16:30:00.000Z"}
 
 
 def test_the_page_changed_last_with_the_newest_update(public: Path) -> None:
-    # Newest of 11-20 16:30 (resolution), 11-28 10:05 (INC-2), and the windows' 11-26 10:00,
+    # Newest of 11-20 16:30 (resolution), 11-28 10:05 (INC-2), 12:00 (INC-3), and the windows' 11-26 10:00,
     # 11-27 09:00, 11-28 09:00, 11-27 08:00, 11-28 11:00 (MNT-4's automatic start) and 12:00.
     assert api(public, "summary.json")["page"]["updated_at"] == "2026-11-28T12:00:00.000Z"
 
@@ -126,3 +141,11 @@ def test_a_summary_reviewed_today_is_shown(public: Path) -> None:
     page = BeautifulSoup((public / "incidents" / "INC-1.html").read_text(encoding="utf-8"), "html.parser")
     summary = page.select_one("section.summary .body")
     assert summary is not None and summary.get_text(" ", strip=True) == "A bad deploy; we added a canary stage."
+
+
+def test_a_group_is_in_the_worst_state_of_its_components(public: Path) -> None:
+    # Core: api under maintenance, web degraded (INC-2, INC-3) -> degraded; Edge: cdn operational,
+    # dns under maintenance -> under maintenance (maintenance ranks above operational).
+    states = {c["id"]: c["status"] for c in api(public, "components.json")["components"]}
+    assert states == {"core": "degraded_performance", "api": "under_maintenance", "web": "degraded_performance",
+                      "edge": "under_maintenance", "cdn": "operational", "dns": "under_maintenance"}
