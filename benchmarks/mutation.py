@@ -46,7 +46,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "generator/derive/maintenance.py": ("tests/test_maintenance_schedule.py", "tests/test_projection.py",
                                         "tests/test_projection_outputs.py"),
     "generator/derive/durations.py": ("tests/test_golden_example.py", *_METRICS_TESTS),
-    "generator/derive/followup.py": ("tests/test_validation.py", *_METRICS_TESTS),
+    "generator/derive/followup.py": ("tests/test_validation.py", "tests/test_validate_cross_file.py", *_METRICS_TESTS),
     "generator/derive/metrics": _METRICS_TESTS,
     "generator/public/projection.py": ("tests/test_projection_outputs.py", "tests/test_projection.py",
                                        "tests/test_page_status.py", "tests/test_public_leaks.py",

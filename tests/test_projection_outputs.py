@@ -73,6 +73,13 @@ SERVICES = SERVICES_YAML.replace("groups: [Core, Internal]", "groups: [Core, Int
 
 FILES = {
     "services.yaml": SERVICES,
+    # Resolved at the very moment of the build: resolved, and cdn is operational again.
+    "incidents/d.yaml": OPEN.replace("INC-2", "INC-4").replace("2026-11-28T10:00:00Z", "2026-11-28T11:00:00Z")
+    .replace("component: web", "component: cdn").replace("degraded_performance", "partial_outage")
+    .replace("updates:", "resolved_at: 2026-11-28T12:00:00Z\nupdates:")
+    .replace("2026-11-28T10:05:00Z", "2026-11-28T12:00:00Z").replace("investigating", "resolved"),
+    # Announced at the very moment of the build: public, and upcoming.
+    "maintenance/new.yaml": window("MNT-5", "2026-12-05T02:00:00Z", "2026-12-05T03:00:00Z", "2026-11-28T12:00:00Z"),
     "incidents/a.yaml": RESOLVED,
     # Starts at the very moment of the build (12:00): it is on the page.
     "incidents/c.yaml": OPEN.replace("INC-2", "INC-3").replace("2026-11-28T10:00:00Z", "2026-11-28T12:00:00Z")
@@ -106,8 +113,14 @@ def api(public: Path, name: str) -> Any:
 
 def test_an_incident_was_last_updated_when_it_was_resolved(public: Path) -> None:
     updated = {i["id"]: i["updated_at"] for i in api(public, "incidents.json")["incidents"]}
-    assert updated == {"INC-3": "2026-11-28T12:00:00.000Z", "INC-2": "2026-11-28T10:05:00.000Z",
-                       "INC-1": "2026-11-20T16:30:00.000Z"}
+    assert updated == {"INC-4": "2026-11-28T12:00:00.000Z", "INC-3": "2026-11-28T12:00:00.000Z",
+                       "INC-2": "2026-11-28T10:05:00.000Z", "INC-1": "2026-11-20T16:30:00.000Z"}
+
+
+def test_what_happens_at_the_build_moment_is_known(public: Path) -> None:
+    incidents = {i["id"]: i for i in api(public, "incidents.json")["incidents"]}
+    assert [u["body"] for u in incidents["INC-3"]["incident_updates"]] == ["Looking."]  # posted at 12:00
+    assert (incidents["INC-4"]["status"], incidents["INC-4"]["resolved_at"]) == ("resolved", "2026-11-28T12:00:00.000Z")
 
 
 def test_the_page_changed_last_with_the_newest_update(public: Path) -> None:
@@ -134,6 +147,7 @@ def test_upcoming_maintenance_soonest_first_and_active_apart(public: Path) -> No
     upcoming = api(public, "scheduled-maintenances/upcoming.json")["scheduled_maintenances"]
     assert [(m["id"], m["scheduled_for"]) for m in upcoming] == [
         ("MNT-2", "2026-12-01T02:00:00.000Z"), ("MNT-1", "2026-12-03T02:00:00.000Z"),
+        ("MNT-5", "2026-12-05T02:00:00.000Z"),
     ]
 
 

@@ -113,3 +113,24 @@ def test_review_is_overdue_only_after_its_deadline(site: Path, at: str, draft_wa
     # INC-1 was resolved at 2026-11-20T16:30Z: its review is due 14 days later to the second.
     warning = EXPECTED[0]
     assert (warning in validate("--no-cache", at=at)[1]) is draft_warned
+
+
+def test_due_days_from_the_resolution_and_reviews_of_unknown_incidents(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # AI-9 has no `due` and its review no review_date: due = the day INC-2 was resolved (10-20)
+    # + 30 days for P2 = 11-19. AI-8's review names an incident that does not exist: an error,
+    # and no due day to be overdue by (nor a crash looking for one).
+    monkeypatch.chdir(tmp_path)
+    item = "action_items:\n  - id: {id}\n    title: Fix it\n    owner: ops\n    priority: {p}\n    status: open\n"
+    make_content(tmp_path / "content", {
+        "incidents/b.yaml": FILES["incidents/b.yaml"],
+        "postmortems/INC-2.md": "---\nincident: INC-2\nstatus: reviewed\n" + item.format(id="AI-9", p="P2") + "---\n",
+        "postmortems/INC-9.md": "---\nincident: INC-9\nstatus: draft\n" + item.format(id="AI-8", p="P1") + "---\n",
+    })
+    code, lines = validate("--no-cache")
+    assert code == 1
+    assert lines[:-1] == [
+        "content/postmortems/INC-2.md:5: warning: action item AI-9 is overdue (due 2026-11-19, owner ops)",
+        "content/postmortems/INC-9.md:2: incident: unknown incident 'INC-9'",
+    ]
+    assert lines[-1].endswith(": 1 error(s), 1 warning(s)")
