@@ -120,6 +120,7 @@ def test_an_incident_was_last_updated_when_it_was_resolved(public: Path) -> None
 def test_what_happens_at_the_build_moment_is_known(public: Path) -> None:
     incidents = {i["id"]: i for i in api(public, "incidents.json")["incidents"]}
     assert [u["body"] for u in incidents["INC-3"]["incident_updates"]] == ["Looking."]  # posted at 12:00
+    assert [c["id"] for c in incidents["INC-3"]["components"]] == ["web"]  # its impact began at 12:00
     assert (incidents["INC-4"]["status"], incidents["INC-4"]["resolved_at"]) == ("resolved", "2026-11-28T12:00:00.000Z")
 
 

@@ -118,13 +118,15 @@ def test_review_is_overdue_only_after_its_deadline(site: Path, at: str, draft_wa
 def test_due_days_from_the_resolution_and_reviews_of_unknown_incidents(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # AI-9 has no `due` and its review no review_date: due = the day INC-2 was resolved (10-20)
-    # + 30 days for P2 = 11-19. AI-8's review names an incident that does not exist: an error,
+    # + 30 days for P2 = 11-19. AI-7 (done) and AI-6 (won't fix) were due 11-01: closed, not overdue. AI-8's review names an incident that does not exist: an error,
     # and no due day to be overdue by (nor a crash looking for one).
     monkeypatch.chdir(tmp_path)
     item = "action_items:\n  - id: {id}\n    title: Fix it\n    owner: ops\n    priority: {p}\n    status: open\n"
+    done = "  - id: {id}\n    title: Closed\n    priority: P1\n    due: 2026-11-01\n    status: {status}\n"
     make_content(tmp_path / "content", {
         "incidents/b.yaml": FILES["incidents/b.yaml"],
-        "postmortems/INC-2.md": "---\nincident: INC-2\nstatus: reviewed\n" + item.format(id="AI-9", p="P2") + "---\n",
+        "postmortems/INC-2.md": "---\nincident: INC-2\nstatus: reviewed\n" + item.format(id="AI-9", p="P2")
+        + done.format(id="AI-7", status="done") + done.format(id="AI-6", status="wont_fix") + "---\n",
         "postmortems/INC-9.md": "---\nincident: INC-9\nstatus: draft\n" + item.format(id="AI-8", p="P1") + "---\n",
     })
     code, lines = validate("--no-cache")
