@@ -109,7 +109,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("generator/public/projection.py", "return False", "return x -> return None"):
         "_reviewed_by's one caller uses it as a condition, where None is as false as False",
     ("generator/load/fields.py",
-     "def markdown(self, key: str, required: bool = False, knowledge_base: bool = False) -> str:", "False -> True"):
+     "def markdown(self, key: str, required: bool = False, knowledge_base: bool = False) -> str:",
+     "False -> True #2"):
         "the default of knowledge_base is never used: every caller (records.py, documents.py) passes True",
     ("generator/public/projection.py", "automatic: bool = False", "False -> True"):
         "the default is never used: the one place that makes these passes `automatic`",
@@ -143,6 +144,13 @@ class Mutant:
     description: str
     source: str  # the whole mutated module
     code: str  # the original line without its comment, stripped (the key of `EQUIVALENT`)
+    nth: int = 1  # the how-many-th mutant of this description on its line
+
+    def equivalent(self) -> str | None:
+        """Why it changes no behaviour (`EQUIVALENT`), if it is listed: by its description, or,
+        where a line has several alike, by `description #n` (`False -> True #2`)."""
+        return EQUIVALENT.get((self.path, self.code, f"{self.description} #{self.nth}")) or EQUIVALENT.get(
+            (self.path, self.code, self.description))
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
@@ -254,6 +262,7 @@ def mutants(path: str) -> Iterator[Mutant]:
             super().generic_visit(node)
 
     Walk().visit(tree)
+    seen: dict[tuple[int, str], int] = {}
     for index, node in enumerate(order):
         if isinstance(node, ast.ImportFrom | ast.Import) or id(node) in skip and not isinstance(node, ast.Constant):
             continue
@@ -264,7 +273,8 @@ def mutants(path: str) -> Iterator[Mutant]:
             ast.fix_missing_locations(changed)
             line = getattr(node, "lineno", 0)
             code = source_lines[line - 1].split("  # ")[0].strip() if 0 < line <= len(source_lines) else ""
-            yield Mutant(path, line, description, ast.unparse(changed), code)
+            seen[line, description] = nth = seen.get((line, description), 0) + 1
+            yield Mutant(path, line, description, ast.unparse(changed), code, nth)
 
 
 def tests_for(target: str) -> tuple[str, ...]:
@@ -427,7 +437,7 @@ def main() -> int:
                         break
                     if only and mutant.line not in only:
                         continue
-                    if EQUIVALENT.get((path, mutant.code, mutant.description)):
+                    if mutant.equivalent():
                         equivalent += 1
                         continue
                     total += 1
