@@ -222,3 +222,10 @@ def test_json_has_exactly_the_documented_fields(content: Path) -> None:
         {"incident": "INC-B", "title": "API errors", "due": "2026-11-19T02:00:00Z"},
         {"incident": "INC-H", "title": "API slow", "due": "2026-11-20T01:00:00Z"},
     ]
+
+
+def test_a_review_is_overdue_only_after_its_deadline(content: Path) -> None:
+    # INC-H was resolved 2026-11-06T01:00Z: its review is due 14 days later, to the second.
+    for at, overdue in [("2026-11-20T01:00:00Z", ["INC-G", "INC-B"]), ("2026-11-20T01:00:01Z", ["INC-G", "INC-B", "INC-H"])]:
+        data = json.loads(run("--content", str(content), "--now", at, "--format", "json"))
+        assert [r["incident"] for r in data["followup"]["reviews_overdue"]] == overdue

@@ -164,3 +164,11 @@ def test_a_group_is_in_the_worst_state_of_its_components(public: Path) -> None:
     states = {c["id"]: c["status"] for c in api(public, "components.json")["components"]}
     assert states == {"core": "degraded_performance", "api": "under_maintenance", "web": "degraded_performance",
                       "edge": "under_maintenance", "cdn": "operational", "dns": "under_maintenance"}
+
+
+def test_newest_first(public: Path) -> None:
+    # Incidents by start: INC-3 12:00, INC-4 11:00, INC-2 10:00 (11-28), INC-1 (11-20). Windows by
+    # scheduled start: MNT-5 12-05, MNT-1 12-03, MNT-2 12-01, MNT-4 11-28 11:00, MNT-3 11-28 09:00.
+    assert [i["id"] for i in api(public, "incidents.json")["incidents"]] == ["INC-3", "INC-4", "INC-2", "INC-1"]
+    windows = api(public, "scheduled-maintenances.json")["scheduled_maintenances"]
+    assert [m["id"] for m in windows] == ["MNT-5", "MNT-1", "MNT-2", "MNT-4", "MNT-3"]
