@@ -114,6 +114,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
      "def markdown(self, key: str, required: bool = False, knowledge_base: bool = False) -> str:",
      "False -> True #2"):
         "the default of knowledge_base is never used: every caller (records.py, documents.py) passes True",
+    ("generator/publish.py", "self.folders.clear()", "call statement removed"):
+        "a Staging serves one build: after publish() only discard() reads the folders, and removing "
+        "them again (ignore_errors) does nothing; after discard() nothing reads them",
     ("generator/public/projection.py", "automatic: bool = False", "False -> True"):
         "the default is never used: the one place that makes these passes `automatic`",
     ("generator/public/projection.py", "by_id: dict[str, PublicComponent] = field(repr=False, compare=False, "

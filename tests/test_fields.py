@@ -181,6 +181,7 @@ def test_integer_number_boolean() -> None:
     assert f.number("nb", 2.0, 0, 100) == 2.0
     assert f.number("low", None, 0, 0.5) is None
     assert f.number("nt", None, 0, 1) is None
+    assert f.number("i", None, 7, 7.5) == 7.0 and f.number("n", None, 0, 99.5) == 99.5  # both ends allowed
     assert f.boolean("b", True) is False
     assert f.boolean("absent", True) is True
     assert f.boolean("bt", True) is True

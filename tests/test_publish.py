@@ -222,3 +222,48 @@ def test_build_lock_refuses_a_second_build_and_is_released(tmp_path: Path) -> No
         pass
     with build_lock(out):
         pass
+
+
+def test_exchange_with_relative_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--out site` gives relative paths: renameat2 reads them from the working folder (AT_FDCWD).
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a", {"f": "A"})
+    write(tmp_path / "b", {"f": "B"})
+    assert publish._exchange(Path("a"), Path("b")) is True
+    assert tree(tmp_path / "a") == {"f": "B"}
+
+
+def test_a_second_build_is_refused_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.locking as locking
+
+    def no_waiting(seconds: float) -> None:
+        raise AssertionError("the build lock must not wait for the other build")
+
+    with build_lock(tmp_path):
+        monkeypatch.setattr(locking.time, "sleep", no_waiting)
+        with pytest.raises(BuildLocked), build_lock(tmp_path):
+            pass
+
+
+def test_cleanup_errors_never_fail_a_published_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Once swapped in, the new site is live: a staging folder that cannot be removed (a file
+    # system error) is left for the next build's repair instead of failing this one.
+    out = write(tmp_path / "site", {"public/index.html": "old"})
+    real = publish.shutil.rmtree
+
+    def failing(path: Path, ignore_errors: bool = False) -> None:
+        if not ignore_errors:
+            raise OSError("cannot remove")
+        real(path, ignore_errors=True)
+
+    monkeypatch.setattr(publish.shutil, "rmtree", failing)
+    stage_and_publish(out, lambda staging: write(staging.folder("public"), {"index.html": "new"}) and None)
+    assert tree(out / "public") == {"index.html": "new"}
+
+    def crash(staging: Staging) -> None:
+        write(staging.folder("public"), {"index.html": "half"})
+        raise RuntimeError("renderer crashed")
+
+    with pytest.raises(RuntimeError, match="renderer crashed"):  # not the OSError of the cleanup
+        stage_and_publish(out, crash)
+    assert tree(out / "public") == {"index.html": "new"}
