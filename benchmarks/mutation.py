@@ -36,8 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 #: Module (or folder) -> the test files that guard it, fastest to fail first.
 _STATUS_TESTS = ("tests/test_page_status.py", "tests/test_uptime.py", "tests/test_projection.py",
-                 "tests/test_projection_outputs.py",
-                 "tests/test_api_words.py")
+                 "tests/test_projection_outputs.py", "tests/test_api_words.py", "tests/test_golden_example.py")
 _METRICS_TESTS = ("tests/test_metrics.py", "tests/test_metrics_table.py", "tests/test_metrics_cli.py")
 MODULES: dict[str, tuple[str, ...]] = {
     "generator/public/api/vocab.py": ("tests/test_api_words.py", "tests/test_public_api.py"),
@@ -150,6 +149,7 @@ class Mutant:
     source: str  # the whole mutated module
     code: str  # the original line without its comment, stripped (the key of `EQUIVALENT`)
     nth: int = 1  # the how-many-th mutant of this description on its line
+    statement: int = 0  # the first line of its statement (a continuation line has no line events)
 
     def equivalent(self) -> str | None:
         """Why it changes no behaviour (`EQUIVALENT`), if it is listed: by its description, or,
@@ -268,6 +268,10 @@ def mutants(path: str) -> Iterator[Mutant]:
 
     Walk().visit(tree)
     seen: dict[tuple[int, str], int] = {}
+    statement_line: dict[int, int] = {}  # node -> the first line of its innermost statement
+    for statement in ast.walk(tree):  # outer statements first, so inner ones overwrite
+        if isinstance(statement, ast.stmt):
+            statement_line.update((id(n), statement.lineno) for n in ast.walk(statement))
     for index, node in enumerate(order):
         if isinstance(node, ast.ImportFrom | ast.Import) or id(node) in skip and not isinstance(node, ast.Constant):
             continue
@@ -279,7 +283,7 @@ def mutants(path: str) -> Iterator[Mutant]:
             line = getattr(node, "lineno", 0)
             code = source_lines[line - 1].split("  # ")[0].strip() if 0 < line <= len(source_lines) else ""
             seen[line, description] = nth = seen.get((line, description), 0) + 1
-            yield Mutant(path, line, description, ast.unparse(changed), code, nth)
+            yield Mutant(path, line, description, ast.unparse(changed), code, nth, statement_line.get(id(node), line))
 
 
 def tests_for(target: str) -> tuple[str, ...]:
@@ -447,7 +451,7 @@ def main() -> int:
                         equivalent += 1
                         continue
                     total += 1
-                    if mutant.line not in lines[path]:
+                    if mutant.line not in lines[path] and mutant.statement not in lines[path]:
                         outcome = "survived (line never run by the tests)"
                     else:
                         (root / path).write_text(mutant.source, encoding="utf-8")

@@ -63,11 +63,17 @@ def window(ident: str, start: str, end: str, announced: str, status: str = "sche
 
 # Edge lists an operational component before one under maintenance (MNT-3 is on api and dns).
 SERVICES = SERVICES_YAML.replace("groups: [Core, Internal]", "groups: [Core, Internal, Edge]") + """\
+  - id: app
+    name: App
+    group: Core
   - id: cdn
     name: CDN
     group: Edge
   - id: dns
     name: DNS
+    group: Edge
+  - id: mail
+    name: Mail
     group: Edge
 """
 
@@ -81,9 +87,9 @@ FILES = {
     # Announced at the very moment of the build: public, and upcoming.
     "maintenance/new.yaml": window("MNT-5", "2026-12-05T02:00:00Z", "2026-12-05T03:00:00Z", "2026-11-28T12:00:00Z"),
     "incidents/a.yaml": RESOLVED,
-    # Starts at the very moment of the build (12:00): it is on the page.
+    # Starts at the very moment of the build (12:00), on app: it is on the page, app is degraded.
     "incidents/c.yaml": OPEN.replace("INC-2", "INC-3").replace("2026-11-28T10:00:00Z", "2026-11-28T12:00:00Z")
-    .replace("2026-11-28T10:05:00Z", "2026-11-28T12:00:00Z"),
+    .replace("2026-11-28T10:05:00Z", "2026-11-28T12:00:00Z").replace("component: web", "component: app"),
     # Reviewed on the day of the build: its summary is public from that day on.
     "postmortems/INC-1.md": "---\nincident: INC-1\nstatus: published\nreview_date: 2026-11-28\n"
                             "public_summary: A bad deploy; we added a canary stage.\n---\nBody.\n",
@@ -95,8 +101,9 @@ FILES = {
     "maintenance/now.yaml": window("MNT-3", "2026-11-28T09:00:00Z", "2026-11-28T14:00:00Z", "2026-11-28T09:00:00Z",
                                    "in_progress").replace("components: [api]", "components: [api, dns]"),
     # Its schedule ends at 12:00, the build time, when an update put it back to `scheduled`
-    # (postponed): an end that has come is not upcoming.
+    # (postponed): an end that has come is not upcoming. Mail was under maintenance 11:00-12:00.
     "maintenance/ended.yaml": window("MNT-4", "2026-11-28T11:00:00Z", "2026-11-28T12:00:00Z", "2026-11-27T08:00:00Z")
+    .replace("components: [api]", "components: [mail]")
     + "  - at: 2026-11-28T12:00:00Z\n    status: scheduled\n    body: Postponed; a new date follows.\n",
 }
 
@@ -120,7 +127,7 @@ def test_an_incident_was_last_updated_when_it_was_resolved(public: Path) -> None
 def test_what_happens_at_the_build_moment_is_known(public: Path) -> None:
     incidents = {i["id"]: i for i in api(public, "incidents.json")["incidents"]}
     assert [u["body"] for u in incidents["INC-3"]["incident_updates"]] == ["Looking."]  # posted at 12:00
-    assert [c["id"] for c in incidents["INC-3"]["components"]] == ["web"]  # its impact began at 12:00
+    assert [c["id"] for c in incidents["INC-3"]["components"]] == ["app"]  # its impact began at 12:00
     assert (incidents["INC-4"]["status"], incidents["INC-4"]["resolved_at"]) == ("resolved", "2026-11-28T12:00:00.000Z")
 
 
@@ -159,11 +166,13 @@ def test_a_summary_reviewed_today_is_shown(public: Path) -> None:
 
 
 def test_a_group_is_in_the_worst_state_of_its_components(public: Path) -> None:
-    # Core: api under maintenance, web degraded (INC-2, INC-3) -> degraded; Edge: cdn operational,
-    # dns under maintenance -> under maintenance (maintenance ranks above operational).
+    # Core: api under maintenance, web degraded (INC-2), app degraded since 12:00 (INC-3) ->
+    # degraded; Edge: cdn operational again, dns under maintenance, mail's maintenance over at
+    # 12:00 -> under maintenance (maintenance ranks above operational).
     states = {c["id"]: c["status"] for c in api(public, "components.json")["components"]}
     assert states == {"core": "degraded_performance", "api": "under_maintenance", "web": "degraded_performance",
-                      "edge": "under_maintenance", "cdn": "operational", "dns": "under_maintenance"}
+                      "app": "degraded_performance", "edge": "under_maintenance", "cdn": "operational",
+                      "dns": "under_maintenance", "mail": "operational"}
 
 
 def test_newest_first(public: Path) -> None:
@@ -172,3 +181,17 @@ def test_newest_first(public: Path) -> None:
     assert [i["id"] for i in api(public, "incidents.json")["incidents"]] == ["INC-3", "INC-4", "INC-2", "INC-1"]
     windows = api(public, "scheduled-maintenances.json")["scheduled_maintenances"]
     assert [m["id"] for m in windows] == ["MNT-5", "MNT-1", "MNT-2", "MNT-4", "MNT-3"]
+
+
+def test_todays_bars_show_maintenance_and_outages(public: Path) -> None:
+    # On 11-28 up to 12:00: api and dns under maintenance since 09:00 (MNT-3, still open); cdn in
+    # a partial outage 11:00-12:00 (INC-4, resolved at 12:00); mail under maintenance 11:00-12:00.
+    page = BeautifulSoup((public / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+    def today(component: str) -> list[str]:
+        bars = page.select_one(f'ol.bars[aria-labelledby="uptime-{component}"]')
+        assert bars is not None
+        return list(bars.select("li")[-1].get("class") or [])
+
+    assert [today(c) for c in ("api", "cdn", "dns", "mail")] == [["tone-maint"], ["tone-part"], ["tone-maint"],
+                                                                 ["tone-maint"]]
