@@ -116,6 +116,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("generator/publish.py", "self.folders.clear()", "call statement removed"):
         "a Staging serves one build: after publish() only discard() reads the folders, and removing "
         "them again (ignore_errors) does nothing; after discard() nothing reads them",
+    ("generator/derive/maintenance.py", "while index < len(posted) and posted[index].at <= moment:", "LtE -> Lt"):
+        "an update at the very moment of a transition stands in for it (`moment not in moments`), so "
+        "taking it before or after that mark gives the same phases in the same order",
     ("generator/public/projection.py", "automatic: bool = False", "False -> True"):
         "the default is never used: the one place that makes these passes `automatic`",
     ("generator/public/projection.py", "by_id: dict[str, PublicComponent] = field(repr=False, compare=False, "

@@ -181,6 +181,11 @@ def test_newest_first(public: Path) -> None:
     assert [i["id"] for i in api(public, "incidents.json")["incidents"]] == ["INC-3", "INC-4", "INC-2", "INC-1"]
     windows = api(public, "scheduled-maintenances.json")["scheduled_maintenances"]
     assert [m["id"] for m in windows] == ["MNT-5", "MNT-1", "MNT-2", "MNT-4", "MNT-3"]
+    # MNT-4: in progress from its start (11:00), then put back to scheduled by the update posted
+    # at 12:00, the build's moment, which also stands in for the automatic completion at its end.
+    assert {m["id"]: m["status"] for m in windows} == {
+        "MNT-5": "scheduled", "MNT-1": "scheduled", "MNT-2": "scheduled", "MNT-4": "scheduled", "MNT-3": "in_progress",
+    }
 
 
 def test_todays_bars_show_maintenance_and_outages(public: Path) -> None:
