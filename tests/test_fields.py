@@ -180,12 +180,14 @@ def test_integer_number_boolean() -> None:
     assert f.number("absent", 1.5, 0, 100) == 1.5
     assert f.number("nb", 2.0, 0, 100) == 2.0
     assert f.number("low", None, 0, 0.5) is None
+    assert f.number("big", 5.0, 0, 10) == 5.0
     assert f.number("nt", None, 0, 1) is None
     assert f.number("i", None, 7, 7.5) == 7.0 and f.number("n", None, 0, 99.5) == 99.5  # both ends allowed
     assert f.boolean("b", True) is False
     assert f.boolean("absent", True) is True
     assert f.boolean("bt", True) is True
     assert said(problems) == [
+        "f.yaml:2: big: expected a number from 0 to 10; got 99",
         "f.yaml:2: big: expected a whole number from 1 to 10; got 99",
         "f.yaml:4: nb: expected a number; got true/false",
         "f.yaml:5: low: expected a number from 0 to 0.5; got -1",
