@@ -407,6 +407,19 @@ def test_a_folder_where_the_ledger_goes_is_a_clean_error(tmp_path: Path, http: H
     assert http.requests == [] and smtp.mails == []
 
 
+def test_a_ledger_that_cannot_be_opened_is_a_clean_error(tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver) -> None:
+    content = organisation(tmp_path, smtp.port)
+    (tmp_path / "records").write_text("a file where the ledger's folder should be\n")
+    ledger = tmp_path / "records" / "notify-ledger.jsonl"
+    result = notify(content, environ(http), "2026-11-28T10:15:00Z", "--ledger", str(ledger))
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.exception
+    assert result.output.splitlines()[-2:] == [
+        f"{ledger}:1: cannot open the ledger: {tmp_path / 'records'} is not a folder",
+        "The ledger cannot be read; nothing was sent.",
+    ]
+    assert http.requests == [] and smtp.mails == []
+
+
 def test_a_damaged_ledger_stops_the_run_with_its_line(tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver) -> None:
     content = organisation(tmp_path, smtp.port)
     assert notify(content, environ(http), "2026-11-28T09:00:00Z").exit_code == 0

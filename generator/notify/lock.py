@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..locking import Busy, acquire
+from ..problems import ContentError, Problem
 
 
 class Locked(Exception):
@@ -22,9 +23,14 @@ class Locked(Exception):
 @contextmanager
 def notify_lock(ledger: Path, wait: float) -> Iterator[None]:
     """Hold the lock of `ledger`, waiting up to `wait` seconds for another run to finish."""
-    ledger.parent.mkdir(parents=True, exist_ok=True)
     try:
+        ledger.parent.mkdir(parents=True, exist_ok=True)
         held = acquire(ledger, wait)
+    except OSError as error:  # a file where its folder goes, no permission: say so, never a traceback
+        reason = (f"{ledger.parent} is not a folder" if isinstance(error, FileExistsError | NotADirectoryError)
+                  else error.strerror or str(error))
+        problem = Problem(str(ledger), 1, f"cannot open the ledger: {reason}")
+        raise ContentError([problem]) from None
     except Busy:
         raise Locked(
             f"another `statuspress notify` is using {ledger} (waited {wait:g} s); try again when it has finished"
