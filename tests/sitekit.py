@@ -41,6 +41,24 @@ services:
 """
 
 
+#: An open external incident whose one public update is `{body}` (format it; the body is on
+#: line 12, inside double quotes).
+INCIDENT_WITH_BODY = """\
+id: INC-1
+title: Checkout errors
+type: external
+severity: major
+started_at: 2026-11-28T10:00:00Z
+impact:
+  - component: api
+    level: major_outage
+updates:
+  - at: 2026-11-28T10:05:00Z
+    status: investigating
+    body: "{body}"
+"""
+
+
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     """Write `files` (relative path -> text, dedented) under `root`; returns `root`."""
     for rel, text in files.items():

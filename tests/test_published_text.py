@@ -22,25 +22,11 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.published import FORBIDDEN_CHARACTERS, plain, render, renders_as_written
+from tests.sitekit import INCIDENT_WITH_BODY as INCIDENT
 from tests.sitekit import NOW, load, make_content, messages
 
 #: References to characters that XML, calendars or HTML refuse, as a tired responder pastes them.
 REFERENCES = ["&#x1b;", "&#12;", "&#1;", "&#xffff;", "&#x7f;", "&#xfdd0;", "&#X1B;", "&#27"]
-
-INCIDENT = """\
-id: INC-1
-title: Checkout errors
-type: external
-severity: major
-started_at: 2026-11-28T10:00:00Z
-impact:
-  - component: api
-    level: major_outage
-updates:
-  - at: 2026-11-28T10:05:00Z
-    status: investigating
-    body: "{body}"
-"""
 
 MAINTENANCE = """\
 id: MNT-1

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
+from tests.sitekit import INCIDENT_WITH_BODY as INCIDENT
 from tests.sitekit import NOW, SERVICES_YAML, load, make_content, messages
 
 SITE = """\
@@ -28,21 +29,6 @@ redaction_patterns:
   - '@larkspur\\.example'
   - '\\bip-10-\\d+'
   - '\\b10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b'
-"""
-
-INCIDENT = """\
-id: INC-1
-title: Checkout errors
-type: external
-severity: major
-started_at: 2026-11-28T10:00:00Z
-impact:
-  - component: api
-    level: major_outage
-updates:
-  - at: 2026-11-28T10:05:00Z
-    status: investigating
-    body: "{body}"
 """
 
 PATTERNS = ["'@larkspur\\\\.example'", "'\\\\.corp\\\\.larkspur\\\\.example'", "'\\\\bip-10-\\\\d+'",
