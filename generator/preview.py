@@ -16,6 +16,7 @@ from .build import BuildRequest, build
 from .clock import resolve_now
 from .problems import ContentError
 from .publish import BuildLocked
+from .wording import counted
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -66,7 +67,7 @@ class Rebuilder:
         except ContentError as error:
             for problem in error.problems:
                 self.say(str(problem))
-            self.say(f"{len(error.problems)} problem(s); still serving the last good build")
+            self.say(f"{counted(len(error.problems), 'problem')}; still serving the last good build")
             return False
         except BuildLocked as error:
             self.say(str(error))

@@ -151,7 +151,7 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     assert warning in lenient.output
     strict = runner.invoke(main, [*args, "--strict"])
     assert strict.exit_code == 1
-    assert warning in strict.output and "Failed: --strict counts the 1 warning(s) as errors." in strict.output
+    assert warning in strict.output and "Failed: --strict counts the 1 warning as errors." in strict.output
 
 
 def test_source_date_epoch_fixes_the_build_time() -> None:

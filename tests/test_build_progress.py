@@ -79,7 +79,7 @@ SUMMARY = re.compile(r"Built 2 incidents into (.+): public site 8 pages, 8 feeds
                      r"knowledge base 19 pages; in \d+\.\d s")
 STAGES = ["Reading content files: 3/3", "Rendering public pages: 9/9", "Rendering knowledge-base pages: 18/18"]
 WARNINGS = [
-    "6 warning(s) of 3 kind(s); `statuspress validate` lists them all:",
+    "6 warnings of 3 kinds; `statuspress validate` lists them all:",
     "  4 × action item … is overdue",
     "    CONTENT/postmortems/INC-1.md:6: warning: action item AI-1 is overdue (due 2026-11-01, owner sre)",
     "    CONTENT/postmortems/INC-1.md:12: warning: action item AI-2 is overdue (due 2026-11-02, owner sre)",
@@ -148,7 +148,7 @@ def test_summary_counts_each_kind_and_shows_the_first_few() -> None:
     warnings = [Warned(f"a.yaml:{n}: warning: item {n} late", "item … late") for n in range(1, 6)]
     warnings.append(Warned("b.yaml:1: warning: odd", "odd"))
     assert summary(warnings, examples=2) == [
-        "6 warning(s) of 2 kind(s); `statuspress validate` lists them all:",
+        "6 warnings of 2 kinds; `statuspress validate` lists them all:",
         "  5 × item … late", "    a.yaml:1: warning: item 1 late", "    a.yaml:2: warning: item 2 late", "    … and 3 more",
         "  1 × odd", "    b.yaml:1: warning: odd",
     ]
@@ -232,7 +232,7 @@ def test_cached_rebuild_counts_reused_pages_and_summarises_their_warnings(
         lines = _lines(result.output, content)
         for stage in STAGES:
             assert stage in lines, lines
-        assert f"knowledge base: {18 - reused} page(s) rendered, {reused} reused" in lines
+        assert f"knowledge base: {18 - reused} pages rendered, {reused} reused" in lines
         assert any(line.startswith("  1 × knowledge base: Doc file … contains a link") for line in lines), lines
         assert not any("warning: Doc file" in line and not line.startswith("    ") for line in lines), lines
         assert SUMMARY.fullmatch(lines[-1]), lines[-1]

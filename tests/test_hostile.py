@@ -94,7 +94,7 @@ def test_bom_and_crlf_files_are_read(tmp_path: Path) -> None:
     (root / "incidents" / "a.yaml").write_bytes(b"\xef\xbb\xbf" + incident.encode())
     result = run_validate(root)
     assert result.returncode == 0, result.stderr
-    assert "1 incidents, 0 maintenance windows, 0 post-mortems, 0 runbooks, 3 services: 0 error(s), 0 warning(s)" in (
+    assert "1 incident, 0 maintenance windows, 0 post-mortems, 0 runbooks, 3 services: 0 errors, 0 warnings" in (
         result.stdout + result.stderr
     )
     # Read as written: the BOM is not part of the first key, CR is not part of any value.

@@ -70,7 +70,7 @@ def test_statuspage_samples_import_validate_build_and_are_idempotent(tmp_path: P
     before = snapshot(content)
     second = run(content, "import", "statuspage", str(empty))
     assert second.exit_code == 0, second.output
-    assert "0 record(s) written" in second.output and "0 service(s) added" in second.output
+    assert "0 records written" in second.output and "0 services added" in second.output
     assert snapshot(content) == before
 
 
@@ -102,7 +102,7 @@ def test_cstate_samples_import_validate_build_and_are_idempotent(tmp_path: Path)
 
     before = snapshot(content)
     again = run(content, "import", "cstate", str(CSTATE / "cstate-exampleSite"))
-    assert again.exit_code == 0 and "0 record(s) written" in again.output
+    assert again.exit_code == 0 and "0 records written" in again.output
     assert snapshot(content) == before
 
 

@@ -109,7 +109,7 @@ def test_the_new_repository_validates_and_builds_both_sites(repository: tuple[st
     checked = statuspress(folder, "validate", "--strict")
     assert checked.returncode == 0, checked.stderr
     assert checked.stderr.strip().splitlines()[-1] == (
-        "1 incidents, 0 maintenance windows, 1 post-mortems, 1 runbooks, 4 services: 0 error(s), 0 warning(s)")
+        "1 incident, 0 maintenance windows, 1 post-mortem, 1 runbook, 4 services: 0 errors, 0 warnings")
     built = statuspress(folder, "build", "--strict")
     assert built.returncode == 0, built.stderr
     public, internal = folder / "site" / "public", folder / "site" / "internal"
@@ -170,7 +170,7 @@ def test_init_never_overwrites_a_file(tmp_path: Path) -> None:
     assert (tmp_path / ".git" / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/main\n"
     assert "cd " not in result.stdout  # already there
     checked = statuspress(tmp_path, "validate")
-    assert checked.returncode == 0 and "0 error(s), 0 warning(s)" in checked.stderr
+    assert checked.returncode == 0 and "0 errors, 0 warnings" in checked.stderr
 
 
 @pytest.mark.parametrize("url", ["status.acme.test", "ftp://acme.test/", "https://"])

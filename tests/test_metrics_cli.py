@@ -115,7 +115,7 @@ def test_table_shows_median_p90_and_missing(content: Path) -> None:
     assert "25 min" in ttd_line  # p90 1500 s
     api_line = next(line for line in text.splitlines() if line.startswith("api "))
     assert "99.877%" in api_line and "MISSED" in api_line  # 1 - 2880/2332800 = 99.8765 %
-    assert "AI-1 (INC-A, P1, owner dana): due 2026-11-27, 1 day(s) overdue" in text
+    assert "AI-1 (INC-A, P1, owner dana): due 2026-11-27, 1 day overdue" in text
 
 
 def test_since_after_until_is_a_usage_error(content: Path) -> None:
@@ -132,7 +132,7 @@ def test_bad_content_exits_1(tmp_path: Path) -> None:
     assert shown == [
         "content/incidents/x.yaml:1: started_at: required field is missing",
         "content/incidents/x.yaml:4: severity: expected one of major, medium, minor; got 'sev5'",
-        "2 problem(s) found; nothing was written.",
+        "2 problems found; nothing was written.",
     ]
 
 

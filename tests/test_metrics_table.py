@@ -142,7 +142,7 @@ def test_followup_table_and_overdue_lines(report: str) -> None:
     lines = report.splitlines()
     assert lines[lines.index("Overdue"):] == [
         "Overdue",
-        "  AI-1 (INC-A, P1, owner dana): due 2026-11-27, 1 day(s) overdue — Overdue by one day",
+        "  AI-1 (INC-A, P1, owner dana): due 2026-11-27, 1 day overdue — Overdue by one day",
         "  review of INC-G overdue since 2026-10-29 01:00 UTC — API down in October",
         "  review of INC-B overdue since 2026-11-19 02:00 UTC — API errors",
         "  review of INC-H overdue since 2026-11-20 01:00 UTC — API slow",

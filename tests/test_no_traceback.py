@@ -116,7 +116,7 @@ def test_a_failing_record_is_reported_at_its_file_and_the_site_stays(
         "Rendering the public site",
         f"{content}/{record}:{line}: cannot render {kind} {record_id} for the public site: "
         "ValueError: All strings must be XML compatible",
-        "1 problem(s) found; nothing was written.",
+        "1 problem found; nothing was written.",
     ]
     assert "Traceback" not in result.output
     assert snapshot(out / "public") == before

@@ -150,7 +150,7 @@ def test_a_whole_incident_reaches_every_channel_once_in_order(tmp_path: Path, ht
     content = organisation(tmp_path, smtp.port)
     first = notify(content, env, "2026-11-28T09:00:00Z")  # before the incident: the channels start empty
     assert first.exit_code == 0, first.output
-    assert "mail: 0 message(s) recorded as sent without sending (first run of this channel)" in first.output
+    assert "mail: 0 messages recorded as sent without sending (first run of this channel)" in first.output
     started = datetime.now(UTC).timestamp()
     runs = [("2026-11-28T10:15:00Z", "major", False), ("2026-11-28T10:45:00Z", "major", False),
             ("2026-11-28T11:10:00Z", "medium", False), ("2026-11-28T12:00:00Z", "medium", True)]
@@ -323,8 +323,8 @@ def test_first_run_and_mark_sent_record_history_without_sending_it(tmp_path: Pat
     content = organisation(tmp_path, smtp.port, resolved=True)
     result = notify(content, env, "2026-11-28T12:00:00Z")
     assert result.exit_code == 0
-    assert "slack: 7 message(s) recorded as sent without sending (first run of this channel)" in result.output
-    assert "mail: 4 message(s) recorded as sent without sending (first run of this channel)" in result.output
+    assert "slack: 7 messages recorded as sent without sending (first run of this channel)" in result.output
+    assert "mail: 4 messages recorded as sent without sending (first run of this channel)" in result.output
     assert delivered(http, smtp) == {"mail": [], "discord": [], "hook": [], "slack": [], "teams": []}
     ledger = [json.loads(line) for line in (tmp_path / "notify-ledger.jsonl").read_text().splitlines()]
     assert {e["result"] for e in ledger} == {"channel-start", "marked-sent"}
@@ -333,7 +333,7 @@ def test_first_run_and_mark_sent_record_history_without_sending_it(tmp_path: Pat
     write_tree(content, {"incidents/inc-2.yaml": INCIDENT.replace("INC-1", "INC-2").format(
         severity="minor", resolution=RESOLVED, resolved_update=RESOLVED_UPDATE)})
     marked = notify(content, env, "2026-11-28T12:00:00Z", "--mark-sent", "--channel", "hook")
-    assert "hook: 4 message(s) recorded as sent without sending (--mark-sent)" in marked.output
+    assert "hook: 4 messages recorded as sent without sending (--mark-sent)" in marked.output
     sent = notify(content, env, "2026-11-28T12:00:00Z", "--channel", "discord")
     assert sent.exit_code == 0 and sent.output.strip().endswith("4 sent")
     assert delivered(http, smtp)["discord"] == [i.replace("INC-1", "INC-2") for i in PUBLIC_IDS]
@@ -368,7 +368,7 @@ def test_dry_run_prints_what_would_be_sent_and_sends_nothing(tmp_path: Path, htt
     assert "Subject: [Acme] Investigating: API errors\n" in result.output
     assert "X-Statuspress-Signature: sha256=<HMAC-SHA256 of the body with ${HOOK_SECRET}>\n" in result.output
     assert '"text": "Major external incident declared: API errors"' in result.output
-    assert result.output.rstrip().endswith("dry run: 7 message(s) would be sent; nothing was sent or recorded")
+    assert result.output.rstrip().endswith("dry run: 7 messages would be sent; nothing was sent or recorded")
     assert http.requests == [] and smtp.raw == []
     assert (tmp_path / "notify-ledger.jsonl").read_bytes() == ledger
 

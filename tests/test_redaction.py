@@ -58,7 +58,7 @@ def test_entities_and_markup_do_not_hide_a_match(tmp_path: Path) -> None:
     ]
     result = run("validate", "--content", str(root))
     assert result.exit_code == 1
-    assert "4 error(s)" in result.output
+    assert "4 errors" in result.output
 
 
 @pytest.mark.parametrize(

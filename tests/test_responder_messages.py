@@ -253,11 +253,11 @@ def test_open_and_resolve_within_the_same_second(tmp_path: Path, started: str | 
 def test_strict_validate_says_warnings_count_as_errors(tmp_path: Path) -> None:
     content = folder(tmp_path, RESOLVED)  # resolved on 28 Nov without a review: a warning by 28 Dec
     relaxed = run(content, "validate", "--now", "2026-12-28T00:00:00Z")
-    assert relaxed.exit_code == 0 and "0 error(s), 1 warning(s)" in relaxed.output
+    assert relaxed.exit_code == 0 and "0 errors, 1 warning" in relaxed.output
     assert "--strict" not in relaxed.output
     strict = run(content, "validate", "--strict", "--now", "2026-12-28T00:00:00Z")
     assert strict.exit_code == 1
-    assert strict.output.rstrip().endswith("0 error(s), 1 warning(s)\nFailed: --strict counts the 1 warning(s) as errors.")
+    assert strict.output.rstrip().endswith("0 errors, 1 warning\nFailed: --strict counts the 1 warning as errors.")
     build = run(content, "build", "--strict", "--out", str(tmp_path / "site"), "--now", "2026-12-28T00:00:00Z")
     assert build.exit_code == 1
-    assert "1 problem(s) found (--strict counts the 1 warning(s) as errors); nothing was written." in build.output
+    assert "1 problem found (--strict counts the 1 warning as errors); nothing was written." in build.output

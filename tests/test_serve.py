@@ -114,8 +114,8 @@ def test_serve_internal_rebuilds_the_edited_review_incrementally(tmp_path: Path)
         (content / "postmortems/INC-1.md").write_text(REVIEW.format(text="Second thoughts"))
         assert rebuilder.rebuild() is True
         assert "Second thoughts" in BeautifulSoup(fetch(port, "/postmortems/INC-1.html"), "html.parser").get_text()
-        counts = next(m for m in said if "page(s) rendered" in m)
-        rendered, reused = (int(word) for word in re.findall(r"(\d+) (?:page\(s\) rendered|reused)", counts))
+        counts = next(m for m in said if " rendered, " in m)
+        rendered, reused = (int(word) for word in re.findall(r"(\d+) (?:pages? rendered|reused)", counts))
         assert reused > rendered > 0  # the other incidents' pages came from the previous build
     finally:
         server.shutdown()

@@ -73,7 +73,7 @@ EXPECTED = [
     "content/postmortems/again.md:5: warning: action item AI-2 is overdue (due 2026-12-02, owner nobody)",
     "content/runbooks/disk.md:1: runbook path 'disk.md' differs only in case from 'Disk.md' "
     "(content/runbooks/Disk.md:1); ids name files and URLs, which are one on case-insensitive hosts",
-    "2 incidents, 2 maintenance windows, 2 post-mortems, 2 runbooks, 3 services: 3 error(s), 4 warning(s)",
+    "2 incidents, 2 maintenance windows, 2 post-mortems, 2 runbooks, 3 services: 3 errors, 4 warnings",
 ]
 
 
@@ -105,7 +105,7 @@ def test_timed_warnings_wait_for_their_moment(site: Path) -> None:
     assert [line for line in lines if ": warning: " in line] == [
         "content/incidents/b.yaml:1: warning: resolved more than 14 days ago and no post-mortem",
     ]
-    assert lines[-1].endswith(": 3 error(s), 1 warning(s)")
+    assert lines[-1].endswith(": 3 errors, 1 warning")
 
 
 @pytest.mark.parametrize(("at", "draft_warned"), [("2026-12-04T16:30:00Z", False), ("2026-12-04T16:30:01Z", True)])
@@ -135,4 +135,4 @@ def test_due_days_from_the_resolution_and_reviews_of_unknown_incidents(tmp_path:
         "content/postmortems/INC-2.md:5: warning: action item AI-9 is overdue (due 2026-11-19, owner ops)",
         "content/postmortems/INC-9.md:2: incident: unknown incident 'INC-9'",
     ]
-    assert lines[-1].endswith(": 1 error(s), 1 warning(s)")
+    assert lines[-1].endswith(": 1 error, 1 warning")

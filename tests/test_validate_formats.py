@@ -57,7 +57,7 @@ def test_github_annotations_name_the_file_and_line_from_the_repository_root(tmp_
         "::warning file=content/postmortems/INC-1.md,line=5,title=statuspress validate::"
         "action item AI-1 is overdue (due 2026-11-01, owner me)",
     ]
-    assert result.stderr.strip().endswith("1 error(s), 1 warning(s)")
+    assert result.stderr.strip().endswith("1 error, 1 warning")
 
 
 def test_github_annotations_from_an_absolute_content_path(tmp_path: Path) -> None:

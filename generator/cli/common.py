@@ -14,6 +14,7 @@ from ..cachefile import default_cache_dir, refusal
 from ..clock import resolve_now
 from ..locking import Busy, content_lock
 from ..problems import ContentError, Level, Problem
+from ..wording import counted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,8 +77,8 @@ def fail_on_content(error: ContentError, strict: bool = False) -> None:
     """Print every problem and exit 1 (saying so when only --strict made warnings fail)."""
     print_problems(error.problems)
     warnings = sum(1 for p in error.problems if p.level is Level.WARNING)
-    because = f" (--strict counts the {warnings} warning(s) as errors)" if strict and warnings else ""
-    click.echo(f"{len(error.problems)} problem(s) found{because}; nothing was written.", err=True)
+    because = f" (--strict counts the {counted(warnings, 'warning')} as errors)" if strict and warnings else ""
+    click.echo(f"{counted(len(error.problems), 'problem')} found{because}; nothing was written.", err=True)
     raise SystemExit(1)
 
 

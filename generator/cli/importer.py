@@ -10,6 +10,7 @@ from ..importers.cstate import plan_cstate
 from ..importers.plan import Plan, apply_plan
 from ..importers.statuspage import plan_statuspage, read_payloads
 from ..responder.store import Refused
+from ..wording import counted
 from .common import check_content_folder, content_locked, content_option, now_option, parse_now
 
 
@@ -29,10 +30,10 @@ def _apply(content: Path, plan: Plan, now: str | None) -> None:
         click.echo(f"wrote {path}")
     if outcome.services_added:
         added = ", ".join(outcome.services_added)
-        click.echo(f"added {len(outcome.services_added)} service(s) to services.yaml: {added}")
+        click.echo(f"added {counted(len(outcome.services_added), 'service')} to services.yaml: {added}")
     click.echo(
-        f"{len(outcome.written)} record(s) written, {len(outcome.skipped)} already present, "
-        f"{len(outcome.services_added)} service(s) added",
+        f"{counted(len(outcome.written), 'record')} written, {len(outcome.skipped):,} already present, "
+        f"{counted(len(outcome.services_added), 'service')} added",
         err=True,
     )
 

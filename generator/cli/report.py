@@ -14,6 +14,7 @@ from typing import TextIO
 
 from ..problems import Problem
 from ..progress import Meter
+from ..wording import counted
 
 #: Examples shown of each kind of warning; `statuspress validate` lists them all.
 EXAMPLES = 3
@@ -128,7 +129,8 @@ def summary(warnings: Sequence[Warned], examples: int = EXAMPLES) -> list[str]:
     kinds: dict[str, list[str]] = defaultdict(list)
     for warning in warnings:
         kinds[warning.kind].append(warning.text)
-    lines = [f"{len(warnings):,} warning(s) of {len(kinds)} kind(s); `statuspress validate` lists them all:"]
+    of_kinds = f"{counted(len(warnings), 'warning')} of {counted(len(kinds), 'kind')}"
+    lines = [f"{of_kinds}; `statuspress validate` lists them all:"]
     for name, texts in sorted(kinds.items(), key=lambda item: (-len(item[1]), item[0])):
         lines.append(f"  {len(texts):,} × {name}")
         lines += [f"    {text}" for text in texts[:examples]]
@@ -155,8 +157,7 @@ def built(out: Path, targets: Sequence[str], incidents: int, seconds: float) -> 
                          f"{counts['.ics']:,} calendars")
         else:
             parts.append(f"knowledge base {counts['.html']:,} pages")
-    noun = "incident" if incidents == 1 else "incidents"
-    return f"Built {incidents:,} {noun} into {out}: {'; '.join(parts)}; in {seconds:.1f} s"
+    return f"Built {counted(incidents, 'incident')} into {out}: {'; '.join(parts)}; in {seconds:.1f} s"
 
 
 def _counts(folder: Path) -> dict[str, int]:

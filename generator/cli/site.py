@@ -16,6 +16,7 @@ from ..load.catalogue import MAX_FILE_BYTES, MIN_FILE_BYTES
 from ..problems import ContentError, Level
 from ..progress import Meter, metering
 from ..publish import BuildLocked
+from ..wording import counted
 from .common import (
     build_cache,
     cache_options,
@@ -64,12 +65,13 @@ def validate_command(
     warnings = len(problems) - errors
     incidents, windows, postmortems, runbooks, services = checked.counts
     summary = (
-        f"{incidents} incidents, {windows} maintenance windows, {postmortems} post-mortems, "
-        f"{runbooks} runbooks, {services} services: {errors} error(s), {warnings} warning(s)"
+        f"{counted(incidents, 'incident')}, {counted(windows, 'maintenance window')}, "
+        f"{counted(postmortems, 'post-mortem')}, {counted(runbooks, 'runbook')}, "
+        f"{counted(services, 'service')}: {counted(errors, 'error')}, {counted(warnings, 'warning')}"
     )
     click.echo(summary, err=True)
     if strict and warnings:
-        click.echo(f"Failed: --strict counts the {warnings} warning(s) as errors.", err=True)
+        click.echo(f"Failed: --strict counts the {counted(warnings, 'warning')} as errors.", err=True)
     if errors or (strict and warnings):
         raise SystemExit(1)
 

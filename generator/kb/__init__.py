@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..context import RenderContext
 from ..model import Site
+from ..wording import counted
 from . import charts
 from .engine import load, run_build
 from .page_cache import KbCache
@@ -44,7 +45,8 @@ def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
             else:
                 context.progress(f"knowledge base: warning: {warning}")
         if cache is not None and result is not None:
-            context.progress(f"knowledge base: {len(result.rendered)} page(s) rendered, {len(result.reused)} reused")
+            context.progress(f"knowledge base: {counted(len(result.rendered), 'page')} rendered, "
+                             f"{len(result.reused):,} reused")
             cache.finish(result, dest)
             cache.save(result, dest)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..public.feeds import host
 from ..public.projection import PublicPage
+from ..wording import counted
 from .config import Audience, Channel, ChannelType, EnvRef, Value, resolve
 from .ledger import idempotency_key
 from .messages import Message
@@ -50,7 +51,8 @@ class MailRequest:
         shown = "\n".join(f"{k}: {v}" for k, v in self.mail.items())
         text = self.mail.get_body(("plain",))
         body = text.get_content() if text is not None else ""
-        return f"SMTP {self.server.host}:{self.server.port} to {len(self.recipients)} recipient(s)\n{shown}\n\n{body}"
+        to = counted(len(self.recipients), "recipient")
+        return f"SMTP {self.server.host}:{self.server.port} to {to}\n{shown}\n\n{body}"
 
 
 Request = HttpRequest | MailRequest

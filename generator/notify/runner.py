@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..model import Site
 from ..public.projection import PublicPage, project
+from ..wording import counted
 from .config import Audience, Channel, MissingSecret, NotifyConfig
 from .ledger import Ledger, Result, State
 from .lock import notify_lock
@@ -96,7 +97,8 @@ def _mark(ledger: Ledger, state: State, due: dict[str, list[Message]], channels:
         entries += [(channel.name, m.id, Result.MARKED, m.status) for m in due[channel.name]]
         ledger.append_all(entries, options.clock())
         why = "first run of this channel" if new else "--mark-sent"
-        options.echo(f"{channel.name}: {len(due[channel.name])} message(s) recorded as sent without sending ({why})")
+        marked = counted(len(due[channel.name]), "message")
+        options.echo(f"{channel.name}: {marked} recorded as sent without sending ({why})")
         due[channel.name] = []
     return due
 
@@ -118,7 +120,8 @@ def _dry_run(site: Site, config: NotifyConfig, page: PublicPage, state: State, c
     for channel in channels:
         messages = due[channel.name]
         if channel.name not in state.started or options.mark_sent:
-            options.echo(f"{channel.name}: {len(messages)} message(s) would be recorded as sent without sending "
+            options.echo(f"{channel.name}: {counted(len(messages), 'message')} would be recorded as sent "
+                         "without sending "
                          f"({'first run of this channel' if channel.name not in state.started else '--mark-sent'})")
             continue
         if len(messages) > limit:
@@ -128,7 +131,7 @@ def _dry_run(site: Site, config: NotifyConfig, page: PublicPage, state: State, c
             total += 1
             options.echo(f"--- {channel.name}: {message.id} (would send)")
             options.echo(build(channel, message, context).preview())
-    options.echo(f"dry run: {total} message(s) would be sent; nothing was sent or recorded")
+    options.echo(f"dry run: {counted(total, 'message')} would be sent; nothing was sent or recorded")
     return 0
 
 

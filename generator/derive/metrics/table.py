@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ...wording import counted
 from .groups import GroupMetrics
 from .stats import Summary
 
@@ -111,9 +112,9 @@ def followup_table(report: Report) -> str:
 def overdue_lines(report: Report) -> list[str]:
     lines = []
     for i in report.followup.items:
-        if i.state == "overdue":
+        if i.state == "overdue" and i.days_overdue is not None:  # always known when overdue
             lines.append(f"  {i.item.id} ({i.incident}, {i.item.priority.value}, owner {i.item.owner or '—'}): "
-                         f"due {i.due}, {i.days_overdue} day(s) overdue — {i.item.title}")
+                         f"due {i.due}, {counted(i.days_overdue, 'day')} overdue — {i.item.title}")
     for r in report.followup.reviews_overdue:
         lines.append(f"  review of {r.incident} overdue since {r.due:%Y-%m-%d %H:%M} UTC — {r.title}")
     return lines
