@@ -122,6 +122,24 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     assert [str(p).replace(str(root), "content") for p in checked.problems.sorted()] == sorted(expected, key=_order)
 
 
+def test_unsubscribe_links_accept_schemes_in_any_case(tmp_path: Path) -> None:
+    """URI schemes are case-insensitive (RFC 3986 §3.1): `HTTPS://` and `MAILTO:` are links like
+    their lower-case forms; a scheme that is no link is still refused, with its line."""
+    mail = GOOD.split("  - name: chat")[0]
+    links = (
+        "    unsubscribe: [HTTPS://status.acme.example/unsubscribe, MAILTO:leave@acme.example,"
+        " Ftp://acme.example/x]\n"
+    )
+    root = make_content(tmp_path / "content", {"notify.yaml": mail + links})
+    loaded = load(root)
+    assert messages(loaded, root) == [
+        "content/notify.yaml:9: channels[0].unsubscribe: expected an http(s) URL or a mailto: address; "
+        "got 'Ftp://acme.example/x'"
+    ]
+    assert loaded.notify is not None
+    assert loaded.notify.channels[0].unsubscribe == ("HTTPS://status.acme.example/unsubscribe", "MAILTO:leave@acme.example")
+
+
 def _order(message: str) -> tuple[int, str]:
     return int(message.split(":")[1]), message.split(":", 2)[2]
 

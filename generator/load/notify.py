@@ -32,6 +32,8 @@ from .yamlsafe import Node
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ADDRESS = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+")
 _SENDER = re.compile(r"(?:[^<>\"\n]*<(" + _ADDRESS.pattern + r")>|(" + _ADDRESS.pattern + r"))")
+#: An unsubscribe link: schemes are case-insensitive (RFC 3986), so `HTTPS://` is one too.
+_UNSUBSCRIBE = re.compile(r"(?:https?://[^\s<>]+|mailto:[^\s<>]+)", re.IGNORECASE)
 
 #: What a literal secret looks like, and what to call it in the message.
 SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -150,9 +152,9 @@ def _channel(f: Fields, services: Mapping[str, Service], group_names: set[str]) 
             f.error(f.line, f"{f.where}to: an email channel needs `to` or `recipients_file`")
         unsubscribe = f.text_list("unsubscribe")
         for entry in unsubscribe:
-            if not re.match(r"(?:https?://[^\s<>]+|mailto:[^\s<>]+)\Z", entry):
+            if not _UNSUBSCRIBE.fullmatch(entry):
                 f.bad("unsubscribe", f"expected an http(s) URL or a mailto: address; got {entry!r}")
-        unsubscribe = tuple(u for u in unsubscribe if re.match(r"(?:https?://[^\s<>]+|mailto:[^\s<>]+)\Z", u))
+        unsubscribe = tuple(u for u in unsubscribe if _UNSUBSCRIBE.fullmatch(u))
     f.finish()
     if not name or kind is None or audience is None:
         return None
