@@ -3,6 +3,7 @@ with and without the incremental cache (generator/public/parallel.py, generator/
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -44,7 +45,19 @@ def test_workers_only_for_large_sites(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_results_come_back_in_task_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
-    results = workers.run_all(lambda n: (n * n, os.getpid()), list(range(100)), minimum=10**6)
+    # Each worker's first task waits for the other worker's: on a busy machine one worker could
+    # otherwise take every chunk before the second has started. With no second worker the wait
+    # times out and the task fails, as it should.
+    both_started = multiprocessing.get_context("fork").Barrier(2, timeout=60)
+    started: list[bool] = []
+
+    def square(n: int) -> tuple[int, int]:
+        if not started:  # the first task of this process (each worker has its own list)
+            started.append(True)
+            both_started.wait()
+        return n * n, os.getpid()
+
+    results = workers.run_all(square, list(range(100)), minimum=10**6)
     assert [square for square, _ in results] == [n * n for n in range(100)]
     assert len({pid for _, pid in results} - {os.getpid()}) == 2  # two forked processes did the work
 
