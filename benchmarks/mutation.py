@@ -41,9 +41,11 @@ _METRICS_TESTS = ("tests/test_metrics.py", "tests/test_metrics_table.py", "tests
 MODULES: dict[str, tuple[str, ...]] = {
     "generator/public/api/vocab.py": ("tests/test_api_words.py", "tests/test_public_api.py"),
     "generator/derive/status.py": _STATUS_TESTS,
-    "generator/derive/uptime.py": _STATUS_TESTS,
+    # The metrics' availability and downtime are uptime.py's (a one-second period: test_metrics.py).
+    "generator/derive/uptime.py": (*_STATUS_TESTS, "tests/test_metrics.py"),
+    # The notification plan is the one reader of a phase's `automatic` flag.
     "generator/derive/maintenance.py": ("tests/test_maintenance_schedule.py", "tests/test_projection.py",
-                                        "tests/test_projection_outputs.py"),
+                                        "tests/test_projection_outputs.py", "tests/test_notify_plan.py"),
     "generator/derive/durations.py": ("tests/test_golden_example.py", *_METRICS_TESTS),
     "generator/derive/followup.py": ("tests/test_validation.py", "tests/test_validate_cross_file.py", *_METRICS_TESTS),
     "generator/derive/metrics": _METRICS_TESTS,
@@ -72,7 +74,8 @@ _FROZEN_OR_SLOTS = "frozen/slots change no value: nothing assigns to, hashes or 
 _FROZEN_MODULES = (
     "generator/load/checks.py", "generator/public/projection.py", "generator/derive/status.py",
     "generator/derive/uptime.py", "generator/derive/durations.py", "generator/derive/maintenance.py",
-    *(f"generator/derive/metrics/{name}.py" for name in ("followup", "groups", "period", "reliability", "stats")),
+    *(f"generator/derive/metrics/{name}.py" for name in ("__init__", "followup", "groups", "period", "reliability",
+                                                         "stats")),
 )
 
 _JOINABLE = r'if len(patterns) < 2 or any(re.search(r"\\\d|\(\?P[<=]", p.pattern) for p in patterns):'
@@ -125,6 +128,44 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
      "default_factory=dict)", "False -> True"):
         "no output compares or prints a PublicPage; and by_id is made from `components`, so comparing it too "
         "gives the same answer",
+    ("generator/derive/uptime.py", "ImpactLevel.MAJOR_OUTAGE: 4,", "4 -> 5"):
+        "SEVERITY_RANK is only compared (max by rank, rank >= rank): 1 < 2 < 3 < 5 orders the levels as "
+        "1 < 2 < 3 < 4 does, and operational's 0 (status.rank) stays below them all",
+    ("generator/derive/uptime.py", "if span.end > span.start:", "Gt -> GtE"):
+        "an empty span (end == start) then adds a -1 and a +1 at one moment: only the first event of a "
+        "moment closes a segment (from the previous moment, in the states before this one), so it makes no "
+        "segment, and after both events every count is what it was",
+    ("generator/derive/uptime.py", "events.sort(key=lambda e: (e[0], e[1]))", "1 -> 2"):
+        "the order of the events within one moment does not matter: only the first of them closes a segment, "
+        "in the states before that moment, and after all of them each count is the same sum in any order (a "
+        "level leaves `active` when its count is back to 0, whichever event brings it there)",
+    ("generator/derive/uptime.py", "active[level] = active.get(level, 0) + delta", "Add -> Sub"):
+        "every count becomes its negative (+1 and -1 swap roles), and only whether a count is 0 is read "
+        "(a level is in `active` or not)",
+    ("generator/derive/uptime.py", "if overlap > 0:", "Gt -> GtE"):
+        "downtime(): an overlap of 0 adds 0 seconds. daily(): every segment its loop reaches overlaps the "
+        "day by more than 0 — flatten makes no empty segment, the first loop skips those ending by the "
+        "day's start, the second stops before those starting at its end, and no span ends after `now` "
+        "(status.py clips them there), so no segment of today starts at `now` and no later day is reached",
+    ("generator/derive/uptime.py", "while index < len(segments) and segments[index].end <= start:", "LtE -> Lt"):
+        "a segment ending exactly at the day's start is then reached by the second loop too, where it "
+        "overlaps the day by 0 seconds and is skipped (`overlap > 0`): the same figures",
+    ("generator/derive/uptime.py",
+     "while probe < len(segments) and segments[probe].start < start + timedelta(days=1):", "Lt -> LtE #2"):
+        "a segment starting exactly at the next day's start is then reached too; it overlaps this day, "
+        "which has ended by then, by 0 seconds or less, and is skipped",
+    ("generator/derive/uptime.py",
+     "while probe < len(segments) and segments[probe].start < start + timedelta(days=1):", "1 -> 2"):
+        "segments starting in the next day are then reached too; they overlap this day, which has ended "
+        "before they start, by 0 seconds or less, and are skipped: the loop only stops later",
+    **{("generator/derive/metrics/__init__.py", f'"{name}",', f"{name!r} -> 'XX'+..."):
+       "__all__ is read only by `from generator.derive.metrics import *`, which no code or test does "
+       "(every importer names what it takes)"
+       for name in ("GROUPINGS", "FollowUp", "GroupMetrics", "Period", "Report", "ServiceReliability", "compute",
+                    "make_period")},
+    ("generator/derive/metrics/table.py", "pairs = enumerate(zip(cells, widths, strict=True))", "True -> False"):
+        "every row of every table is built with as many cells as its header (the widths come from the "
+        "header), so zip never meets rows of unequal length to refuse",
     # `_any_of` joins the patterns into one pre-filter; None means "search each pattern", which
     # reports exactly the same matches, only slower. So mutants that make it None more often
     # change no message (the `or -> and` and regular-expression mutants do: they join patterns

@@ -15,9 +15,11 @@ import pytest
 from generator.derive.durations import durations
 from generator.derive.metrics import Report, compute, make_period
 from generator.derive.metrics.export import csv_rows, to_json
+from generator.derive.metrics.groups import group, keys_of
+from generator.derive.metrics.period import Period, months
 from generator.derive.metrics.stats import percentile, summarise
 from generator.model import Site
-from tests.sitekit import load, make_content, now
+from tests.sitekit import SERVICES_YAML, load, make_content, now
 
 NOW = "2026-11-28T12:00:00Z"
 PERIOD_SECONDS = 27 * 86400  # 2,332,800
@@ -189,6 +191,15 @@ def test_percentile_is_linear_interpolation_between_closest_ranks() -> None:
     assert percentile([], 0.5) is None
 
 
+def test_percentile_takes_zero_to_one_inclusive_and_refuses_the_rest() -> None:
+    values = [60.0, 300.0, 600.0]
+    assert percentile(values, 0.0) == 60.0  # h = 0: x[0]
+    assert percentile(values, 1.0) == 600.0  # h = 2: x[2]
+    for p in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=rf"^percentile must be within 0\.\.1; got {p}$"):
+            percentile(values, p)
+
+
 def test_missing_values_are_counted_never_zero() -> None:
     s = summarise([None, 10.0, None, 30.0])
     assert (s.n, s.n_missing, s.median, s.mean, s.min, s.max) == (2, 2, 20.0, 20.0, 10.0, 30.0)
@@ -202,6 +213,14 @@ def test_period_is_whole_utc_days_until_inclusive(report: Report) -> None:
     assert report.period.seconds == PERIOD_SECONDS
     with pytest.raises(ValueError, match="empty period"):
         make_period(now(NOW), date(2026, 11, 10), date(2026, 11, 9))
+
+
+def test_a_period_of_part_of_a_second_and_the_months_it_touches() -> None:
+    # Built half a second after midnight, --since that day: a period of 0.5 s.
+    assert make_period(now("2026-11-28T00:00:00.500000Z"), date(2026, 11, 28)).seconds == 0.5
+    # Ending one microsecond into December: it touches December.
+    touching = Period(now("2026-11-15T00:00:00Z"), now("2026-12-01T00:00:00.000001Z"))
+    assert months(touching) == ["2026-11", "2026-12"]
 
 
 def test_period_never_reaches_past_now() -> None:
@@ -359,3 +378,73 @@ def test_csv_is_long_and_stable(report: Report) -> None:
         ("durations", "all", "all", "ttm", "n", "5"),  # 7 incidents, 2 without mitigated_at
     ]
     assert len(rows) == len(set(rows)), "a figure is written twice"
+
+
+def _incident(ident: str, started: str, impacts: str, resolved: str | None = None) -> str:
+    end = f"resolved_at: {resolved}\n" if resolved else ""
+    return (f"id: {ident}\ntitle: Trouble {ident}\ntype: internal\nseverity: minor\nstarted_at: {started}\n{end}"
+            f"impact:\n{impacts}")
+
+
+def test_time_between_failures_counts_from_each_failure_start(tmp_path: Path) -> None:
+    """A failure starts at the earliest `from` of the incident's impacts on the service (not at
+    `started_at`), and the gaps are between those starts in time order, whatever order the
+    incidents started in."""
+    impact = "  - component: api\n    level: major_outage\n    from: {at}\n"
+    root = make_content(tmp_path, {
+        # INC-1 started 11-02 00:00; its impacts on api begin 06:00 and 01:00: it fails api at 01:00.
+        "incidents/1.yaml": _incident("INC-1", "2026-11-02T00:00:00Z", impact.format(at="2026-11-02T06:00:00Z")
+                                      + impact.format(at="2026-11-02T01:00:00Z"), "2026-11-02T08:00:00Z"),
+        "incidents/2.yaml": _incident("INC-2", "2026-11-02T03:00:00Z", impact.format(at="2026-11-02T03:00:00Z"),
+                                      "2026-11-02T04:00:00Z"),
+        # INC-3 started before INC-4 on 11-10 but fails api later (05:00 against 01:00).
+        "incidents/3.yaml": _incident("INC-3", "2026-11-10T00:00:00Z", impact.format(at="2026-11-10T05:00:00Z"),
+                                      "2026-11-10T06:00:00Z"),
+        "incidents/4.yaml": _incident("INC-4", "2026-11-10T01:00:00Z", impact.format(at="2026-11-10T01:00:00Z"),
+                                      "2026-11-10T02:00:00Z"),
+    })
+    loaded = load(root, NOW)
+    assert loaded.problems.errors == []
+    moment = now(NOW)
+    report = compute(loaded.site, moment, make_period(moment, date(2026, 11, 1), date(2026, 11, 27)))
+    api = next(r for r in report.reliability if r.service == "api")
+    # Starts: INC-1 11-02 01:00, INC-2 11-02 03:00, INC-4 11-10 01:00, INC-3 11-10 05:00.
+    # Gaps: 2 h = 7200; 11-02 03:00 -> 11-10 01:00 = 190 h = 684000; 4 h = 14400.
+    # Median 14400; mean (7200 + 684000 + 14400) / 3 = 235200.
+    assert api.incidents == ("INC-1", "INC-2", "INC-4", "INC-3")
+    assert (api.tbf_n, api.tbf_median, api.tbf_mean) == (3, 14400, 235200)
+
+
+def test_a_one_second_period_is_measured_and_a_100_percent_slo_has_no_budget(tmp_path: Path) -> None:
+    """`--since` today with `now` one second after midnight: a period of one second, all of it in
+    a major outage (open since the day before) on api and web."""
+    outage = "  - component: api\n    level: major_outage\n  - component: web\n    level: major_outage\n"
+    root = make_content(tmp_path, {
+        "services.yaml": SERVICES_YAML.replace("slo: 99.5", "slo: 100"),
+        "incidents/1.yaml": _incident("INC-1", "2026-11-27T23:00:00Z", outage),
+    })
+    at = "2026-11-28T00:00:01Z"
+    loaded = load(root, at)
+    assert loaded.problems.errors == []
+    report = compute(loaded.site, now(at), make_period(now(at), date(2026, 11, 28)))
+    assert report.period.seconds == 1
+    rel = {r.service: r for r in report.reliability}
+    # api: 1 s down of 1 s -> availability 0; budget (1 - 0.999) x 1 s = 0.001 s, used 1 / 0.001 = 100000 %.
+    assert (rel["api"].downtime_seconds, rel["api"].availability, rel["api"].slo_met) == (1.0, 0.0, False)
+    assert rel["api"].error_budget_used_percent == pytest.approx(100000)
+    # web: an SLO of 100 % leaves no budget at all: its use is unknown, not a division by zero.
+    assert (rel["web"].availability, rel["web"].slo_met, rel["web"].error_budget_used_percent) == (0.0, False, None)
+
+
+def test_an_unknown_grouping_is_refused_with_the_accepted_ones(site: Site) -> None:
+    """`--by` is a click.Choice, so the CLI never gets this far; compute(), group() and
+    keys_of() are called by the knowledge base too, and refuse a grouping they do not know."""
+    moment = now(NOW)
+    period = make_period(moment, date(2026, 11, 1), date(2026, 11, 27))
+    message = r"^unknown grouping 'colour'; expected one of service, severity, type, month, quarter$"
+    with pytest.raises(ValueError, match=message):
+        compute(site, moment, period, "colour")
+    with pytest.raises(ValueError, match=message):
+        group(site, period, "colour")
+    with pytest.raises(ValueError, match=message):
+        keys_of(site.incidents[0], "colour")

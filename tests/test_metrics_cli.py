@@ -98,6 +98,15 @@ def test_csv_parses_with_the_documented_header(content: Path) -> None:
     assert value(section="reliability", group="web", stat="availability_percent") == "99.691"  # 1 - 7200/2332800
     assert value(section="followup", group="P1", stat="overdue") == "1"
     assert value(section="reliability", group="api", metric="tbf", stat="n") == "3"
+    # api: 99.8765 % < 99.9, budget 2880 / 2332.8 = 123.46 %; web: 99.691 % >= 99.5 (test_metrics.py).
+    assert value(section="reliability", group="api", stat="slo_met") == "false"
+    assert value(section="reliability", group="web", stat="slo_met") == "true"
+    assert value(section="reliability", group="api", stat="error_budget_used_percent") == "123.46"
+    # Breakdowns: 2 major incidents (A, D); of the minor ones (B, H, F) H was found by monitoring.
+    assert value(section="counts", group_by="all", group="all", metric="severity", stat="major") == "2"
+    assert value(section="counts", group_by="severity", group="minor", metric="detection", stat="monitoring") == "1"
+    # Reviews overdue: G, B and H (test_metrics.py).
+    assert value(section="followup", group_by="all", group="all", metric="reviews", stat="overdue") == "3"
 
 
 def test_csv_unknown_figures_are_empty_cells(content: Path) -> None:
@@ -121,7 +130,34 @@ def test_table_shows_median_p90_and_missing(content: Path) -> None:
 def test_since_after_until_is_a_usage_error(content: Path) -> None:
     result = CliRunner().invoke(main, ["metrics", "--content", str(content), "--now", NOW,
                                        "--since", "2026-11-10", "--until", "2026-11-01"])
-    assert result.exit_code == 2 and "empty period" in result.output
+    # --until 11-01 is inclusive: the period would end at 11-02 00:00, before it starts.
+    assert result.exit_code == 2
+    assert "--since/--until: empty period: 2026-11-10 00:00 is not before 2026-11-02 00:00 UTC" in result.output
+
+
+def test_months_and_quarters_across_a_new_year(content: Path) -> None:
+    # 2026-11-15 to 2027-01-31 (built on 2027-02-10): D and E (11-20) and F (11-27) in November,
+    # nothing in December or January; the quarters are 2026-Q4 (3) and 2027-Q1 (0).
+    later = ("--content", str(content), "--now", "2027-02-10T12:00:00Z", "--since", "2026-11-15", "--format", "json")
+
+    def groups(*args: str) -> dict[str, int]:
+        data = json.loads(run(*later, *args))
+        return {row["group"]: row["incidents"] for row in data["groups"]["rows"]}
+
+    assert groups("--until", "2027-01-31", "--by", "month") == {"2026-11": 3, "2026-12": 0, "2027-01": 0}
+    assert groups("--until", "2027-01-31", "--by", "quarter") == {"2026-Q4": 3, "2027-Q1": 0}
+    # Ending with November (at 12-01 00:00): December is not touched.
+    assert groups("--until", "2026-11-30", "--by", "month") == {"2026-11": 3}
+
+
+def test_an_incident_at_the_period_start_counts_and_one_at_its_end_does_not(tmp_path: Path) -> None:
+    # The period 11-01 to 11-27 is [11-01 00:00, 11-28 00:00): INC-1 starts at its first instant,
+    # INC-2 at the first instant after it.
+    incident = "id: {id}\ntitle: T\ntype: internal\nseverity: minor\nstarted_at: {at}\n"
+    root = make_content(tmp_path, {"incidents/1.yaml": incident.format(id="INC-1", at="2026-11-01T00:00:00Z"),
+                                   "incidents/2.yaml": incident.format(id="INC-2", at="2026-11-28T00:00:00Z")})
+    data = json.loads(run("--content", str(root), "--now", NOW, *NOVEMBER, "--format", "json"))
+    assert data["overall"]["incidents"] == 1
 
 
 def test_bad_content_exits_1(tmp_path: Path) -> None:
@@ -229,3 +265,76 @@ def test_a_review_is_overdue_only_after_its_deadline(content: Path) -> None:
     for at, overdue in [("2026-11-20T01:00:00Z", ["INC-G", "INC-B"]), ("2026-11-20T01:00:01Z", ["INC-G", "INC-B", "INC-H"])]:
         data = json.loads(run("--content", str(content), "--now", at, "--format", "json"))
         assert [r["incident"] for r in data["followup"]["reviews_overdue"]] == overdue
+
+
+#: Follow-up by hand at 2026-11-28 12:00 UTC (today 11-28). Two external incidents without a
+#: review, resolved in the other order than they started; an internal one whose reviewed review
+#: (11-10) holds four items, written in an order that is not the report's.
+FOLLOWUP_FILES = {
+    # Resolved 11-05 00:00: review due 14 days later, 11-19 00:00.
+    "incidents/one.yaml": """\
+        id: INC-1
+        title: Started first
+        type: external
+        severity: minor
+        started_at: 2026-11-01T00:00:00Z
+        resolved_at: 2026-11-05T00:00:00Z
+        """,
+    # Started later but resolved 11-03 00:00: review due 11-17 00:00, before INC-1's.
+    "incidents/two.yaml": """\
+        id: INC-2
+        title: Started second
+        type: external
+        severity: minor
+        started_at: 2026-11-02T00:00:00Z
+        resolved_at: 2026-11-03T00:00:00Z
+        """,
+    "incidents/three.yaml": """\
+        id: INC-3
+        title: Internal
+        type: internal
+        severity: minor
+        started_at: 2026-11-09T00:00:00Z
+        resolved_at: 2026-11-09T06:00:00Z
+        """,
+    "postmortems/INC-3.md": """\
+        ---
+        incident: INC-3
+        status: reviewed
+        review_date: 2026-11-10
+        action_items:
+          - {id: AI-1, title: Open due 11-30, owner: li, priority: P2, due: 2026-11-30, status: open}
+          - {id: AI-2, title: Done on its due day, owner: li, priority: P1, due: 2026-11-15, status: done,
+             done_at: 2026-11-15}
+          - {id: AI-3, title: Overdue, owner: dana, priority: P1, due: 2026-11-20, status: open}
+          - {id: AI-4, title: Open due 11-29, owner: dana, priority: P2, due: 2026-11-29, status: in_progress}
+        ---
+        ## Summary
+        """,
+}
+
+
+def test_followup_items_and_reviews_in_order_by_hand(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content", FOLLOWUP_FILES)
+    data = json.loads(run("--content", str(content), "--now", NOW, "--format", "json"))["followup"]
+    # Overdue first (AI-3, due 11-20: 28 - 20 = 8 days), then open by due date (AI-4 11-29 before
+    # AI-1 11-30, though AI-1 sorts first by id), then done (AI-2). Only an overdue item has days
+    # overdue; AI-2 was done on its due day, which is not late; it closed 11-15 - 11-10 = 5 days
+    # after the review.
+    assert [(i["id"], i["state"], i["due"], i["days_overdue"], i["done_late"], i["days_to_close"])
+            for i in data["items"]] == [
+        ("AI-3", "overdue", "2026-11-20", 8, False, None),
+        ("AI-4", "open", "2026-11-29", None, False, None),
+        ("AI-1", "open", "2026-11-30", None, False, None),
+        ("AI-2", "done", "2026-11-15", None, False, 5),
+    ]
+    # P1: AI-2 done (in time, 5 days), AI-3 overdue -> completion 1 / 2; P2: AI-1, AI-4 open.
+    priorities = {p["priority"]: p for p in data["by_priority"]}
+    assert priorities["P1"] == {"priority": "P1", "total": 2, "open": 1, "overdue": 1, "done": 1, "done_late": 0,
+                                "wont_fix": 0, "completion_rate_percent": 50.0, "median_days_to_close": 5}
+    assert (priorities["P2"]["total"], priorities["P2"]["open"], priorities["P2"]["done"]) == (2, 2, 0)
+    # Earliest due first: INC-2 (11-17), then INC-1 (11-19), though INC-1 started first.
+    assert data["reviews_overdue"] == [
+        {"incident": "INC-2", "title": "Started second", "due": "2026-11-17T00:00:00Z"},
+        {"incident": "INC-1", "title": "Started first", "due": "2026-11-19T00:00:00Z"},
+    ]

@@ -5,13 +5,14 @@ and the formatting helpers on their own. Each figure is worked out in the commen
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
 from generator.derive.metrics.table import human, pct, render_table
-from tests.sitekit import make_content
+from tests.sitekit import SERVICES_YAML, make_content
 from tests.test_metrics import FILES, NOW
 
 
@@ -125,6 +126,15 @@ def test_reliability_table(report: str) -> None:
         ["web", "99.50%", "99.691%", "met", "61.7%", "2 h 00 min", "2", "1 h 00 min", "1 h 00 min", "1"],
         ["vpn", "99.00%", "99.846%", "met", "15.4%", "1 h 00 min", "2", "17 d 12 h", "17 d 12 h", "1"],
     ]
+
+
+def test_a_service_without_an_slo_has_no_verdict_and_no_budget(tmp_path: Path) -> None:
+    # vpn without `slo`, no incidents: nothing to meet, no budget; 100 % available, 0 s down.
+    content = make_content(tmp_path, {"services.yaml": SERVICES_YAML.replace("    slo: 99.0\n", "")})
+    result = CliRunner().invoke(main, ["metrics", "--content", str(content), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    rows = table(result.output, "Reliability per service (all incidents, internal ones too)")
+    assert rows[3] == ["vpn", "—", "100.000%", "—", "—", "0 s", "0", "—", "—", "0"]
 
 
 def test_followup_table_and_overdue_lines(report: str) -> None:

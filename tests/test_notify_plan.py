@@ -87,6 +87,17 @@ def test_written_updates_replace_the_schedule_messages(tmp_path: Path) -> None:
     ]
 
 
+def test_an_overrun_posted_after_the_end_is_announced_as_written(tmp_path: Path) -> None:
+    # The schedule ends at 04:00 (automatic completion); at 04:30 someone posts `in_progress`
+    # (an overrun). At 05:00 the course is: the announcement, the automatic start at 02:00 and
+    # completion at 04:00 (each followed by another change: not announced late), the overrun.
+    # The overrun is a written update: announced under its own key, not as the schedule's start.
+    overrun = "  - at: 2026-12-03T04:30:00Z\n    status: in_progress\n    body: Still migrating."
+    assert due(tmp_path, "2026-12-03T05:00:00Z", overrun)["all"] == [
+        "maintenance/MNT-1/update/20261126T100000Z", "maintenance/MNT-1/update/20261203T043000Z",
+    ]
+
+
 def test_channel_filters(tmp_path: Path) -> None:
     found = due(tmp_path, "2026-12-01T09:00:00Z", severity="minor")
     assert found["web-only"] == []  # the window is on api and vpn

@@ -120,6 +120,53 @@ def test_an_open_incident_without_components_does_not_raise_the_status(tmp_path:
                 incident_without_components=True)
 
 
+def test_a_component_is_in_its_worst_active_impact(tmp_path: Path) -> None:
+    # c0 has two open incidents at 12:00: degraded since 11:00 (INC-1) and a major outage since
+    # 11:30 (INC-2). Its state is the worse, major_outage; one of two components in a major
+    # outage is "Partial System Outage" (indicator major).
+    content = make_content(tmp_path / "content")
+    files = content_for(["degraded_performance", "operational"])
+    files["incidents/worse.yaml"] = yaml.safe_dump({
+        "id": "INC-9", "title": "Worse", "type": "external", "severity": "major",
+        "started_at": "2026-11-28T11:30:00Z", "impact": [{"component": "c0", "level": "major_outage"}],
+        "updates": [{"at": "2026-11-28T11:35:00Z", "status": "identified", "body": "Down."}],
+    })
+    write_tree(content, files)
+    public = build_public(content, tmp_path / "out")
+    components = json.loads((public / "api/v2/components.json").read_text(encoding="utf-8"))["components"]
+    assert {c["id"]: c["status"] for c in components if not c.get("group")} == {
+        "c0": "major_outage", "c1": "operational",
+    }
+    status, banner, badge = shown(public)
+    assert status == {"indicator": "major", "description": "Partial System Outage"}
+    assert banner.endswith("Partial System Outage") and badge == "partial system outage"
+
+
+def test_a_component_changed_when_its_state_did_not_when_one_outage_follows_another(tmp_path: Path) -> None:
+    # api at 12:00: partial outage since 09:00 (INC-1, open); a major outage 10:00-11:00 (INC-2,
+    # resolved at 11:00) and another from 11:00 on (INC-3, open). Its state: partial 09:00-10:00,
+    # then major without a break from 10:00: it last changed at 10:00, though outages ended and
+    # began at 11:00.
+    def incident(ident: str, level: str, started: str, resolved: str | None = None) -> str:
+        return yaml.safe_dump({
+            "id": ident, "title": f"Trouble {ident}", "type": "external", "severity": "minor",
+            "started_at": started, **({"resolved_at": resolved} if resolved else {}),
+            "impact": [{"component": "api", "level": level}],
+            "updates": [{"at": started, "status": "investigating", "body": "Looking."}],
+        })
+
+    content = make_content(tmp_path / "content")
+    write_tree(content, {
+        "incidents/1.yaml": incident("INC-1", "partial_outage", "2026-11-28T09:00:00Z"),
+        "incidents/2.yaml": incident("INC-2", "major_outage", "2026-11-28T10:00:00Z", "2026-11-28T11:00:00Z"),
+        "incidents/3.yaml": incident("INC-3", "major_outage", "2026-11-28T11:00:00Z"),
+    })
+    public = build_public(content, tmp_path / "out")
+    components = json.loads((public / "api/v2/components.json").read_text(encoding="utf-8"))["components"]
+    api = next(c for c in components if c["id"] == "api")
+    assert (api["status"], api["updated_at"]) == ("major_outage", "2026-11-28T10:00:00.000Z")
+
+
 REAL_SUMMARIES = sorted((CORPORA / "statuspage-v2").rglob("*summary*.json")) if CORPORA.is_dir() else []
 
 

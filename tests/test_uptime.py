@@ -125,3 +125,18 @@ def test_availability_clips_segments_to_the_window() -> None:
 
 def test_empty_window_is_fully_available() -> None:
     assert availability([], t(5, 0), t(5, 0), W) == 1.0
+
+
+def test_a_one_second_outage_counts_and_colours_its_day() -> None:
+    second = timedelta(seconds=1)
+    d = one_day([span(t(20, 10), t(20, 10) + second, MAJOR)])
+    assert (d.downtime_seconds, d.worst) == (1.0, MAJOR)
+    assert d.uptime == pytest.approx(1 - 1 / DAY)
+
+
+def test_the_first_second_of_today_is_measured() -> None:
+    # Built one second after midnight, in a major outage since the day before: today so far is
+    # one second long and all of it down (uptime 0), not taken as fully up.
+    now = t(28, 0) + timedelta(seconds=1)
+    d = one_day([span(t(27, 23), now, MAJOR, open=True)], day=28, now=now)
+    assert (d.downtime_seconds, d.uptime, d.worst) == (1.0, 0.0, MAJOR)
