@@ -448,3 +448,17 @@ def test_an_unknown_grouping_is_refused_with_the_accepted_ones(site: Site) -> No
         group(site, period, "colour")
     with pytest.raises(ValueError, match=message):
         keys_of(site.incidents[0], "colour")
+
+
+def test_availability_exactly_at_the_slo_meets_it(tmp_path: Path) -> None:
+    # 27 November alone (86400 s); vpn (SLO 99.0) in a major outage 10:00:00-10:14:24, 864 s:
+    # availability 1 - 864 / 86400 = 99.0 % exactly, which meets the SLO; the budget is all used.
+    outage = "  - component: vpn\n    level: major_outage\n    to: 2026-11-27T10:14:24Z\n"
+    root = make_content(tmp_path, {"incidents/1.yaml": _incident("INC-1", "2026-11-27T10:00:00Z", outage,
+                                                                 "2026-11-27T11:00:00Z")})
+    loaded = load(root, NOW)
+    assert loaded.problems.errors == []
+    report = compute(loaded.site, now(NOW), make_period(now(NOW), date(2026, 11, 27), date(2026, 11, 27)))
+    vpn = next(r for r in report.reliability if r.service == "vpn")
+    assert (vpn.downtime_seconds, vpn.availability, vpn.slo_met) == (864, 0.99, True)
+    assert vpn.error_budget_used_percent == pytest.approx(100.0)  # budget 1 % of 86400 s = 864 s

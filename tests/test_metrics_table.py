@@ -14,6 +14,7 @@ from generator.cli import main
 from generator.derive.metrics.table import human, pct, render_table
 from tests.sitekit import SERVICES_YAML, make_content
 from tests.test_metrics import FILES, NOW
+from tests.test_metrics_cli import FOLLOWUP_FILES
 
 
 @pytest.mark.parametrize(
@@ -156,4 +157,21 @@ def test_followup_table_and_overdue_lines(report: str) -> None:
         "  review of INC-G overdue since 2026-10-29 01:00 UTC — API down in October",
         "  review of INC-B overdue since 2026-11-19 02:00 UTC — API errors",
         "  review of INC-H overdue since 2026-11-20 01:00 UTC — API slow",
+    ]
+
+
+def test_an_overdue_item_without_an_owner_says_so(tmp_path: Path) -> None:
+    # The follow-up site of test_metrics_cli.py with AI-3 (overdue since its due day 11-20: 8 days
+    # on 11-28) left without an owner.
+    files = dict(FOLLOWUP_FILES)
+    files["postmortems/INC-3.md"] = files["postmortems/INC-3.md"].replace("owner: dana, priority: P1", "priority: P1")
+    content = make_content(tmp_path, files)
+    result = CliRunner().invoke(main, ["metrics", "--content", str(content), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[lines.index("Overdue"):] == [
+        "Overdue",
+        "  AI-3 (INC-3, P1, owner —): due 2026-11-20, 8 day(s) overdue — Overdue",
+        "  review of INC-2 overdue since 2026-11-17 00:00 UTC — Started second",
+        "  review of INC-1 overdue since 2026-11-19 00:00 UTC — Started first",
     ]
