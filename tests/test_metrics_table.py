@@ -171,7 +171,7 @@ def test_an_overdue_item_without_an_owner_says_so(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[lines.index("Overdue"):] == [
         "Overdue",
-        "  AI-3 (INC-3, P1, owner —): due 2026-11-20, 8 day(s) overdue — Overdue",
+        "  AI-3 (INC-3, P1, owner —): due 2026-11-20, 8 days overdue — Overdue",
         "  review of INC-2 overdue since 2026-11-17 00:00 UTC — Started second",
         "  review of INC-1 overdue since 2026-11-19 00:00 UTC — Started first",
     ]
