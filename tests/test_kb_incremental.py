@@ -509,3 +509,71 @@ def test_the_configuration_salt_is_the_same_in_every_process(content: Path) -> N
     assert all(run.returncode == 0 for run in runs), [run.stderr[-2000:] for run in runs]
     salts = {run.stdout for run in runs}
     assert len(salts) == 1 and len(next(iter(salts)).strip()) == 64
+
+
+# --------------------------------------------------------------------------- what a rebuild leaves alone
+
+
+def test_a_rebuild_never_writes_into_the_published_knowledge_base(
+    content: Path, tmp_path: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reused pages are hard links to the published ones: the staging folder (the reserve
+    generation, swapped in afterwards) holds links to them, so writing a page there in place
+    would change the site being served, mid-build. Each build must leave it as it was."""
+    published = builds.out / "internal"
+    seen: list[list[str]] = []
+    original = mkdocs_run.build
+
+    def checked(*args: object, **kwargs: object) -> mkdocs_run.Result:
+        before = snapshot(published) if published.is_dir() else {}
+        result = original(*args, **kwargs)  # type: ignore[arg-type]
+        seen.append(differences(before, snapshot(published) if published.is_dir() else {}))
+        return result
+
+    monkeypatch.setattr(mkdocs_run, "build", checked)
+    builds.run(content, START)
+    for number in (2, 3, 2, 3):  # each page rendered in turn into a reserve that links to the published one
+        path = content / "incidents" / f"inc-{number}.yaml"
+        path.write_text(path.read_text().replace(f"title: Incident {number}", f"title: Incident {number} again"))
+        incremental = builds.run(content, START)
+        assert f"incidents/INC-{number}.md" in builds.last.rendered and builds.last.reused
+        assert differences(clean_build(content, START, tmp_path / f"clean-{len(seen)}"), incremental) == []
+    assert seen == [[]] * 5
+
+
+def test_a_kept_markdown_file_changed_by_hand_is_made_again(content: Path, tmp_path: Path, builds: Builds) -> None:
+    """The kept Markdown tree is trusted unread only while each file is as the build wrote it."""
+    builds.run(content, START)
+    kept = next(builds.cache.glob("render/internal-*-docs"))
+    page = kept / "incidents" / "INC-1.md"
+    page.write_text(page.read_text().replace("## Times", "## Tampered"))
+    settings = (REPO / "generator" / "kb" / "mkdocs.yml").read_text()
+    (content.parent / "mkdocs.yml").write_text(settings.replace("navigation.top", "navigation.tracking"))
+    incremental = builds.run(content, START)  # renders every page, INC-1 from its Markdown
+    assert "Tampered" not in (builds.out / "internal" / "incidents" / "INC-1.html").read_text()
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+
+
+def test_time_passing_a_review_deadline_reaches_every_page_showing_it(tmp_path: Path, builds: Builds) -> None:
+    """An external incident resolved 2026-11-14 10:00 has its review due 14 days later
+    (review_deadline_days): the same files built an hour before and an hour after show it due,
+    then overdue, on its own page as on the index pages."""
+    rng = random.Random(5)
+    text = incident(rng, 1, START).replace("type: internal", "type: external")
+    text = re.sub(r"started_at: .*", "started_at: 2026-11-14T08:00:00Z", text)
+    text = re.sub(r"resolved_at: .*", "resolved_at: 2026-11-14T10:00:00Z", text)
+    if "resolved_at" not in text:
+        text = text.replace("impact:", "mitigated_at: 2026-11-14T09:00:00Z\nresolved_at: 2026-11-14T10:00:00Z\nimpact:")
+    text = re.sub(r"(detected_at|mitigated_at): .*", r"\1: 2026-11-14T09:00:00Z", text)
+    text = re.sub(r"  - at: .*", "  - at: 2026-11-14T08:30:00Z", text)
+    content = make_content(tmp_path / "content", {"incidents/inc-1.yaml": text})
+    before, after = now("2026-11-28T09:00:00Z"), now("2026-11-28T11:00:00Z")
+    builds.run(content, before)
+    page = (builds.out / "internal" / "incidents" / "INC-1.html").read_text()
+    assert "The review is due on 2026-11-28" in page and "overdue" not in page
+    incremental = builds.run(content, after)
+    assert "incidents/INC-1.md" in builds.last.rendered
+    page = (builds.out / "internal" / "incidents" / "INC-1.html").read_text()
+    assert "No review yet — overdue" in page
+    assert "overdue" in (builds.out / "internal" / "incidents" / "index.html").read_text()
+    assert differences(clean_build(content, after, tmp_path / "clean"), incremental) == []

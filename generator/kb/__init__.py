@@ -9,6 +9,7 @@ build made from the same Markdown when a cache folder is given (`mkdocs_run.py`,
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -20,11 +21,23 @@ from ..wording import counted
 from . import charts
 from .engine import load, run_build
 from .page_cache import KbCache
+from .pages import Kept
 from .tree import generate, sync_tree
 
 
 def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
-    """Generate the Markdown tree and build it with MkDocs into `dest`."""
+    """Generate the Markdown tree and build it with MkDocs into `dest`.
+
+    The collector is kept off the loaded site while building (as the public renderer does:
+    public.frozen_heap): every full collection walked the whole site and the page records again."""
+    gc.freeze()
+    try:
+        _render(site, dest, context)
+    finally:
+        gc.unfreeze()
+
+
+def _render(site: Site, dest: Path, context: RenderContext) -> None:
     cache = KbCache(context.cache_dir, context.published) if context.cache_dir is not None else None
     with charts.remembered(cache.charts) if cache is not None else nullcontext():
         outputs = generate(site, context.now, cache)
@@ -36,9 +49,10 @@ def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
         if cache is not None:
             cache.prepare(dest)
             reuse = cache.reuse()
-        sources = {o.path: o.content for o in outputs}
+        sources = {o.path: o.content for o in outputs if not isinstance(o.content, Kept)}
+        unread = {o.path: o.content.sha256 for o in outputs if isinstance(o.content, Kept)}
         templates = cache.templates if cache is not None else None
-        warnings, result = run_build(config, context.now, context.strict, sources, reuse, templates)
+        warnings, result = run_build(config, context.now, context.strict, sources, reuse, templates, unread)
         for warning in warnings:
             if context.warn is not None:
                 context.warn(warning)

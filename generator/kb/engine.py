@@ -120,13 +120,16 @@ def run_build(
     sources: Mapping[str, str | bytes] | None = None,
     reuse: Reuse | None = None,
     templates: jinja2.BytecodeCache | None = None,
+    unread: Mapping[str, str] | None = None,
 ) -> tuple[list[str], Result | None]:
     """Build the site; returns MkDocs' warnings and, when the build ran in phases, what it made
     of each page. Strict: any warning is an error.
 
-    With `sources` (the generated files by docs path) and a configuration `mkdocs_run`
-    supports, pages are converted and rendered on every core and reused from `reuse`; else
-    this is MkDocs' own build. The output is the same bytes either way."""
+    With `sources` (the generated files by docs path; `unread`: files left in the docs folder as
+    the last build wrote them, by path -> SHA-256) and a configuration `mkdocs_run` supports,
+    pages are converted and rendered on every core and reused from `reuse`; else this is
+    MkDocs' own build (which reads every file from the docs folder). The output is the same
+    bytes either way."""
     config["strict"] = strict
     phased = sources is not None and mkdocs_run.supported(config)
     if not phased:  # the phased build counts its pages itself, reused ones too
@@ -143,7 +146,7 @@ def run_build(
             try:
                 if phased:
                     assert sources is not None
-                    result = mkdocs_run.build(config, sources, reuse, templates)
+                    result = mkdocs_run.build(config, sources, reuse, templates, unread)
                 else:
                     mkdocs_build(config, dirty=False)
             finally:

@@ -8,11 +8,13 @@ same order, with three differences that never change a byte of output:
 
 * **Reuse.** A page whose Markdown, links and surroundings are what they were when the previous
   build rendered it is not rendered again: its HTML is taken from the previous build (see
-  `Reuse`) and its search entries, warnings, anchors and title come from the page record kept
-  beside it. A page's surroundings are its Markdown's SHA-256, every file lookup its links made
-  (`files.get_file_from_path`: whether the target exists, its URL, whether it is excluded), and
-  the site-wide `signature()`: the configuration, versions, navigation and tag listings.
-  Pages holding a tag listing (which show every other page) are always rendered.
+  `Reuse`) and its search entries (as JSON text, spliced into the index), warnings, anchors and
+  title come from the page record kept beside it; outside the navigation, its Markdown is not
+  even read (the tags plugin sees its front matter from the record). A page's surroundings are
+  its Markdown's SHA-256, every file lookup its links made (`files.get_file_from_path`: whether
+  the target exists, its URL, whether it is excluded), and the site-wide `signature()`: the
+  configuration, versions, navigation and tag listings. A page holding a tag listing (which
+  shows every other page) is reused only while what it lists is unchanged.
 * **Workers.** Converting Markdown (phase 1) and rendering the theme template and search entries
   (phase 2) are independent per page once the files, navigation and plugins are set up, so they
   run in forked workers (generator/workers.py). What a page's phase changes in shared state
@@ -32,11 +34,12 @@ import hashlib
 import inspect
 import json
 import logging
+import os
 import pickle
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -55,7 +58,7 @@ from .. import progress
 from ..workers import run_all
 
 #: Bumped when what a page record holds, or how it is used, changes.
-FORMAT = 1
+FORMAT = 2
 #: Plugins whose per-page work this module replays exactly (config.plugins keys).
 SUPPORTED_PLUGINS = frozenset({"material/search", "material/tags", "search", "tags"})
 #: Distributions whose code shapes the knowledge base's HTML.
@@ -84,7 +87,7 @@ class PageRecord:
     title: str | None  # the title taken from the first heading while rendering
     anchors: list[str]  # ids on the page, for other pages' anchor links
     links: dict[str, dict[str, str]]  # target src_uri -> {anchor: link as written}
-    search: list[dict[str, Any]]  # the page's entries of the search index
+    search: str  # the page's entries of the search index, as JSON text inside its "docs" list (_fragment)
     logs: list[tuple[int, str, int, str]]  # (phase, logger, level, message)
     listing: str = ""  # on a page holding a tag listing: the hash of every page it lists (_listing_key)
 
@@ -100,7 +103,7 @@ class PageRecord:
             record = cls(str(markdown), [(str(u), None if t is None else str(t), bool(x)) for u, t, x in lookups],
                          dict(page_meta), None if title is None else str(title), [str(a) for a in anchors],
                          {str(k): {str(a): str(o) for a, o in v.items()} for k, v in links.items()},
-                         [dict(e) for e in search], [(int(p), str(n), int(lv), str(m)) for p, n, lv, m in logs],
+                         str(search), [(int(p), str(n), int(lv), str(m)) for p, n, lv, m in logs],
                          str(listing))
         except (TypeError, ValueError, AttributeError):
             return None
@@ -118,6 +121,8 @@ class Reuse:
     #: destination) -> True when done, False when it is not there as it was written (then the
     #: page is rendered).
     place: Callable[[str, str, str], bool]
+    #: The previous build's config_salt().
+    salt: str = ""
 
 
 @dataclass
@@ -130,6 +135,8 @@ class Result:
     destinations: dict[str, str] = field(default_factory=dict)
     reused: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
+    #: The configuration's config_salt().
+    salt: str = ""
 
 
 def supported(config: MkDocsConfig) -> bool:
@@ -208,17 +215,19 @@ def markdown_key(text: str) -> str:
 
 
 def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None,
-          templates: jinja2.BytecodeCache | None = None) -> Result:
+          templates: jinja2.BytecodeCache | None = None, unread: Mapping[str, str] | None = None) -> Result:
     """Build the site as `mkdocs build` would (the caller ran `on_startup` and set up logging),
     taking each generated file's content from `sources` (docs-relative path -> content) rather
     than from the docs folder, and reusing pages from `reuse` when they are unchanged. The
-    theme's compiled templates are kept in `templates` when given."""
+    theme's compiled templates are kept in `templates` when given. `unread`: files of the docs
+    folder known to hold what the previous build read there, by path -> their Markdown's SHA-256
+    (markdown_key); they are read only if their page is rendered."""
     warnings = CountHandler()
     warnings.setLevel(logging.WARNING)
     if config.strict:
         logging.getLogger("mkdocs").addHandler(warnings)
     try:
-        result = _build(config, sources, reuse, templates)
+        result = _build(config, sources, reuse, templates, unread or {})
         if counts := warnings.get_counts():
             message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {message} in strict mode!")
@@ -234,7 +243,7 @@ def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse
 
 
 def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None,
-           templates: jinja2.BytecodeCache | None) -> Result:
+           templates: jinja2.BytecodeCache | None, unread: Mapping[str, str]) -> Result:
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     files = get_files(config)
@@ -259,9 +268,17 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
     progress.stage("Rendering knowledge-base pages", len(pages))  # as MkDocs' build counts them (engine.py)
 
     records = reuse.records if reuse is not None else {}
-    candidates = {p.file.src_uri for p in pages if _unchanged(p, records.get(p.file.src_uri), files)}
-    read = _read_all(config, files, pages, {u: records[u] for u in candidates})
-    site_signature = signature(config_salt(config), nav, read.listings)
+    salt = config_salt(config)
+    looked: dict[str, tuple[str | None, bool]] = {}
+    candidates = {p.file.src_uri for p in pages
+                  if _unchanged(p, records.get(p.file.src_uri), files, looked, unread.get(p.file.src_uri))}
+    # Unchanged pages outside the navigation are read without their Markdown when it cannot
+    # matter: same configuration (so the same listing directive) and no tag listing in them.
+    in_nav = {page.file.src_uri for page in nav.pages}
+    shallow = ({uri for uri in candidates if not records[uri].listing and uri not in in_nav}
+               if reuse is not None and reuse.salt == salt and _plain_tags(config) else set())
+    read = _read_all(config, files, pages, {u: records[u] for u in candidates}, shallow)
+    site_signature = signature(salt, nav, read.listings)
     if reuse is None or reuse.signature != site_signature:
         candidates = set()
     # A tag listing shows every tagged page: it is decided on once every page's title is known.
@@ -272,6 +289,9 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
     _STATE[:] = [config, files]
     try:
         first = [p for p in pages if p.file.src_uri not in reused and p.file.src_uri not in deferred]
+        for page in first:
+            if page.file.src_uri in shallow:  # to be rendered after all: its Markdown is needed now
+                page.markdown = _body(page.file.content_string)
         converted = dict(zip((p.file.src_uri for p in first),
                              _in_workers(_convert, first, key=lambda p: -len(p.markdown or "")), strict=True))
         for page in pages:  # what other pages read of each page: title, anchors
@@ -312,27 +332,30 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
         mkdocs_build._build_extra_template(template, files, config, nav)
 
     progress.advance(len(reused))
+    for page in todo:  # a file kept in the staging folder may be a link to the published page: never write into it
+        _unlink(page.file.abs_dest_path)
     _STATE[:] = [config, doc_files, nav, env]
     try:
         built = dict(zip((p.file.src_uri for p in todo),
                          _in_workers(_render, todo, key=lambda p: -len(p.content or ""), counted=True), strict=True))
     finally:
         _STATE.clear()
-    entries: list[dict[str, Any]] = []
+    fragments: dict[str, str] = {}
     for page in pages:
         uri = page.file.src_uri
         if uri in reused:
             _replay([(name, level, message) for phase, name, level, message in records[uri].logs if phase == 2])
-            entries.extend(records[uri].search)
+            fragments[uri] = records[uri].search
             continue
         rendered = built[uri]
         _replay(rendered.logs)
         if rendered.error is not None:
             raise rendered.error
-        entries.extend(rendered.entries)
-    search = _search_index(config)
-    if search is not None:
-        search.entries = entries
+        fragments[uri] = _fragment(rendered.entries)
+    plugin = _search_plugin(config)
+    if plugin is not None:
+        plugin.search_index.entries = []
+        plugin.search_index = _SearchIndex(plugin.search_index, [fragments[p.file.src_uri] for p in pages])
 
     for page in pages:
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
@@ -347,24 +370,36 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
             listing = listing_key if page in read.listings else ""
             made[uri] = _record(page, read.meta[uri], read.logs[uri], converted[uri], built[uri], listing)
     destinations = {p.file.src_uri: p.file.dest_uri for p in pages}
-    return Result(made, site_signature, destinations, sorted(reused), [p.file.src_uri for p in todo])
+    return Result(made, site_signature, destinations, sorted(reused), [p.file.src_uri for p in todo], salt)
 
 
 #: What the workers of the phase being run read: [config, files] or [config, doc_files, nav, env].
 _STATE: list[Any] = []
 
 
-def _unchanged(page: Page, record: PageRecord | None, files: Files) -> bool:
-    """The page's Markdown and every file its links looked up are as when `record` was made."""
-    if record is None or record.markdown != markdown_key(page.file.content_string):
+def _unchanged(page: Page, record: PageRecord | None, files: Files, looked: dict[str, tuple[str | None, bool]],
+               known: str | None = None) -> bool:
+    """The page's Markdown (`known`: its hash, without reading it) and every file its links
+    looked up are as when `record` was made. `looked` keeps this build's lookups."""
+    if record is None or record.markdown != (known or markdown_key(page.file.content_string)):
         return False
     for uri, url, excluded in record.lookups:
-        target = files.get_file_from_path(uri)
-        if (target is None) != (url is None):
-            return False
-        if target is not None and (target.url != url or _excluded(target) != excluded):
+        found = looked.get(uri)
+        if found is None:
+            target = files.get_file_from_path(uri)
+            found = looked[uri] = (target.url, _excluded(target)) if target is not None else (None, False)
+        if found[0] != url or found[1] != excluded:
             return False
     return True
+
+
+def _plain_tags(config: MkDocsConfig) -> bool:
+    """The tags plugin (if any) reads nothing of a page's Markdown but its listing directives:
+    not the deprecated `tags_file` or `tags_extra_files`, which add listings of their own."""
+    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    settings = getattr(tags, "config", None)
+    return tags is None or (settings is not None and not settings.get("tags_file")
+                            and not settings.get("tags_extra_files"))
 
 
 # --------------------------------------------------------------------------- phase 1: reading
@@ -380,10 +415,12 @@ class _Read:
     logs: dict[str, list[LogEntry]]
 
 
-def _read_all(config: MkDocsConfig, files: Files, pages: list[Page], known: Mapping[str, PageRecord]) -> _Read:
+def _read_all(config: MkDocsConfig, files: Files, pages: list[Page], known: Mapping[str, PageRecord],
+              shallow: set[str]) -> _Read:
     """Read every page's source and run the `page_markdown` events in page order (the tags
     plugin collects each page's tags there). A page with a record gets its front matter from
-    it instead of parsing the YAML again."""
+    it instead of parsing the YAML again; a `shallow` one also gets empty Markdown (it holds no
+    listing, the tags plugin reads only its front matter; see _build)."""
     tags = config.plugins.get("material/tags") or config.plugins.get("tags")
     read = _Read([], {}, {})
     for index, page in enumerate(pages):
@@ -396,7 +433,8 @@ def _read_all(config: MkDocsConfig, files: Files, pages: list[Page], known: Mapp
                     page = config.plugins.on_pre_page(page, config=config, files=files)
                     record = known.get(uri)
                     if record is not None:  # its front matter as read before (JSON: a cheap deep copy)
-                        page.markdown, page.meta = _body(page.file.content_string), json.loads(json.dumps(record.meta))
+                        page.markdown = "" if uri in shallow else _body(page.file.content_string)
+                        page.meta = json.loads(json.dumps(record.meta))
                         read.meta[uri] = record.meta
                     else:
                         page.read_source(config)
@@ -573,9 +611,43 @@ def _in_workers(run: Callable[[Page], Any], pages: list[Page], key: Callable[[Pa
     return [by_index[i] for i in range(len(pages))]
 
 
-def _search_index(config: MkDocsConfig) -> Any:
+def _unlink(path: str) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _fragment(entries: list[dict[str, Any]]) -> str:
+    """A page's search entries as they appear inside the index's "docs" list: encoded as the
+    search plugin encodes the whole index (`generate_search_index`), without the brackets."""
+    return json.dumps(entries, separators=(",", ":"), default=str)[1:-1]
+
+
+class _SearchIndex:
+    """Material's search index with its entries given as JSON text, page by page, so reused
+    pages' entries are never decoded: the plugin writes `{"config":...,"docs":[...]}` as
+    `json.dumps` of its entries would (the plugin makes the "config" part itself)."""
+
+    def __init__(self, index: Any, fragments: list[str]) -> None:
+        self.index, self.fragments = index, fragments
+
+    def generate_search_index(self, prev: Any) -> str:
+        empty = str(self.index.generate_search_index(prev))
+        if not empty.endswith(_EMPTY_DOCS):  # pragma: no cover - assumptions() checks this
+            raise BuildError("the search plugin's index does not end with its list of entries")
+        return empty[: -len(_EMPTY_DOCS)] + '"docs":[' + ",".join(f for f in self.fragments if f) + "]}"
+
+
+_EMPTY_DOCS = '"docs":[]}'
+
+
+def _search_plugin(config: MkDocsConfig) -> Any:
     plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    return getattr(plugin, "search_index", None) if plugin is not None and plugin.config.enabled else None
+    return plugin if plugin is not None and plugin.config.enabled and hasattr(plugin, "search_index") else None
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    plugin = _search_plugin(config)
+    return plugin.search_index if plugin is not None else None
 
 
 def _record(page: Page, page_meta: dict[str, Any], reading: list[LogEntry], done: _Converted,
@@ -583,9 +655,9 @@ def _record(page: Page, page_meta: dict[str, Any], reading: list[LogEntry], done
     """What to keep of a page just built; None when something in it is not plain JSON."""
     logs = [(1, *entry) for entry in [*reading, *done.logs]] + [(2, *entry) for entry in rendered.logs]
     record = PageRecord(markdown_key(page.file.content_string), done.lookups, page_meta, done.title,
-                        sorted(done.anchors), done.links, rendered.entries, logs, listing)
-    try:
-        if PageRecord.from_json(json.loads(json.dumps(record.to_json()))) != record:
+                        sorted(done.anchors), done.links, _fragment(rendered.entries), logs, listing)
+    try:  # the rest is strings made here; front matter is the user's YAML (dates, tuples, number keys)
+        if json.loads(json.dumps(page_meta)) != page_meta:
             return None
     except (TypeError, ValueError):
         return None
@@ -664,6 +736,8 @@ def assumptions() -> list[str]:
             "self.entries.append" in inspect.getsource(SearchIndex.create_entry_for_section)
             and "add_entry_from_context" in inspect.getsource(SearchPlugin.on_page_context)
             and "self.search_index.generate_search_index" in inspect.getsource(SearchPlugin.on_post_build),
+        "search writes its index as json.dumps({config, docs: entries}, separators=(',', ':'), default=str)":
+            _index_encoding_holds(inspect.getsource(SearchIndex.generate_search_index)),
         "tags collects mappings and listings in on_page_markdown, renders listings in on_env":
             "self.listings.add" in inspect.getsource(TagsPlugin.on_page_markdown)
             and "populate_all" in inspect.getsource(TagsPlugin.on_env)
@@ -671,6 +745,14 @@ def assumptions() -> list[str]:
         "search and tags have no other per-page events": _no_other_events(SearchPlugin, TagsPlugin),
     }
     return [name for name, holds in checks.items() if not holds]
+
+
+def _index_encoding_holds(source: str) -> bool:
+    """The index is `{"config": ..., "docs": entries}` encoded in one `json.dumps` call, so a page's
+    entries encoded alone (`_fragment`) are the same text as inside it."""
+    compact = re.sub(r"\s+", "", source)
+    return ('data={"config":config,"docs":self.entries}' in compact
+            and 'json.dumps(data,separators=(",",":"),default=str)' in compact)
 
 
 def _build_order_holds() -> bool:

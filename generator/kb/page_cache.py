@@ -2,18 +2,23 @@
 
 For each page the record `mkdocs_run.build()` returns (its Markdown's hash, the file lookups of
 its links, front matter, title, anchors, search entries and warnings) is kept with the status of
-the HTML file it wrote (inode, size, modification time), in one JSON file under the cache folder
-(`render/internal-*.json`), with the site-wide signature it was made under. The HTML itself is
-the published knowledge base, intact until the next build is swapped in: a reused page is
-hard-linked (or copied) from there, and only if the published file is still the one written
-(a file edited or replaced by hand is rendered again). The generated Markdown tree is kept
-beside it (`render/internal-*-docs/`), so a rebuild writes only the pages whose text changed.
+the HTML file it wrote (inode, size, modification time), in one signed cache file under the cache
+folder (`render/internal-*.json`), with the site-wide signature it was made under: a JSON section,
+and the pages' search entries apart as one run of JSON text, so they are never decoded (the
+search index is assembled from them: mkdocs_run._SearchIndex). The HTML itself is the published
+knowledge base, intact until the next build is swapped in: a reused page is hard-linked (or
+copied) from there, and only if the published file is still the one written (a file edited or
+replaced by hand is rendered again); the build never writes into a file of the staging folder,
+it replaces it. The generated Markdown tree is kept beside it (`render/internal-*-docs/`), so a
+rebuild writes only the pages whose text changed, and a keyed page made from unchanged inputs is
+not even read while its file has the status it was written with (`pages.Kept`).
 Like every cache here this is an optimisation only: any doubt means rendering, and the output
 is the same bytes either way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -24,12 +29,15 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-from ..cachefile import CacheFile, write_cache_file
+from ..cachefile import CacheFile, SectionWriter, write_cache_file
 from ..publish import Status, prune, remove_files, status
 from .mkdocs_run import PageRecord, Result, Reuse
+from .pages import Kept
 
 #: Bumped when the layout of the cache file changes.
-FORMAT = 2
+FORMAT = 3
+#: Where a page record (PageRecord.to_json) holds its search entries.
+_SEARCH = 6
 
 
 class ChartStore:
@@ -80,24 +88,29 @@ class KbCache:
         self.destinations: dict[str, str] = {}  # page -> its file in the site folder
         self.previous: dict[str, tuple[Status, str]] = {}  # the reserve generation's pages: file -> (status, key)
         self.here: dict[str, str] = {}  # what the staging folder still holds of those: file -> key
-        self.signature, self.records = "", dict[str, PageRecord]()
+        self.signature, self.salt, self.records = "", "", dict[str, PageRecord]()
         self.charts = ChartStore({})
-        self.made: dict[str, tuple[str, str]] = {}  # keyed docs file -> (key, SHA-256 of its bytes), last build
-        self.kept: dict[str, tuple[str, str]] = {}  # the same, this build
+        #: keyed docs file -> (key, SHA-256 of its bytes, its status in the kept tree), last build
+        self.made: dict[str, tuple[str, str, Status | None]] = {}
+        self.kept: dict[str, tuple[str, str]] = {}  # keyed docs file -> (key, SHA-256), this build
         self.unchanged: set[str] = set()  # keyed files taken from the kept tree as they are
         self.templates = TemplateCache(directory, directory / "render" / "templates")
         self._read()
 
     def _read(self) -> None:
-        data = read_section(self.path)
+        data, search = read_sections(self.path, 2)
         try:
-            stored = json.loads(data) if data is not None else None
+            stored = json.loads(data) if data is not None and search is not None else None
             if not (isinstance(stored, dict) and stored.get("format") == FORMAT):
                 return
+            assert search is not None
             signature, pages = str(stored["signature"]), stored["pages"]
             self.charts = ChartStore({str(k): str(v) for k, v in stored.get("charts", {}).items()})
-            self.made = {str(k): (str(v[0]), str(v[1])) for k, v in stored.get("made", {}).items()}
+            self.made = {str(k): (str(v[0]), str(v[1]), (int(v[2][0]), int(v[2][1]), int(v[2][2])) if v[2] else None)
+                         for k, v in stored.get("made", {}).items()}
             for uri, (record, status, destination, key) in pages.items():
+                start, length = record[_SEARCH]  # the page's search entries, kept apart as JSON text
+                record[_SEARCH] = search[start : start + length].decode("ascii")
                 found = PageRecord.from_json(record)
                 if found is not None:
                     self.records[uri] = found
@@ -105,27 +118,26 @@ class KbCache:
                     self.destinations[uri], self.keys[uri] = str(destination), str(key)
             self.previous = {str(rel): ((int(s[0]), int(s[1]), int(s[2])), str(key))
                              for rel, (s, key) in stored.get("reserve", {}).items()}
-        except (ValueError, TypeError, KeyError, IndexError):
+            salt = str(stored["salt"])
+        except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
             self.records, self.status, self.keys, self.destinations, self.previous = {}, {}, {}, {}, {}
             return
-        self.signature = signature
+        self.signature, self.salt = signature, salt
 
-    def get(self, path: str, key: bytes) -> str | bytes | None:
-        """A keyed docs file made by the last build from the same inputs (registry.Made), read
-        from the kept Markdown tree and trusted only if its bytes are the ones it made."""
+    def get(self, path: str, key: bytes) -> Kept | None:
+        """A keyed docs file made by the last build from the same inputs (registry.Made), left
+        in the kept Markdown tree: trusted, unread, while its file has the status it was
+        written with (inode, size, modification time), like the published pages."""
         known = self.made.get(path)
-        if known is None or known[0] != key.hex():
-            return None
-        try:
-            data = (self.docs / path).read_bytes()
-        except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != known[1]:
+        if known is None or known[0] != key.hex() or known[2] is None or status(self.docs / path) != known[2]:
             return None
         self.unchanged.add(path)
-        return data.decode("utf-8") if path.endswith(".md") else data
+        return Kept(known[1])
 
-    def put(self, path: str, key: bytes, content: str | bytes) -> None:
+    def put(self, path: str, key: bytes, content: str | bytes | Kept) -> None:
+        if isinstance(content, Kept):
+            self.kept[path] = (key.hex(), content.sha256)
+            return
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.kept[path] = (key.hex(), hashlib.sha256(data).hexdigest())
 
@@ -140,19 +152,18 @@ class KbCache:
         """What `mkdocs_run.build()` needs to reuse pages."""
 
         def place(uri: str, relative: str, destination: str) -> bool:
-            record = self.records.get(uri)
-            if record is None:
+            if uri not in self.records:
                 return False
-            if self.here.get(relative) == page_key(self.signature, record):
+            if self.here.get(relative) == self.keys[uri]:
                 return True  # the staging folder holds this very page already
             source = os.path.join(self.published, relative)
             if status(source) != self.status.get(uri):
                 return False
             os.makedirs(os.path.dirname(destination), exist_ok=True)
-            shutil.copyfile(source, destination)  # never a link: the staging tree is written in place later
+            _link(source, destination)
             return True
 
-        return Reuse(self.records, self.signature, place)
+        return Reuse(self.records, self.signature, place, self.salt)
 
     def finish(self, result: Result, site_dir: Path) -> None:
         """Remove the reserve's pages this build did not make (deleted incidents, ...)."""
@@ -163,19 +174,46 @@ class KbCache:
         published site's, which becomes the reserve once this build is swapped in. Failing only
         costs speed next time."""
         pages: dict[str, Any] = {}
+        search: list[bytes] = []
+        offset = 0
         for uri, record in result.records.items():
             if record is None or uri not in result.destinations:
                 continue
             made = status(os.path.join(site_dir, result.destinations[uri]))
             if made is None:
                 continue
-            pages[uri] = [record.to_json(), list(made), result.destinations[uri], page_key(result.signature, record)]
+            value = record.to_json()
+            entries = record.search.encode("ascii")  # JSON text with ensure_ascii: never anything else
+            value[_SEARCH] = [offset, len(entries)]
+            search.append(entries)
+            offset += len(entries)
+            same = record is self.records.get(uri) and result.signature == self.signature  # reused as it was
+            key = self.keys[uri] if same else page_key(result.signature, record)
+            pages[uri] = [value, list(made), result.destinations[uri], key]
         reserve = {self.destinations[uri]: [list(self.status[uri]), self.keys[uri]] for uri in self.status}
-        stored = {"format": FORMAT, "signature": result.signature, "pages": pages, "charts": self.charts.used,
-                  "made": self.kept, "reserve": reserve}
+        made_files = {path: [key, digest, status(self.docs / path)] for path, (key, digest) in self.kept.items()}
+        stored = {"format": FORMAT, "signature": result.signature, "salt": result.salt, "pages": pages,
+                  "charts": self.charts.used, "made": made_files, "reserve": reserve}
         data = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        blob = b"".join(search)
 
-        write_cache_file(self.directory, self.path, lambda writer: writer.section(data))
+        def write(writer: SectionWriter) -> None:
+            writer.section(data)
+            writer.section(blob)
+
+        write_cache_file(self.directory, self.path, write)
+
+
+def _link(source: str, destination: str) -> None:
+    """Put the published page at `destination` as a hard link (a copy where links are not
+    possible). No file of the staging folder is ever written into, only replaced (the build
+    removes a page before rendering it: mkdocs_run), so the published page never changes."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(destination)
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)
 
 
 def page_key(signature: str, record: PageRecord) -> str:
@@ -183,6 +221,19 @@ def page_key(signature: str, record: PageRecord) -> str:
     led and, for a tag listing, what it lists. Equal keys, equal bytes."""
     made = [signature, record.markdown, record.lookups, record.listing]
     return hashlib.sha256(json.dumps(made).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_sections(path: Path, count: int) -> list[bytes | None]:
+    """The `count` sections of a signed cache file, each None when missing or damaged."""
+    file = CacheFile.open(path)
+    if file is None or len(file) != count:
+        if file is not None:
+            file.close()
+        return [None] * count
+    try:
+        return [file.section(index) for index in range(count)]
+    finally:
+        file.close()
 
 
 def read_section(path: Path) -> bytes | None:

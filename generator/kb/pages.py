@@ -27,11 +27,19 @@ from ..model import Site
 
 
 @dataclass(frozen=True, slots=True)
+class Kept:
+    """A file the last build made from the same inputs, still in the kept docs tree as it was
+    written (page_cache.KbCache.get): not read again; MkDocs reads it only to render it."""
+
+    sha256: str  # of its bytes, which is also its Markdown's key (mkdocs_run.markdown_key)
+
+
+@dataclass(frozen=True, slots=True)
 class Output:
     """One file of the docs tree."""
 
     path: str
-    content: str | bytes
+    content: str | bytes | Kept
 
 
 @dataclass(frozen=True, slots=True)

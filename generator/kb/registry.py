@@ -19,15 +19,15 @@ from typing import Any, Protocol
 from ..model import Site
 from ..public.digest import serialise
 from . import followups, guides, incidents, metrics_pages, paths, reviews, runbooks, services
-from .pages import Documents, Keyed, Output, Page
+from .pages import Documents, Kept, Keyed, Output, Page
 
 
 class Made(Protocol):
     """Files made by earlier builds, by path and key (`get`); every file made is `put` back."""
 
-    def get(self, path: str, key: bytes) -> str | bytes | None: ...
+    def get(self, path: str, key: bytes) -> Kept | None: ...
 
-    def put(self, path: str, key: bytes, content: str | bytes) -> None: ...
+    def put(self, path: str, key: bytes, content: str | bytes | Kept) -> None: ...
 
 
 def _code_salt() -> bytes:
@@ -96,7 +96,7 @@ def _keyed(entry: Keyed, made: Made | None) -> Output:
     if made is None:
         return Output(entry.path, entry.make())
     key = hashlib.sha256(_SALT + serialise(entry.inputs)).digest()
-    content = made.get(entry.path, key)
+    content: str | bytes | Kept | None = made.get(entry.path, key)
     if content is None:
         content = entry.make()
     made.put(entry.path, key, content)

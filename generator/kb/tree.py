@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Site
 from . import paths
-from .pages import Output
+from .pages import Kept, Output
 from .registry import Made, produce_all
 
 
@@ -32,14 +32,14 @@ def generate(site: Site, now: datetime, made: Made | None = None) -> list[Output
 
 def sync_tree(outputs: list[Output], docs: Path, unchanged: frozenset[str] = frozenset()) -> int:
     """Make `docs` hold exactly `outputs`; returns how many files were (re)written. Files in
-    `unchanged` are known to hold their output already and are not read."""
+    `unchanged` (and every `Kept` one) are known to hold their output already and are not read."""
     docs.mkdir(parents=True, exist_ok=True)
     wanted: set[Path] = set()
     written = 0
     for output in outputs:
         target = docs / output.path
         wanted.add(target)
-        if output.path in unchanged:
+        if output.path in unchanged or isinstance(output.content, Kept):
             continue
         data = output.content.encode("utf-8") if isinstance(output.content, str) else output.content
         if target.is_file() and target.read_bytes() == data:
