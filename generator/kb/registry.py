@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from ..model import Site
 from ..public.digest import serialise
+from ..workers import run_all
 from . import followups, guides, incidents, metrics_pages, paths, reviews, runbooks, services
 from .pages import Documents, Kept, Keyed, Output, Page
 
@@ -79,28 +80,50 @@ def pages() -> list[Page]:
 
 def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Output]:
     """Every file of the docs tree, sorted by path; two producers writing one path is a bug.
-    A `Keyed` file whose inputs are unchanged comes from `made` instead of being made again."""
-    outputs = [Output(page.path, page.produce(site, now)) for page in pages()]
+    A `Keyed` file whose inputs are unchanged comes from `made` instead of being made again;
+    the others are made on every core when there are many (a cold build)."""
+    outputs: list[Output | None] = [Output(page.path, page.produce(site, now)) for page in pages()]
+    todo: list[tuple[int, Keyed, bytes | None]] = []  # (index in outputs, entry, key)
     for producer in DOCUMENTS:
         for entry in producer.produce(site, now):
-            outputs.append(entry if isinstance(entry, Output) else _keyed(entry, made))
+            if isinstance(entry, Output):
+                outputs.append(entry)
+                continue
+            key = hashlib.sha256(_SALT + serialise(entry.inputs)).digest() if made is not None else None
+            kept = made.get(entry.path, key) if made is not None and key is not None else None
+            if kept is not None:
+                assert made is not None and key is not None
+                made.put(entry.path, key, kept)
+                outputs.append(Output(entry.path, kept))
+                continue
+            todo.append((len(outputs), entry, key))
+            outputs.append(None)
+    for (index, entry, key), content in zip(todo, run_all(_make, [entry for _, entry, _ in todo], MIN_MADE),
+                                            strict=True):
+        if content is None:  # it failed in a worker: made here again, to fail here with its own message
+            content = entry.make()
+        if made is not None and key is not None:
+            made.put(entry.path, key, content)
+        outputs[index] = Output(entry.path, content)
+    done = [output for output in outputs if output is not None]
     seen: set[str] = set()
-    for output in outputs:
+    for output in done:
         if output.path in seen:
             raise ValueError(f"two knowledge-base producers write {output.path}")
         seen.add(output.path)
-    return sorted(outputs, key=lambda o: o.path)
+    return sorted(done, key=lambda o: o.path)
 
 
-def _keyed(entry: Keyed, made: Made | None) -> Output:
-    if made is None:
-        return Output(entry.path, entry.make())
-    key = hashlib.sha256(_SALT + serialise(entry.inputs)).digest()
-    content: str | bytes | Kept | None = made.get(entry.path, key)
-    if content is None:
-        content = entry.make()
-    made.put(entry.path, key, content)
-    return Output(entry.path, content)
+#: Below this many keyed files to make, starting worker processes costs more than it saves.
+MIN_MADE = 400
+
+
+def _make(entry: Keyed) -> str | bytes | None:
+    """One keyed file's content; None when making it failed (a worker sends back no exception)."""
+    try:
+        return entry.make()
+    except Exception:
+        return None
 
 
 def navigation() -> list[Any]:
