@@ -88,7 +88,7 @@ def _edit(
     content folder's lock (two responders at once: one after the other, both kept)."""
     with content_locked(content):
         try:
-            path = find_incident(content, incident)
+            path = find_incident(content, incident, cache_dir)
             doc = load_doc(path.read_text(encoding="utf-8"))
             change(doc)
         except LookupError as error:
@@ -328,7 +328,7 @@ def postmortem_command(incident: str, content: Path, now: str | None, cache_dir:
     cache = build_cache(content, cache_dir, no_cache)
     with content_locked(content):
         try:
-            source = find_incident(content, incident)
+            source = find_incident(content, incident, cache)
         except LookupError as error:
             raise click.UsageError(str(error.args[0])) from None
         site = load_site(content, moment, cache=LoadCache(cache) if cache is not None else None).site

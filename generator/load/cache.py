@@ -47,7 +47,7 @@ from .files import ContentFile, ContentFolder
 #: Files per chunk of records in the cache file.
 _CHUNK = 1000
 #: Bumped when the layout of a cache file changes.
-FORMAT = 5
+FORMAT = 6
 #: A file modified less than this long before it was read is not trusted by its status.
 RACY_NS = 2_000_000_000
 #: Source files whose code shapes the cached records: any change invalidates every entry.
@@ -58,9 +58,11 @@ _CODE_FILES = (*sorted(_CODE.glob("*.py")), _CODE.parent / "model.py", _CODE.par
 StoredProblem = tuple[str, int, str, bool]
 #: What identifies a file's state without reading it: size, mtime, ctime (ns), inode.
 Status = tuple[int, int, int, int]
-#: Index entry of one file: its key, its status when read (None: not trusted) and its chunk
-#: (-1: parsed by this load, not written yet).
-_Indexed = tuple[bytes, Status | None, int]
+#: Index entry of one file: its key, its status when read (None: not trusted), its chunk (-1:
+#: parsed by this load, not written yet), a digest of its facts (so the checks across files can
+#: be reused when no file's facts changed, see crosscache.py) and its record's id ("" when it
+#: has none), which responders look incidents up by without reading every file.
+_Indexed = tuple[bytes, Status | None, int, bytes, str]
 #: What a chunk keeps of each file besides its record: its own problems and its facts.
 _Own = tuple[list[StoredProblem], Facts]
 #: Something asked for that the cache does not hold (a damaged chunk): the file is read again.
@@ -194,7 +196,7 @@ class LoadCache:
         if indexed is None or indexed[0] != key:
             return None
         status = status_of(info) if info is not None else None
-        return indexed if status == indexed[1] else (key, status, indexed[2])
+        return indexed if status == indexed[1] else (key, status, *indexed[2:])
 
     def own(self, rel: str, indexed: _Indexed) -> _Own:
         """The own problems and facts of an entry found by `unchanged` or `lookup`, or MISSING."""
@@ -219,8 +221,16 @@ class LoadCache:
         self, rel: str, key: bytes, info: os.stat_result | None, record: Any, stored: list[StoredProblem], facts: Facts
     ) -> None:
         self.fresh[rel] = (record, (stored, facts))
-        self.new[rel] = (key, status_of(info) if info is not None else None, -1)
+        record_id = getattr(facts, "id", "")
+        self.new[rel] = (key, status_of(info) if info is not None else None, -1, facts_digest(facts),
+                         record_id if isinstance(record_id, str) else "")
         self.changed = True
+
+    def record_id(self, folder: ContentFolder, file: ContentFile) -> str | None:
+        """The id of the record of a file unchanged since it was cached ("" when it gave none),
+        or None when the cache cannot vouch for the file (read it)."""
+        indexed = self.unchanged(folder, file)
+        return indexed[4] if indexed is not None else None
 
     def save(self) -> None:
         """Write the entries used by this load, atomically; a failure only costs speed next time."""
@@ -248,7 +258,7 @@ class LoadCache:
         rest: list[tuple[str, Any, _Own]] = []
         for rel, indexed in self.new.items():
             if indexed[2] in renumber:
-                index[rel] = (indexed[0], indexed[1], renumber[indexed[2]])
+                index[rel] = (indexed[0], indexed[1], renumber[indexed[2]], *indexed[3:])
                 continue
             own, record = self.own(rel, indexed), self.record(rel, indexed)
             if own is not MISSING and record is not MISSING:
@@ -256,7 +266,7 @@ class LoadCache:
         fresh = [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
         for number, entries in enumerate(fresh, start=len(kept)):
             for rel, _, _ in entries:
-                index[rel] = (self.new[rel][0], self.new[rel][1], number)
+                index[rel] = (self.new[rel][0], self.new[rel][1], number, *self.new[rel][3:])
         writer.pickled((FORMAT, self.context, index, len(kept) + len(fresh)))
         for chunk in kept:
             for blob in copied[chunk]:
@@ -266,14 +276,24 @@ class LoadCache:
             writer.section(_dumps({rel: record for rel, record, _ in entries}))
 
 
+def facts_digest(facts: Facts) -> bytes:
+    """A digest of one file's facts: equal facts, equal digests (pickles of the same values
+    are the same bytes: dataclasses are pickled field by field, in order)."""
+    return hashlib.sha256(_pickled(facts)).digest()
+
+
 def dumps(entries: Any) -> bytes:
     """`entries` pickled as the cache pickles records (dataclasses as calls, fast to load)."""
     return _dumps(entries)
 
 
 def _dumps(entries: Any) -> bytes:
+    return _pickled(entries)
+
+
+def _pickled(value: Any) -> bytes:
     buffer = _Buffer()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buffer.value()
 
 

@@ -83,6 +83,7 @@ class ContentFolder:
         self.problems = problems
         self.max_bytes = max_bytes
         self.real_dirs: dict[str, str] = {}
+        self.inside_dirs: set[str] = set()  # those of `real_dirs` that resolve inside the folder
         self.real_prefix = str(self.real_root).rstrip("/") + "/"  # what `inside` compares with
         #: What `shown` paths start with: `str(root / rel)` is this + rel ("" for the folder ".").
         #: Plain strings, because making 20,000 Path objects was a fifth of a warm load.
@@ -132,9 +133,13 @@ class ContentFolder:
         """Whether `path`, known not to be a symlink itself, is inside: it resolves like its
         folder, and each folder is resolved once."""
         parent, name = os.path.split(path)
+        if parent in self.inside_dirs:  # a folder inside: so is every name in it (no "/" in a name)
+            return True
         folder = self.real_dirs.get(parent)
         if folder is None:
             folder = self.real_dirs[parent] = os.path.realpath(parent)
+            if (folder + "/").startswith(self.real_prefix):
+                self.inside_dirs.add(parent)
         real = os.path.join(folder, name)
         return real == self.real_prefix[:-1] or real.startswith(self.real_prefix)
 
