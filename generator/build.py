@@ -8,7 +8,7 @@ they do not import the build back.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +17,8 @@ from .context import RenderContext, Renderer
 from .failures import RenderFailure, describe, problem
 from .load import Loaded, load_or_raise
 from .load.cache import LoadCache
-from .model import Site
+from .load.lazy import LazyIncidents
+from .model import Incident, Site
 from .problems import ContentError, Problem
 from .publish import Staging, build_lock, stage_and_publish
 
@@ -87,7 +88,10 @@ def build(request: BuildRequest) -> Loaded:
     with build_lock(request.out):
         request.progress(f"Loading {request.content}")
         cache = LoadCache(request.cache_dir) if request.cache_dir is not None else None
-        loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes, cache)
+        # The public site alone takes unchanged incidents' projections from its cache, so their
+        # records stay pickled unless read (load/lazy.py); the knowledge base reads them all.
+        lazy = request.targets == ("public",)
+        loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes, cache, lazy)
         available = renderers()
 
         def render(staging: Staging) -> None:
@@ -104,5 +108,10 @@ def build(request: BuildRequest) -> Loaded:
                 render_site(available[name], name, loaded.site, folder, context)
             request.progress(f"Publishing into {request.out}")
 
-        stage_and_publish(request.out, render)
+        try:
+            stage_and_publish(request.out, render)
+        finally:
+            incidents: Sequence[Incident] = loaded.site.incidents
+            if isinstance(incidents, LazyIncidents):
+                incidents.close()
     return loaded

@@ -8,11 +8,11 @@ give for an unchanged folder without unpickling a single record.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .. import progress
 from ..model import Group, Incident, Maintenance, Runbook, Service, Settings, Site
@@ -20,10 +20,11 @@ from ..notify.config import NotifyConfig
 from ..problems import ContentError, Problems
 from .cache import LoadCache, gc_paused
 from .catalogue import read_services, read_settings
-from .checks import Redactions, SiteFacts, incident_texts, maintenance_texts
+from .checks import Facts, IncidentFacts, MaintenanceFacts, Redactions, SiteFacts, incident_texts, maintenance_texts
 from .crosscache import checked
 from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
+from .lazy import IncidentRef, LazyIncidents
 from .notify import read_notify
 from .reading import Reader, context_bytes, read_files
 from .records import read_incident, read_maintenance
@@ -57,15 +58,18 @@ def load_site(
     max_bytes: int | None = None,
     overrides: Mapping[str, str] | None = None,
     cache: LoadCache | None = None,
+    lazy: bool = False,
 ) -> Loaded:
     """Read and check everything under `root`; `now` dates the warnings (overdue items).
 
     `overrides` maps paths relative to `root` to text that replaces (or adds) those files, so a
     change can be validated before it is written. With a `cache`, files whose bytes are
-    unchanged since the last load are not parsed again (the result is the same).
+    unchanged since the last load are not parsed again (the result is the same). With a cache
+    and `lazy`, the incidents are a `LazyIncidents` (lazy.py): unpickled when first read, their
+    files, keys and facts known at once; `site.incidents.close()` when done with them.
     """
     with gc_paused():  # everything loaded lives on: collecting as it grows was 1/3 of the time
-        loaded = _load(root, now, max_bytes, overrides, cache, need_site=True)
+        loaded = _load(root, now, max_bytes, overrides, cache, need_site=True, lazy=lazy)
     assert isinstance(loaded, Loaded)
     return loaded
 
@@ -92,6 +96,7 @@ def _load(
     overrides: Mapping[str, str] | None,
     cache: LoadCache | None,
     need_site: bool,
+    lazy: bool = False,
 ) -> Loaded | Checked:
     problems = Problems()
     folder = ContentFolder(root, problems, max_bytes or DEFAULT_MAX_BYTES, overrides)
@@ -160,23 +165,78 @@ def _load(
     def records(files: list[ContentFile], reader: Reader[T]) -> list[T]:
         return [record for record, _ in read_files(folder, files, reader, cache) if record is not None]
 
-    incidents = records(incident_files, incident)
+    lazily = lazy and cache is not None and not folder.overrides
+    if lazily:
+        assert cache is not None
+        found = read_files(folder, incident_files, incident, cache, need_records=False)
+        incidents: Sequence[Incident] = _lazy(cache, folder, incident, found)
+    else:
+        incidents = tuple(sorted(records(incident_files, incident), key=lambda i: (i.started_at, i.id)))
     windows = records(window_files, window)
     postmortems = records(postmortem_files, read_postmortem)
     runbooks = records(runbook_files, runbook)
     if cache is not None:
-        _keep(cache, folder)
+        if lazily:
+            cache.save(keep_open=True)  # the records of LazyIncidents are read from it
+        else:
+            _keep(cache, folder)
     site = Site(
         settings=settings,
         groups=groups,
         services=services,
-        incidents=tuple(sorted(incidents, key=lambda i: (i.started_at, i.id))),
+        incidents=cast(tuple[Incident, ...], incidents),  # a LazyIncidents reads as one
         maintenance=tuple(sorted(windows, key=lambda m: (m.scheduled_start, m.id))),
         postmortems=tuple(sorted(postmortems, key=lambda p: p.incident)),
         runbooks=tuple(sorted(runbooks, key=lambda r: r.path)),
     )
-    problems.extend(checked(cache, folder.prefix, lambda: SiteFacts.of(site)).at(now))
+    problems.extend(checked(cache, folder.prefix, lambda: _facts(site)).at(now))
     return Loaded(site, problems, notify)
+
+
+def _lazy(
+    cache: LoadCache, folder: ContentFolder, reader: Reader[Incident], found: list[tuple[Incident | None, Facts]]
+) -> LazyIncidents:
+    """The incidents read with `need_records=False` as a `LazyIncidents`: a file parsed by this
+    load keeps its record; any other's is unpickled from the cache when asked for (and parsed
+    again if the cache lost it)."""
+    refs, parsed = [], {}
+    for record, facts in found:
+        assert isinstance(facts, IncidentFacts)
+        rel = facts.source.path
+        refs.append(IncidentRef(rel, cache.new[rel][0], facts))
+        if record is not None:
+            parsed[rel] = record
+    refs.sort(key=lambda r: (r.facts.started_at, r.facts.id))
+
+    def fetch(ref: IncidentRef) -> Incident:
+        record = parsed.get(ref.rel)
+        if record is None:
+            record = cache.record(ref.rel, cache.new[ref.rel])
+        if not isinstance(record, Incident):  # a damaged chunk: read the file again
+            reported, folder.problems = folder.problems, Problems()  # reported by the load already
+            try:
+                again = read_files(folder, [folder.file(ref.rel)], reader, None)
+            finally:
+                folder.problems = reported
+            record = again[0][0] if again else None
+            if record is None or IncidentFacts.of(record) != ref.facts:
+                raise RuntimeError(f"{ref.rel} changed while building; build again")
+        parsed[ref.rel] = record
+        return record
+
+    return LazyIncidents(tuple(refs), fetch, cache.close)
+
+
+def _facts(site: Site) -> SiteFacts:
+    """`SiteFacts.of(site)`, taking a lazy site's incident facts without unpickling a record."""
+    incidents: Sequence[Incident] = site.incidents
+    if not isinstance(incidents, LazyIncidents):
+        return SiteFacts.of(site)
+    return SiteFacts(
+        site.settings, site.services, tuple(ref.facts for ref in incidents.refs),
+        tuple(MaintenanceFacts.of(m) for m in site.maintenance), site.postmortems,
+        tuple(r.path for r in site.runbooks),
+    )
 
 
 def _keep(cache: LoadCache, folder: ContentFolder) -> None:
@@ -209,11 +269,15 @@ def _parse(problems: Problems, file: ContentFile, text: str) -> Node | None:
 
 
 def load_or_raise(
-    root: Path, now: datetime, strict: bool = False, max_bytes: int | None = None, cache: LoadCache | None = None
+    root: Path, now: datetime, strict: bool = False, max_bytes: int | None = None, cache: LoadCache | None = None,
+    lazy: bool = False,
 ) -> Loaded:
     """Load, then raise `ContentError` listing every error (and warning, when `strict`)."""
-    loaded = load_site(root, now, max_bytes, cache=cache)
+    loaded = load_site(root, now, max_bytes, cache=cache, lazy=lazy)
     failing = loaded.problems.sorted() if strict else loaded.problems.errors
     if failing:
+        incidents: Sequence[Incident] = loaded.site.incidents
+        if isinstance(incidents, LazyIncidents):
+            incidents.close()
         raise ContentError(failing)
     return loaded

@@ -232,25 +232,32 @@ class LoadCache:
         indexed = self.unchanged(folder, file)
         return indexed[4] if indexed is not None else None
 
-    def save(self) -> None:
-        """Write the entries used by this load, atomically; a failure only costs speed next time."""
+    def save(self, keep_open: bool = False) -> None:
+        """Write the entries used by this load, atomically; a failure only costs speed next time.
+        With `keep_open`, the file read stays open (replaced, not changed), so `record()` still
+        gives the records of entries this load used (see lazy.py); `close()` when done."""
         if self.path is None or not (self.changed or self.new.keys() != self.index.keys()):
-            self.close()
+            if not keep_open:
+                self.close()
             return
         try:
             write_cache_file(self.directory, self.path, self._write)
         finally:
-            self.close()
+            if not keep_open:
+                self.close()
 
     def _write(self, writer: SectionWriter) -> None:
-        """The header, then each old chunk whose files all came back unchanged as its old
-        (verified) bytes, then the other entries in new chunks."""
+        """The header, then as their old (verified) bytes each old chunk whose files all came
+        back unchanged, or at least three quarters of a full chunk's did (the entries of changed
+        files stay in it unused: re-pickling the chunk of one changed file was most of a save),
+        then the other entries in new chunks."""
         members: dict[int, list[str]] = {}
         for rel, indexed in self.index.items():
             members.setdefault(indexed[2], []).append(rel)
         copied: dict[int, tuple[bytes, bytes]] = {}
         for chunk, rels in sorted(members.items()):
-            if all(r in self.new and self.new[r][2] == chunk for r in rels) and (raw := self._raw(chunk)):
+            used = sum(1 for r in rels if r in self.new and self.new[r][2] == chunk)
+            if (used == len(rels) or 4 * used >= 3 * _CHUNK) and (raw := self._raw(chunk)):
                 copied[chunk] = raw
         kept = sorted(copied)
         renumber = {old: number for number, old in enumerate(kept)}

@@ -4,16 +4,18 @@ output formats rendered from it (HTML, feeds, calendar, JSON API, badges)."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from ..context import RenderContext
 from ..load.cache import gc_paused
-from ..model import Site
+from ..load.lazy import LazyIncidents
+from ..model import Incident, Site
 from . import reuse
 from .formats import FORMATS
+from .projcache import ProjectionCache, project_cached
 from .projection import PublicPage, project
 from .reuse import PageCache
 
@@ -24,13 +26,20 @@ def render_public(site: Site, dest: Path, context: RenderContext) -> None:
     With a cache folder, formats that can reuse the previous build's unchanged files do so
     (reuse.py); the output is the same bytes either way.
     """
-    page = projected(site, context.now)
     cache = None
+    incidents: Sequence[Incident] = site.incidents
     if context.cache_dir is not None:
         salt = reuse.key(reuse.code_salt(), (site.settings, site.groups, site.services))
+        if isinstance(incidents, LazyIncidents):  # unchanged incidents' views from the last build
+            with gc_paused():
+                kept = ProjectionCache(context.cache_dir, context.published, salt)
+                page = project_cached(site, incidents, context.now, kept)
+        else:
+            page = projected(site, context.now)
         cache = PageCache(context.cache_dir, context.published, salt)
-    if cache is not None:
         cache.prepare(dest)
+    else:
+        page = projected(site, context.now)
     with frozen_heap():
         for output_format in FORMATS:
             if cache is not None and output_format.render_incremental is not None:

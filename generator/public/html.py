@@ -138,7 +138,7 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
             yield path, reuse.key(salt, ("incident", incident, page.now)), render("incident.html", path,
                                                                                  incident=incident)
         else:
-            yield path, reuse.key(salt, ("incident", incident)), render(
+            yield path, reuse.incident_key(salt, incident), render(
                 "incident.html", path, incident=incident, updated=incident.updated_at)
     records = views.component_records(page)
     for component in page.components:

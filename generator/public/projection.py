@@ -10,6 +10,7 @@ that decides what crosses from the internal model to the public side.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -19,15 +20,17 @@ from ..derive.status import (
     ComponentStatus,
     PageStatus,
     impact_bounds,
-    impact_spans,
+    impact_end,
+    impact_start,
     known,
     maintenance_spans,
     page_status,
     status_at,
 )
-from ..derive.uptime import SEVERITY_RANK, DayUptime, Segment, availability, daily, day_start, flatten
+from ..derive.uptime import SEVERITY_RANK, DayUptime, Segment, Span, availability, daily, day_start, flatten
 from ..model import (
     ImpactLevel,
+    Incident,
     IncidentType,
     MaintenanceStatus,
     Postmortem,
@@ -192,7 +195,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ACTIVE_MAINTENANCE = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
 
 
-def _reviewed_by(review: Postmortem, resolved: dict[str, datetime | None], now: datetime) -> bool:
+def _reviewed_by(review: Postmortem, resolved: Mapping[str, datetime | None], now: datetime) -> bool:
     """Whether a published review exists as of `now`: its incident is resolved by then and its
     review day (if given) has come, so an earlier build never shows a later summary."""
     if resolved.get(review.incident) is None:
@@ -200,40 +203,74 @@ def _reviewed_by(review: Postmortem, resolved: dict[str, datetime | None], now: 
     return review.review_date is None or review.review_date <= now.date()
 
 
-def project(site: Site, now: datetime) -> PublicPage:
-    """The public view of `site` at `now`. Internal records are dropped here, once."""
-    settings = site.settings
-    public_ids = {s.id for s in site.services if s.public}
-    resolved = {i.id: known(i.resolved_at, now) for i in site.incidents}
-    summaries = {
+def summaries(site: Site, resolved: Mapping[str, datetime | None], now: datetime) -> dict[str, str]:
+    """The published post-mortem summary of each incident that has one as of `now`, by id;
+    `resolved`: each incident's resolution as known at `now` (None while open), by id."""
+    return {
         p.incident: p.public_summary
         for p in site.postmortems
         if p.status is ReviewStatus.PUBLISHED and p.public_summary and _reviewed_by(p, resolved, now)
     }
-    external = [i for i in site.incidents if i.type is IncidentType.EXTERNAL and i.started_at <= now]
-    incidents = [
-        PublicIncident(
-            id=i.id,
-            title=i.title,
-            severity=i.severity,
-            started_at=i.started_at,
-            resolved_at=resolved[i.id],
-            regions=i.regions,
-            impacts=tuple(
-                PublicImpact(component_id=x.component, level=x.level, start=bounds[0], end=bounds[1],
-                             regions=x.regions)
-                for x in i.impact
-                if x.component in public_ids and (bounds := impact_bounds(i, x, now)) is not None
-            ),
-            updates=tuple(
-                PublicUpdate(u.at, u.status, u.body)
-                for u in sorted(i.updates, key=lambda u: u.at, reverse=True)
-                if u.at <= now
-            ),
-            summary=summaries.get(i.id, ""),
-        )
-        for i in external
-    ]
+
+
+def public_ids_of(site: Site) -> frozenset[str]:
+    return frozenset(s.id for s in site.services if s.public)
+
+
+def public_incident(i: Incident, now: datetime, public_ids: frozenset[str], summary: str) -> PublicIncident | None:
+    """The public view of one incident at `now`; None for an internal one or one not begun."""
+    if i.type is not IncidentType.EXTERNAL or i.started_at > now:
+        return None
+    return PublicIncident(
+        id=i.id,
+        title=i.title,
+        severity=i.severity,
+        started_at=i.started_at,
+        resolved_at=known(i.resolved_at, now),
+        regions=i.regions,
+        impacts=tuple(
+            PublicImpact(component_id=x.component, level=x.level, start=bounds[0], end=bounds[1],
+                         regions=x.regions)
+            for x in i.impact
+            if x.component in public_ids and (bounds := impact_bounds(i, x, now)) is not None
+        ),
+        updates=tuple(
+            PublicUpdate(u.at, u.status, u.body)
+            for u in sorted(i.updates, key=lambda u: u.at, reverse=True)
+            if u.at <= now
+        ),
+        summary=summary,
+    )
+
+
+def moments(i: Incident) -> set[datetime]:
+    """Every time of `i` that `public_incident` compares with `now`: between two of them (and
+    with the same summary) its public view is the same at any `now` (see projcache.py)."""
+    found = {i.started_at, *(u.at for u in i.updates)}
+    if i.resolved_at is not None:
+        found.add(i.resolved_at)
+    for x in i.impact:
+        found.add(impact_start(i, x))
+        end = impact_end(i, x)
+        if end is not None:
+            found.add(end)
+    return found
+
+
+def project(site: Site, now: datetime) -> PublicPage:
+    """The public view of `site` at `now`. Internal records are dropped here, once."""
+    public_ids = public_ids_of(site)
+    resolved = {i.id: known(i.resolved_at, now) for i in site.incidents}
+    found = summaries(site, resolved, now)
+    incidents = [public_incident(i, now, public_ids, found.get(i.id, "")) for i in site.incidents]
+    return assemble(site, now, [i for i in incidents if i is not None])
+
+
+def assemble(site: Site, now: datetime, incidents: list[PublicIncident]) -> PublicPage:
+    """The public page at `now` from the public views of its incidents (in the site's order:
+    by start, then id) and the rest of `site`."""
+    settings = site.settings
+    public_ids = public_ids_of(site)
     windows = []
     for m in site.maintenance:
         if m.updates and all(u.at > now for u in m.updates):
@@ -252,7 +289,13 @@ def project(site: Site, now: datetime) -> PublicPage:
                 updated_at=shown[0].at if shown else EPOCH,
             )
         )
-    spans = impact_spans(external, now)
+    spans: dict[str, list[Span]] = defaultdict(list)
+    for incident in incidents:  # as `impact_spans` makes them, for the public components
+        for impact in incident.impacts:
+            start, end, level = impact.start, impact.end, impact.level
+            spans[impact.component_id].append(
+                Span(start, now, level, open=True) if end is None else Span(start, end, level)
+            )
     for component_id, extra in maintenance_spans(site.maintenance, now).items():
         spans[component_id].extend(extra)
     first_day = now.date() - timedelta(days=settings.uptime_days - 1)

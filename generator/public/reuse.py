@@ -63,6 +63,28 @@ def key(salt: bytes, parts: Iterable[Any]) -> bytes:
     return hashlib.sha256(salt + serialise(tuple(parts))).digest()
 
 
+#: Page keys of closed incidents' views kept by projcache.py for this build: (the view, salt, key)
+#: by the view's id, so a page whose view came from the cache is not keyed again.
+_KNOWN_KEYS: dict[int, tuple[object, bytes, bytes]] = {}
+
+
+def forget_keys() -> None:
+    _KNOWN_KEYS.clear()
+
+
+def remember_key(salt: bytes, incident: object, page_key: bytes) -> None:
+    """`page_key` is `key(salt, ("incident", incident))`, computed when `incident` was kept."""
+    _KNOWN_KEYS[id(incident)] = (incident, salt, page_key)
+
+
+def incident_key(salt: bytes, incident: object) -> bytes:
+    """The page key of a closed incident: `key(salt, ("incident", incident))`, remembered or made."""
+    known = _KNOWN_KEYS.get(id(incident))
+    if known is not None and known[0] is incident and known[1] == salt:
+        return known[2]
+    return key(salt, ("incident", incident))
+
+
 class PageCache:
     """The pages of the last two builds of one output folder, and what this build made.
 

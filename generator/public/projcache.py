@@ -1,0 +1,176 @@
+"""The public view of each incident, kept from the last public build, so a rebuild after one
+changed incident neither unpickles nor projects the other 19,999 (issue 16, item 3).
+
+What an incident shows publicly (`projection.public_incident`) is a function of its record, the
+public components, its published summary and `now`. An entry is therefore kept with the load
+cache's key of the incident's file (its bytes and path, `site.yaml`, `services.yaml`, the
+loader's code: load/lazy.py), the summary it was made with, and the window of `now` in which it
+holds: `public_incident` compares `now` only with the incident's own times (`projection.moments`:
+start, resolution, each impact's start and end, each update), so between the last of them at or
+before the `now` it was made for and the first after, it is the same at any `now`, earlier or
+later. The salt of the page cache (code, templates, libraries, `site.yaml` settings, groups and
+services: reuse.py) covers the rest. Any difference means projecting that incident again, from
+its record. A closed incident's page key (reuse.py) is kept with it, so unchanged pages are not
+keyed again either.
+
+Entries are kept in signed sections (generator/cachefile.py) of one month of incidents each (by
+start); saving copies the verified bytes of every month whose entries all came back unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..cachefile import CacheFile, SectionWriter, write_cache_file
+from ..derive.status import known
+from ..load.cache import dumps, gc_paused
+from ..load.lazy import IncidentRef, LazyIncidents
+from ..model import Site
+from . import reuse
+from .projection import PublicIncident, PublicPage, assemble, moments, public_ids_of, public_incident, summaries
+
+#: Bumped when what is stored changes.
+FORMAT = 1
+#: Index entry of one incident: its file's key, its summary, the window of `now` in which its
+#: entry holds (None: unbounded), and its month.
+_Indexed = tuple[bytes, str, "datetime | None", "datetime | None", str]
+#: What a month's section keeps of each incident: its public view (None: not public at that
+#: `now`) and, when closed, its page key.
+_Kept = tuple["PublicIncident | None", "bytes | None"]
+
+
+def window(times: Iterable[datetime], now: datetime) -> tuple[datetime | None, datetime | None]:
+    """(the last of `times` at or before `now`, the first after it); None where there is none."""
+    ordered = sorted(set(times))
+    at = bisect_right(ordered, now)
+    return (ordered[at - 1] if at else None), (ordered[at] if at < len(ordered) else None)
+
+
+def holds(lo: datetime | None, hi: datetime | None, now: datetime) -> bool:
+    """Whether an entry made for a `now` in [lo, hi) holds at `now`."""
+    return (lo is None or lo <= now) and (hi is None or now < hi)
+
+
+class ProjectionCache:
+    """The kept public views of one published site's incidents (see the module)."""
+
+    def __init__(self, directory: Path, published: Path, salt: bytes) -> None:
+        self.directory = directory
+        self.salt = salt
+        name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        self.path = directory / "render" / f"project-{name}.pickle"
+        self.index: dict[str, _Indexed] = {}
+        self.months: list[str] = []
+        self.loaded: dict[str, dict[str, _Kept]] = {}
+        self.file: CacheFile | None = None
+        self.new: dict[str, _Indexed] = {}
+        self.made: dict[str, _Kept] = {}  # entries this build made (not taken from the file)
+        self._read()
+
+    def _read(self) -> None:
+        file = CacheFile.open(self.path)
+        if file is None:
+            return
+        with gc_paused():
+            header = file.unpickle(0)
+        if (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.salt)
+                and isinstance(header[2], dict) and isinstance(header[3], list) and len(header[3]) == len(file) - 1):
+            self.index, self.months, self.file = header[2], header[3], file
+        else:
+            file.close()
+
+    def _month(self, month: str) -> dict[str, _Kept]:
+        if month not in self.loaded:
+            found: Any = None
+            if self.file is not None and month in self.months:
+                with gc_paused():
+                    found = self.file.unpickle(1 + self.months.index(month))
+            self.loaded[month] = found if isinstance(found, dict) else {}
+        return self.loaded[month]
+
+    def get(self, ref: IncidentRef, summary: str, now: datetime) -> _Kept | None:
+        """The kept view and page key of `ref` if they hold for this build, else None."""
+        entry = self.index.get(ref.rel)
+        if entry is None or entry[0] != ref.key or entry[1] != summary or not holds(entry[2], entry[3], now):
+            return None
+        kept = self._month(entry[4]).get(ref.rel)
+        if not (isinstance(kept, tuple) and len(kept) == 2):
+            return None
+        if kept[0] is not None and not isinstance(kept[0], PublicIncident):
+            return None
+        self.new[ref.rel] = entry
+        return kept
+
+    def put(self, ref: IncidentRef, summary: str, lo: datetime | None, hi: datetime | None, kept: _Kept) -> None:
+        self.new[ref.rel] = (ref.key, summary, lo, hi, _month_of(ref))
+        self.made[ref.rel] = kept
+
+    def save(self) -> None:
+        """Keep this build's entries; a month whose entries all came back as they were is copied."""
+        try:
+            if self.new != self.index or self.made:
+                write_cache_file(self.directory, self.path, self._write)
+        finally:
+            if self.file is not None:
+                self.file.close()
+                self.file = None
+
+    def _write(self, writer: SectionWriter) -> None:
+        members: dict[str, list[str]] = {}
+        for rel, entry in self.new.items():
+            members.setdefault(entry[4], []).append(rel)
+        old: dict[str, set[str]] = {}
+        for rel, entry in self.index.items():
+            old.setdefault(entry[4], set()).add(rel)
+        months = sorted(members)
+        sections: list[bytes] = []
+        for month in months:
+            rels = members[month]
+            raw = None
+            if self.file is not None and month in self.months and old.get(month) == set(rels) and not any(
+                    rel in self.made for rel in rels):
+                raw = self.file.section(1 + self.months.index(month))
+            if raw is None:
+                kept = self._month(month) if month in old else {}
+                raw = dumps({rel: self.made[rel] if rel in self.made else kept[rel] for rel in rels})
+            sections.append(raw)
+        writer.pickled((FORMAT, self.salt, self.new, months))
+        for raw in sections:
+            writer.section(raw)
+
+
+def _month_of(ref: IncidentRef) -> str:
+    return ref.facts.started_at.astimezone(UTC).strftime("%Y-%m")
+
+
+def project_cached(site: Site, incidents: LazyIncidents, now: datetime, cache: ProjectionCache) -> PublicPage:
+    """`projection.project(site, now)`, each incident's view from `cache` when it holds, else
+    projected from its record (unpickled only then); the cache is saved. Page keys of closed
+    incidents are handed to reuse.py."""
+    public_ids = public_ids_of(site)
+    resolved = {r.facts.id: known(r.facts.resolved_at, now) for r in incidents.refs}
+    found = summaries(site, resolved, now)
+    shown: list[PublicIncident] = []
+    reuse.forget_keys()
+    for ref in incidents.refs:
+        summary = found.get(ref.facts.id, "")
+        kept = cache.get(ref, summary, now)
+        if kept is None:
+            record = incidents.record(ref)
+            view = public_incident(record, now, public_ids, summary)
+            page_key = reuse.key(cache.salt, ("incident", view)) if view is not None and not view.is_open else None
+            kept = (view, page_key)
+            cache.put(ref, summary, *window(moments(record), now), kept)
+        view, page_key = kept
+        if view is None:
+            continue
+        shown.append(view)
+        if page_key is not None:
+            reuse.remember_key(cache.salt, view, page_key)
+    cache.save()
+    return assemble(site, now, shown)
