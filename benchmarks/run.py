@@ -33,7 +33,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -167,9 +167,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def add_update(text: bytes) -> bytes:
+def add_update(text: bytes, body: bytes = b"Benchmark: one more update.") -> bytes:
     """The incident with one more public update, as `statuspress update` would add during an outage."""
-    extra = b'  - at: 2026-11-28T11:59:00Z\n    status: identified\n    body: "Benchmark: one more update."\n'
+    extra = b'  - at: 2026-11-28T11:59:00Z\n    status: identified\n    body: "' + body + b'"\n'
     head, sep, tail = text.partition(b"\ntimeline:")
     return head + b"\n" + extra.rstrip(b"\n") + sep + tail if sep else text
 
@@ -352,6 +352,8 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
         at = next(i for i, r in enumerate(rows) if r["stage"].startswith("load + validate (warm"))
         rows[at:at] = [built, alone]
         info.update(worker_wall=wall, worker_peak=peak)
+        at = next(i for i, r in enumerate(rows) if r["stage"] == "rebuild, 1 incident changed (incremental)")
+        rows.insert(at + 1, rebuild_process(content, out, now, base))
         one: dict[str, str] = {"STATUSPRESS_WORKERS": "1"}
         variants: tuple[tuple[str, list[str], dict[str, str]], ...] = (
             ("no cache", ["--no-cache"], {}), ("no cache, workers off", ["--no-cache"], one),
@@ -374,6 +376,32 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
             shutil.rmtree(base, ignore_errors=True)
         else:
             shutil.rmtree(out, ignore_errors=True)
+
+
+def rebuild_process(content: Path, out: Path, now: str, base: Path) -> Row:
+    """`statuspress build --public` as its own process, as a responder's CI runs it: one more
+    update on the newest incident (other bytes than the worker's edit, so it is parsed), with
+    the warm cache the worker's builds left, three minutes after the cold build; then the same
+    without a cache into another folder, to compare. The file is put back afterwards."""
+    newest = max((content / "incidents").iterdir())
+    original = newest.read_bytes()
+    later = (datetime.fromisoformat(now.replace("Z", "+00:00")) + timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    command = [sys.executable, "-m", "generator", "build", "--public", "--quiet", "--content", str(content),
+               "--now", later]
+    try:
+        newest.write_bytes(add_update(original, b"Benchmark: another update."))
+        time.sleep(2.1)  # the load cache trusts a file by its status only 2 s after its last change
+        code, wall, cpu, peak = run_child([*command, "--out", str(out / "site"), "--cache-dir", str(out / "cache")],
+                                          base / "rebuild-process.log")
+        row: Row = {"stage": "rebuild, 1 incident changed (process)", "wall": wall, "cpu": cpu, "peak": peak}
+        if code:
+            return {**row, "na": True, "note": f"failed (exit {code})"}
+        code, *_ = run_child([*command, "--out", str(out / "full-process"), "--no-cache"], base / "rebuild-full.log")
+        same = not code and snapshot(out / "site" / "public") == snapshot(out / "full-process" / "public")
+        row["note"] = "own process; identical to a clean build" if same else "own process; DIFFERS from a clean build"
+        return row
+    finally:
+        newest.write_bytes(original)
 
 
 def responder_rows(content: Path, cache: Path, now: str, base: Path) -> list[Row]:

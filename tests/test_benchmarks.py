@@ -86,12 +86,14 @@ def test_runner_prints_every_stage(tmp_path: Path) -> None:
                   "statuspress validate (process, warm cache)", "load + validate (warm cache)", "derive (project)",
                   "public: all formats", "build --public (end to end, cold cache)",
                   "rebuild, 1 incident changed (incremental)", "rebuild, 1 incident changed (no cache)",
+                  "rebuild, 1 incident changed (process)",
                   "floor: read + compose YAML", "build --public cold, workers off (process)",
                   "statuspress validate (process, no cache, workers off)",
                   "kb: cold build (Markdown + MkDocs, workers)", "kb: cold build, one process (workers off)",
                   "kb: rebuild, 1 incident changed (incremental)", "kb: rebuild, 1 post-mortem changed (incremental)"):
         assert stage in table
     assert "output identical to the incremental one" in table
+    assert "own process; identical to a clean build" in table
     assert "DIFFERS" not in table  # every build the runner compares is identical
     assert "identical to plain mkdocs build" in table and "identical to the cold build" in table
     assert "0 errors" in table and "build --public / floor =" in table
