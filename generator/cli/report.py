@@ -9,6 +9,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -105,6 +106,7 @@ _NUMBERED = re.compile(r"\S*\d\S*")
 _FIELD = re.compile(r"^[\w.\[\]-]+: ")
 
 
+@lru_cache(maxsize=4096)  # thousands of warnings share a message ("resolved more than 14 days ago and ...")
 def kind(message: str) -> str:
     """What a warning is about, without its particulars: `action item AI-7 is overdue (due
     2026-11-15, owner sre)` is of the kind `action item … is overdue`."""

@@ -226,11 +226,20 @@ class LoadCache:
                          record_id if isinstance(record_id, str) else "")
         self.changed = True
 
-    def record_id(self, folder: ContentFolder, file: ContentFile) -> str | None:
-        """The id of the record of a file unchanged since it was cached ("" when it gave none),
-        or None when the cache cannot vouch for the file (read it)."""
-        indexed = self.unchanged(folder, file)
-        return indexed[4] if indexed is not None else None
+    def record_id(self, rel: str, path: str) -> str | None:
+        """The id of the record of the file `rel` (at `path`) if its status is the one it had
+        when it was cached ("" when it gave no record), else None: read it. Only its id is
+        vouched for (its bytes are those the id was read from); loading checks the rest."""
+        indexed = self.index.get(rel)
+        if indexed is None or indexed[1] is None:
+            return None
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        if (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) != indexed[1]:
+            return None
+        return indexed[4]
 
     def save(self, keep_open: bool = False) -> None:
         """Write the entries used by this load, atomically; a failure only costs speed next time.

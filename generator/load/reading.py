@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .. import progress
+from ..model import Postmortem
 from ..problems import Level, Problem, Problems
 from ..workers import run_all, workers
 from .cache import MISSING, LoadCache, StoredProblem, dumps, gc_paused
@@ -108,12 +109,18 @@ class _Step:
 def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, need_records: bool) -> _Step:
     """The file from the cache, else its bytes (read here, in the parent: reading checks
     symlinks and sizes)."""
+    indexed = cache.unchanged(folder, file) if cache is not None else None
+    if indexed is not None and not need_records:  # the common case of validate, without ceremony
+        assert cache is not None
+        kept = cache.own(file.rel, indexed)
+        if kept is not MISSING:
+            cache.use(file.rel, indexed)
+            return _Step(restore(file, kept[0]) if kept[0] else [], (None, kept[1]) if kept[1] is not None else None)
     problems = folder.problems
     own = Problems()
     folder.problems = own
     try:
         read: tuple[bytes, os.stat_result | None] | None = None
-        indexed = cache.unchanged(folder, file) if cache is not None else None
         if indexed is None:
             read = folder.read_bytes_and_stat(file)
             if read is None:
@@ -121,7 +128,11 @@ def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, 
             indexed = cache.lookup(file.rel, cache.key(file.rel, read[0]), read[1]) if cache is not None else None
         if cache is not None and indexed is not None:
             kept = cache.own(file.rel, indexed)
-            record = cache.record(file.rel, indexed) if need_records else None
+            record: Any = None
+            if need_records and kept is not MISSING and isinstance(kept[1], Postmortem):
+                record = kept[1]  # a post-mortem's facts are its record (checks.facts_of): not unpickled twice
+            elif need_records:
+                record = cache.record(file.rel, indexed)
             if kept is not MISSING and record is not MISSING:
                 cache.use(file.rel, indexed)
                 present = record is not None if need_records else kept[1] is not None

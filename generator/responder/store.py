@@ -110,13 +110,14 @@ def cached_ids(content: Path, kind: str, cache_dir: Path | None) -> KnownId | No
     without a usable cache."""
     if cache_dir is None:
         return None
-    folder = ContentFolder(content, Problems(), DEFAULT_MAX_BYTES)
+    folder = ContentFolder(content, Problems(), DEFAULT_MAX_BYTES)  # to read site.yaml and services.yaml
     cache = LoadCache(cache_dir)
     cache.begin(content, context_bytes(folder, ("site.yaml", "services.yaml")))
     cache.close()
     if not cache.index:
         return None
-    return lambda name: cache.record_id(folder, folder.file(f"{kind}/{name}"))
+    base = os.path.join(content, kind)
+    return lambda name: cache.record_id(f"{kind}/{name}", os.path.join(base, name))
 
 
 def find_incident(content: Path, incident: str, cache_dir: Path | None = None) -> Path:
