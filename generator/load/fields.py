@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from ..problems import Problems
-from ..published import FORBIDDEN_CHARACTERS, forbidden_message, forbidden_published
+from ..published import find_forbidden, forbidden_message, forbidden_published
 from .yamlsafe import Node
 
 E = TypeVar("E", bound=StrEnum)
@@ -163,7 +163,7 @@ class Fields:
     def checked(self, line: int, key: str, value: str, default: str) -> str:
         """`value`, or `default` after reporting a control character that a YAML escape such as
         `"\\0"` or `"\\x1b"` wrote (raw ones are refused when the file is read)."""
-        bad = FORBIDDEN_CHARACTERS.search(value)
+        bad = find_forbidden(value)
         if bad is None:
             return value
         self.error(line, f"{self.where}{key}: control character U+{ord(bad.group()):04X} in text")

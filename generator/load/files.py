@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problems
-from ..published import FORBIDDEN_CHARACTERS
+from ..published import find_forbidden
 from .yamlsafe import Node, YamlError, parse
 
 
@@ -190,7 +190,7 @@ class ContentFolder:
             self.problems.error(file.shown, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")
             return None
         text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-        bad = FORBIDDEN_CHARACTERS.search(text)
+        bad = find_forbidden(text)
         if bad is not None:
             line = text.count("\n", 0, bad.start()) + 1
             self.problems.error(file.shown, line, f"control character U+{ord(bad.group()):04X} in text")
