@@ -68,7 +68,10 @@ def read_files(
     with gc_paused():
         steps = [_counted(_look_up(folder, file, cache, need_records)) for file in files]
         todo = [(file, step.read[0]) for file, step in zip(files, steps, strict=True) if step.read is not None]
-        parsed = iter(_parse_all(folder, reader, todo))
+        # Without a cache to store them in, records nobody asked for are dropped where they are
+        # made (in the workers: pickling 20,000 records back was a third of a cold `validate`).
+        keep = need_records or cache is not None
+        parsed = iter(_parse_all(folder, reader, todo, keep))
         results: list[tuple[T | None, Facts]] = []
         for file, step in zip(files, steps, strict=True):
             folder.problems.extend(step.problems)
@@ -76,13 +79,12 @@ def read_files(
                 if step.found is not None:
                     results.append(step.found)
                 continue
-            record, found = next(parsed)
+            record, facts, found = next(parsed)
             folder.problems.extend(found)
-            facts = facts_of(record)
             if cache is not None:
                 data, info = step.read
                 cache.store(file.rel, cache.key(file.rel, data), info, record, [_keep(file, p) for p in found], facts)
-            if record is not None:
+            if facts is not None:  # a file that gave a record (kept or not) has facts
                 results.append((record, facts))
         return results
 
@@ -146,9 +148,12 @@ def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, 
         folder.problems = problems
 
 
-def _parse_all(folder: ContentFolder, reader: Reader[T], todo: list[tuple[ContentFile, bytes]]) -> list[Any]:
-    """(record, sorted own problems) of each file, in order; in worker processes when many.
-    Workers send their results pickled as the load cache pickles records (fast to load)."""
+def _parse_all(
+    folder: ContentFolder, reader: Reader[T], todo: list[tuple[ContentFile, bytes]], keep: bool = True
+) -> list[Any]:
+    """(record, facts, sorted own problems) of each file, in order; in worker processes when many.
+    The record is None when not `keep`. Workers send their results pickled as the load cache
+    pickles records (fast to load)."""
     forked = workers(len(todo), MIN_FILES) > 1
 
     def parse(task: tuple[ContentFile, bytes]) -> Any:
@@ -161,7 +166,7 @@ def _parse_all(folder: ContentFolder, reader: Reader[T], todo: list[tuple[Conten
             record = reader(own, file, text) if text is not None else None
         finally:
             folder.problems = problems
-        done = (record, own.sorted())
+        done = (record if keep else None, facts_of(record), own.sorted())
         return dumps(done) if forked else done
 
     results = run_all(parse, todo, MIN_FILES, counted=True)
