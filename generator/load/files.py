@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problems
+from ..published import FORBIDDEN_CHARACTERS as FORBIDDEN_CHARACTERS  # re-exported: tests import it from here
 from ..published import find_forbidden
 from .yamlsafe import Node, YamlError, parse
 
