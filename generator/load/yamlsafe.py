@@ -176,7 +176,7 @@ class _Converter:
     def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Node]:
         """The entries of a mapping. Text keys and text values, nearly every entry of a content
         file, are converted here as `convert` would (budget and depth counted alike), without a
-        call per key and per value: a third of converting a file."""
+        call per key and per value (with `Node` no longer frozen, a third less time to convert)."""
         result: dict[str, Node] = {}
         inner = depth + 1
         for key_node, value_node in node.value:
