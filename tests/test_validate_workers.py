@@ -86,7 +86,7 @@ def test_validate_in_workers_reports_what_one_process_does(tmp_path: Path, monke
     # too), INC-5 with a draft one.
     assert code == 1
     assert lines[-1] == ("31 incidents, 0 maintenance windows, 2 post-mortems, 0 runbooks, 3 services: "
-                         "3 error(s), 31 warning(s)")
+                         "3 errors, 31 warnings")
     duplicate = "duplicate incident id 'INC-3' (first defined at content/incidents/i03.yaml:1)"
     assert f"content/incidents/i30.yaml:1: {duplicate}" in lines
     assert "content/postmortems/INC-77.md:2: incident: unknown incident 'INC-77'" in lines
