@@ -118,6 +118,19 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
      "def markdown(self, key: str, required: bool = False, knowledge_base: bool = False) -> str:",
      "False -> True #2"):
         "the default of knowledge_base is never used: every caller (records.py, documents.py) passes True",
+    ("generator/publish.py", "self.reserves.clear()", "call statement removed"):
+        "a Staging serves one build: publish() and discard() clear `folders` too, and `reserves` is read "
+        "only while looping over `folders`, so after either call it is never read again",
+    ("generator/publish.py", "path.rmdir()", "call statement removed"):
+        "rename(2) of a directory onto an empty directory replaces it (POSIX), so renaming the reserve "
+        "onto the empty mkdtemp folder gives the same tree; the rmdir only states the intent",
+    ("generator/publish.py", "for parent in sorted(parents, key=len, reverse=True):", "True -> False"):
+        "the order is a speed-up only: every successful rmdir walks on up to the parent, so the last "
+        "removal inside a folder reaches it once it is empty, in any order (shallow first only tries "
+        "some rmdirs that fail before their subfolders are gone)",
+    ("generator/publish.py", 'os.rename(path, trash / "tree")', "'tree' -> 'XX'+..."):
+        "the background process removes the whole trash folder; the name of the tree inside it is "
+        "read nowhere (remove_leftovers only looks at whether a trash folder is empty)",
     ("generator/publish.py", "self.folders.clear()", "call statement removed"):
         "a Staging serves one build: after publish() only discard() reads the folders, and removing "
         "them again (ignore_errors) does nothing; after discard() nothing reads them",

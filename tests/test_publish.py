@@ -8,8 +8,12 @@ import ctypes.util
 import errno
 import os
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -267,3 +271,175 @@ def test_cleanup_errors_never_fail_a_published_build(tmp_path: Path, monkeypatch
     with pytest.raises(RuntimeError, match="renderer crashed"):  # not the OSError of the cleanup
         stage_and_publish(out, crash)
     assert tree(out / "public") == {"index.html": "new"}
+
+
+# --- The reserve generation pruned, trees removed (issue 18's mutation target) ---------------
+
+
+def folders(folder: Path) -> list[str]:
+    """Every folder under `folder`, relative, sorted."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
+
+
+def recorded(path: Path) -> tuple[int, int, int]:
+    """A file's status as a cache records it: (inode, size, mtime in ns), read here by hand."""
+    info = os.stat(path)
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def test_prune_keeps_exactly_the_files_whose_status_is_vouched_for(tmp_path: Path) -> None:
+    folder = write(tmp_path / "reserve", {
+        "index.html": "same", "a/b/deep.html": "same deep", "a/gone.html": "x", "stale.html": "edited",
+        "extra.html": "not in the cache", "d/e/f.html": "a whole branch to go",
+    })
+    stale = recorded(folder / "stale.html")
+    keep = {
+        "index.html": recorded(folder / "index.html"),
+        "a/b/deep.html": recorded(folder / "a/b/deep.html"),  # two levels down: its path is "a/b/deep.html"
+        "stale.html": (stale[0], stale[1] + 1, stale[2]),  # the cache saw another size
+        "never/written.html": (1, 2, 3),
+    }
+    assert publish.prune(folder, keep) == {"index.html", "a/b/deep.html"}
+    assert tree(folder) == {"index.html": "same", "a/b/deep.html": "same deep"}
+    assert folders(folder) == ["a", "a/b"]  # d/e and d, left empty, are gone; the reserve itself stays
+    assert names(tmp_path) == ["reserve"]
+
+
+def test_prune_with_nothing_matching_empties_the_folder_but_keeps_it(tmp_path: Path) -> None:
+    folder = write(tmp_path / "reserve", {"index.html": "x", "a/b/c.html": "y"})
+    assert publish.prune(folder, {"other.html": (1, 2, 3)}) == set()
+    assert names(tmp_path) == ["reserve"]
+    assert names(folder) == []
+
+
+def test_prune_with_an_empty_cache_clears_the_whole_tree(tmp_path: Path) -> None:
+    folder = write(tmp_path / "reserve", {"index.html": "x", "a/b/c.html": "y", ".hidden": "z"})
+    kept = publish.prune(folder, {})
+    assert kept == set() and isinstance(kept, set)
+    assert names(folder) == []
+    assert names(tmp_path) == ["reserve"]  # no trash folder left beside it (a small tree goes at once)
+
+
+def test_clear_of_an_empty_folder_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "reserve").mkdir()
+    publish.clear(tmp_path / "reserve")
+    assert names(tmp_path) == ["reserve"] and names(tmp_path / "reserve") == []
+
+
+def test_a_clear_killed_half_way_leaves_its_files_in_a_hidden_trash_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Killed after moving the contents aside, before removing them: what is left beside the
+    # reserve is hidden trash (never a visible folder of the output), and the reserve is empty.
+    folder = write(tmp_path / "reserve", {"index.html": "x", "a/c.html": "y"})
+
+    def killed(path: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish, "remove_tree", killed)
+    with pytest.raises(KeyboardInterrupt):
+        publish.clear(folder)
+    assert names(folder) == []
+    [trash] = [name for name in names(tmp_path) if name != "reserve"]
+    assert trash.startswith(".statuspress-trash-")
+    assert tree(tmp_path / trash) == {"index.html": "x", "a/c.html": "y"}
+
+
+def test_remove_files_removes_the_folders_it_leaves_empty(tmp_path: Path) -> None:
+    folder = write(tmp_path / "site", {
+        "index.html": "stays", "a/b/c/x.html": "goes", "a/y.html": "goes", "k/keep.html": "stays",
+        "k/z.html": "goes",
+    })
+    publish.remove_files(folder, {"a/b/c/x.html", "a/y.html", "k/z.html", "not/there.html"})
+    assert tree(folder) == {"index.html": "stays", "k/keep.html": "stays"}
+    assert folders(folder) == ["k"]
+    assert names(tmp_path) == ["site"]
+
+
+def files_tree(root: Path, top: int, below: int) -> Path:
+    """A tree of `top` files in its root and `below` files in a subfolder (walked after the root)."""
+    root.mkdir()
+    for n in range(top):
+        (root / f"f{n}.html").write_text("x")
+    if below:
+        (root / "sub").mkdir()
+        for n in range(below):
+            (root / "sub" / f"g{n}.html").write_text("x")
+    return root
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """Background removals are recorded instead of started; the test runs them itself, and
+    whatever it did not run is run at the end (nothing is left in tmp_path)."""
+    commands: list[list[str]] = []
+
+    def record(args: list[str], **options: object) -> None:
+        assert options.get("start_new_session") is True  # outlives the build, never waited for
+        commands.append(list(args))
+
+    # Only publish.py's view of subprocess: the test's own subprocess.run is the real one.
+    monkeypatch.setattr(publish, "subprocess", SimpleNamespace(Popen=record, DEVNULL=subprocess.DEVNULL))
+    yield commands
+    for args in commands:
+        subprocess.run(args, check=True)  # noqa: S603 - the command remove_tree made
+
+
+def test_a_tree_of_exactly_the_threshold_is_removed_at_once(tmp_path: Path, started: list[list[str]]) -> None:
+    publish.remove_tree(files_tree(tmp_path / "old", 999, 1))  # 1,000 files
+    assert started == []
+    assert names(tmp_path) == []
+
+
+def test_a_tree_over_the_threshold_is_moved_aside_and_removed_in_the_background(
+        tmp_path: Path, started: list[list[str]]) -> None:
+    publish.remove_tree(files_tree(tmp_path / "old", 1000, 1))  # 1,001 files, the last one below the root
+    assert not (tmp_path / "old").exists()  # out of the way at once
+    [trash] = names(tmp_path)
+    assert trash.startswith(".statuspress-trash-")
+    assert len(list((tmp_path / trash).rglob("*.html"))) == 1001  # not deleted by the command itself
+    [command] = started
+    assert command[0] == sys.executable and command[-1] == str(tmp_path / trash)
+    subprocess.run(command, check=True)  # noqa: S603 - what the background process runs
+    started.clear()
+    assert names(tmp_path) == []  # nothing behind, not even the trash folder
+
+
+def test_the_background_removal_really_runs_and_leaves_nothing(tmp_path: Path) -> None:
+    publish.remove_tree(files_tree(tmp_path / "old", 1200, 300))
+    assert not (tmp_path / "old").exists()
+    deadline = time.monotonic() + 300  # a deadline for a loaded machine, not a timing assertion
+    while names(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert names(tmp_path) == [], "the background removal did not finish"
+
+
+def test_discard_never_overwrites_a_reserve_that_is_there(tmp_path: Path) -> None:
+    # publish() failed after the previous site had become the reserve: discarding the staging
+    # folder (once the reserve) must leave that reserve as it is, and the staged copy goes.
+    out = write(tmp_path / "site", {"public/index.html": "live", ".public.reserve/index.html": "reserve"})
+    staging = Staging(out)
+    staged = staging.folder("public", keep=True)
+    assert tree(staged) == {"index.html": "reserve"} and not (out / ".public.reserve").exists()
+    write(staged, {"index.html": "half updated"})
+    write(out / ".public.reserve", {"index.html": "the site before"})
+    staging.discard()
+    assert tree(out / ".public.reserve") == {"index.html": "the site before"}
+    assert names(out) == [".public.reserve", "public"]
+
+
+def test_leftovers_of_every_kind_go_and_the_site_and_its_reserve_stay(tmp_path: Path) -> None:
+    out = write(tmp_path / "site", {
+        "public/index.html": "live",
+        ".public.reserve/index.html": "the site before",
+        ".public.previous/index.html": "parked while public was swapped back in",  # half-swapped
+        ".public.staging-q1/index.html": "half rendered",
+        ".statuspress-trash-running/tree/x.html": "a background removal still at work",
+    })
+    (out / ".statuspress-trash-done").mkdir()  # its background removal has finished
+    remove_leftovers(out)
+    assert tree(out) == {
+        "public/index.html": "live",
+        ".public.reserve/index.html": "the site before",
+        ".statuspress-trash-running/tree/x.html": "a background removal still at work",
+    }
+    assert names(out) == [".public.reserve", ".statuspress-trash-running", "public"]
