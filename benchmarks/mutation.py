@@ -131,6 +131,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("generator/publish.py", 'os.rename(path, trash / "tree")', "'tree' -> 'XX'+..."):
         "the background process removes the whole trash folder; the name of the tree inside it is "
         "read nowhere (remove_leftovers only looks at whether a trash folder is empty)",
+    ("generator/publish.py", "mask = os.umask(0)", "0 -> 1"):
+        "os.umask(x) returns the mask that was set whatever x is, and the next line sets it back: "
+        "the temporary value is never used to create anything",
     ("generator/publish.py", "self.folders.clear()", "call statement removed"):
         "a Staging serves one build: after publish() only discard() reads the folders, and removing "
         "them again (ignore_errors) does nothing; after discard() nothing reads them",
