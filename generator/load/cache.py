@@ -75,8 +75,14 @@ def code_hash() -> bytes:
     Taken once, when this module is imported: a long-running process must describe the code it
     runs, not files edited on disk since (an upgrade mid-build would otherwise write entries in
     the old layout under the new code's name)."""
-    digest = hashlib.sha256(f"{FORMAT} {sys.version_info[:2]}".encode())
-    for path in _CODE_FILES:
+    return sources_hash(f"{FORMAT} {sys.version_info[:2]}".encode(), _CODE_FILES)
+
+
+def sources_hash(seed: bytes, paths: Iterable[Path]) -> bytes:
+    """A hash of `seed` and the names and bytes of `paths`: what a cache's entries were made by.
+    An unreadable file makes it random, so a broken install never trusts a cache."""
+    digest = hashlib.sha256(seed)
+    for path in paths:
         digest.update(path.name.encode() + b"\0")
         try:
             digest.update(path.read_bytes())

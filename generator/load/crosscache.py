@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..cachefile import read_cache_file, write_cache_file
-from .cache import LoadCache, dumps
+from .cache import LoadCache, dumps, sources_hash
 from .checks import CrossFile, SiteFacts, check
 
 #: Bumped when what is stored changes.
@@ -28,14 +28,7 @@ _GENERATOR = Path(__file__).resolve().parent.parent
 _CODE_FILES = (*sorted((_GENERATOR / "derive").glob("*.py")), _GENERATOR / "published.py", _GENERATOR / "linkify.py")
 
 
-def _code_hash() -> bytes:
-    digest = hashlib.sha256()
-    for path in _CODE_FILES:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.digest()
-
-
-_CODE_HASH = _code_hash()
+_CODE_HASH = sources_hash(b"", _CODE_FILES)
 
 
 def checked(cache: LoadCache | None, prefix: str, facts: Callable[[], SiteFacts]) -> CrossFile:
