@@ -22,11 +22,14 @@ import html as html_lib
 import re
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import markdown as markdown_lib
 import nh3
 
 from .linkify import linkify
+
+if TYPE_CHECKING:
+    import markdown as markdown_lib
 
 #: Control characters (other than tab and newline; C1 too, mostly mis-decoded Windows-1252),
 #: lone surrogates and non-characters: they break XML feeds and calendars or are HTML parse
@@ -82,6 +85,8 @@ def _converter(extensions: tuple[str, ...]) -> markdown_lib.Markdown:
     key = "md_" + "_".join(extensions)
     converter = getattr(_local, key, None)
     if converter is None:
+        import markdown as markdown_lib  # here: a responder's command, which renders nothing, starts 50 ms sooner
+
         converter = markdown_lib.Markdown(extensions=list(extensions), output_format="html")
         setattr(_local, key, converter)
     converter.reset()

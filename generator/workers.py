@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from . import progress
@@ -63,6 +62,8 @@ def run_all(run: Callable[[T], R], tasks: Sequence[T], minimum: int, counted: bo
         return [_counted(run(task), 1 if counted else 0) for task in tasks]
     size = max(1, -(-len(tasks) // (count * CHUNKS_PER_WORKER)))
     starts = range(0, len(tasks), size)
+    from concurrent.futures import ProcessPoolExecutor  # here: most commands never fork
+
     _JOB = (run, tasks)
     try:
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -247,3 +247,38 @@ def test_incident_found_by_an_id_written_with_yaml_escapes(tmp_path: Path) -> No
     escaped = COMMENTED.replace("id: INC-2026-007", 'id: "INC\\x2d2026\\x2d007"')
     content = make_content(tmp_path / "content", {"incidents/escaped.yaml": escaped})
     assert find_incident(content, "inc-2026-007").name == "escaped.yaml"
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["status-trusted", "just-written"])
+def test_with_the_cache_an_incident_is_found_by_the_id_its_file_has_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusted: bool
+) -> None:
+    """The cache's index names the file an id was in; a file renamed or given another id since
+    is never taken for it (whether its status is trusted, or it was written too recently)."""
+    import generator.load.cache
+
+    if trusted:  # files written a moment ago are trusted by their status, as after two seconds
+        monkeypatch.setattr(generator.load.cache, "RACY_NS", 0)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    content = make_content(tmp_path / "content", {
+        "incidents/2026-11-28-errors.yaml": COMMENTED,
+        "incidents/2026-11-28-other.yaml": COMMENTED.replace("INC-2026-007", "INC-2026-008"),
+        "incidents/2026-11-28-same.yaml": COMMENTED.replace("INC-2026-007", "INC-2026-010"),
+    })
+    assert run(content, "validate", "--now", T0, *cache).exit_code == 0  # fills the cache's index
+    errors, other = content / "incidents" / "2026-11-28-errors.yaml", content / "incidents" / "2026-11-28-other.yaml"
+    errors.write_text(COMMENTED.replace("id: INC-2026-007", "id: INC-2026-009"))
+    other.rename(content / "incidents" / "2026-11-28-renamed.yaml")
+
+    gone = run(content, "update", "INC-2026-007", "Still looking.", "--now", T0, *cache)
+    assert gone.exit_code == 2 and "no incident with id 'INC-2026-007'" in gone.output
+    assert "Still looking." not in errors.read_text()
+    moved = run(content, "update", "INC-2026-008", "Found it.", "--now", T0, *cache)
+    assert moved.exit_code == 0, moved.output
+    assert "Found it." in (content / "incidents" / "2026-11-28-renamed.yaml").read_text()
+    renumbered = run(content, "update", "INC-2026-009", "Renumbered.", "--now", T0, *cache)
+    assert renumbered.exit_code == 0, renumbered.output
+    assert "Renumbered." in errors.read_text()
+    unchanged = run(content, "update", "INC-2026-010", "Untouched file.", "--now", T0, *cache)
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "Untouched file." in (content / "incidents" / "2026-11-28-same.yaml").read_text()

@@ -44,7 +44,7 @@ def record_ids(folder: Path, containing: str | None = None, known: KnownId | Non
     Most files state their id on a top-level `id:` line, which is read alone: parsing every
     whole file took half a minute at 20,000 incidents, in the middle of an outage. A file whose
     id line is missing or unusual (a flow mapping, a block scalar) is parsed whole. `known`
-    (file name -> id, from the load cache: `cached_ids`) spares reading the files it knows.
+    (file name -> id, from the load cache: `_known`) spares reading the files it knows.
     """
     found: dict[str, Path] = {}
     if not folder.is_dir():
@@ -104,30 +104,58 @@ def _id_of_document(text: str) -> str | None:
     return None
 
 
-def cached_ids(content: Path, kind: str, cache_dir: Path | None) -> KnownId | None:
-    """The ids of the records of `content/kind/` that the load cache knows, by file name: only
-    files whose status is unchanged since they were cached (as the load trusts them); None
-    without a usable cache."""
+def _open_cache(content: Path, cache_dir: Path | None) -> LoadCache | None:
+    """The load cache of `content` with its index read (then closed: only the index is used);
+    None without a usable cache."""
     if cache_dir is None:
         return None
     folder = ContentFolder(content, Problems(), DEFAULT_MAX_BYTES)  # to read site.yaml and services.yaml
     cache = LoadCache(cache_dir)
     cache.begin(content, context_bytes(folder, ("site.yaml", "services.yaml")))
     cache.close()
-    if not cache.index:
-        return None
+    return cache if cache.index else None
+
+
+def _known(cache: LoadCache, content: Path, kind: str) -> KnownId:
+    """The ids of the records of `content/kind/` that the load cache knows, by file name: only
+    files whose status is unchanged since they were cached (as the load trusts them)."""
     base = os.path.join(content, kind)
     return lambda name: cache.record_id(f"{kind}/{name}", os.path.join(base, name))
 
 
+def _indexed_file(cache: LoadCache, content: Path, incident: str) -> Path | None:
+    """The one file that the cache's index gave the exact id `incident` and that still has it
+    (unchanged since, so its status vouches for its id, or read again: a responder's last update
+    changed it); None: look through the folder. Files not named by the index are not read: one
+    of them with the same id would be a duplicate, which validation reports, and looking
+    through the folder would pick one of the two as silently."""
+    found = [rel for rel in cache.rels_with_id(incident, "incidents")
+             if (cache.record_id(rel, os.path.join(content, rel)) or _file_id(content / rel)) == incident]
+    return content / found[0] if len(found) == 1 else None
+
+
+def _file_id(path: Path) -> str | None:
+    """The id of the record in the file at `path`, as `record_ids` reads it; None if unreadable."""
+    try:
+        text = read_regular_bytes(path).decode("utf-8").replace("\r\n", "\n")  # a FIFO is skipped
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _id_line(text) or _id_of_document(text)
+
+
 def find_incident(content: Path, incident: str, cache_dir: Path | None = None) -> Path:
-    """The file of incident `incident` (an id, or a path to the file). With a `cache_dir`,
-    the ids of files unchanged since the load cache read them come from its index (reading
-    20,000 files to find one took most of a responder's second), and every other file is read."""
+    """The file of incident `incident` (an id, or a path to the file). With a `cache_dir`, the
+    file the load cache's index names is checked alone (finding one among 20,000 files by
+    their ids took most of a responder's second); otherwise, or when that file changed or the
+    id differs in case, the ids of unchanged files come from the index and every other file
+    is read."""
     as_path = Path(incident)
     if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
         return as_path
-    known = cached_ids(content, "incidents", cache_dir)
+    cache = _open_cache(content, cache_dir)
+    if cache is not None and (indexed := _indexed_file(cache, content, incident)) is not None:
+        return indexed
+    known = _known(cache, content, "incidents") if cache is not None else None
     # Files that spell the id out first, then every file; with the cache every file at once.
     for containing in (incident, None) if known is None else (None,):
         ids = record_ids(content / "incidents", containing, known)
