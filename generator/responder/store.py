@@ -116,21 +116,28 @@ def _open_cache(content: Path, cache_dir: Path | None) -> LoadCache | None:
     return cache if cache.index else None
 
 
-def _known(cache: LoadCache, content: Path, kind: str) -> KnownId:
+def _known(cache: LoadCache, content: Path, kind: str, read: Mapping[str, str] | None = None) -> KnownId:
     """The ids of the records of `content/kind/` that the load cache knows, by file name: only
-    files whose status is unchanged since they were cached (as the load trusts them)."""
+    files whose status is unchanged since they were cached (as the load trusts them), and those
+    of the files in `read` (name -> id), just read for their id."""
     base = os.path.join(content, kind)
-    return lambda name: cache.record_id(f"{kind}/{name}", os.path.join(base, name))
+    seen = read or {}
+    return lambda name: seen.get(name) or cache.record_id(f"{kind}/{name}", os.path.join(base, name))
 
 
-def _indexed_file(cache: LoadCache, content: Path, incident: str) -> Path | None:
+def _indexed_file(cache: LoadCache, content: Path, incident: str, read: dict[str, str]) -> Path | None:
     """The one file that the cache's index gave the exact id `incident` and that still has it
     (unchanged since, so its status vouches for its id, or read again: a responder's last update
-    changed it); None: look through the folder. Files not named by the index are not read: one
-    of them with the same id would be a duplicate, which validation reports, and looking
-    through the folder would pick one of the two as silently."""
-    found = [rel for rel in cache.rels_with_id(incident, "incidents")
-             if (cache.record_id(rel, os.path.join(content, rel)) or _file_id(content / rel)) == incident]
+    changed it; `read` gets the id of each file read); None: look through the folder. Files not
+    named by the index are not read: one of them with the same id would be a duplicate, which
+    validation reports, and looking through the folder would pick one of the two as silently."""
+    found = []
+    for rel in cache.rels_with_id(incident, "incidents"):
+        record_id = cache.record_id(rel, os.path.join(content, rel))
+        if not record_id and (record_id := _file_id(content / rel)):
+            read[rel.rpartition("/")[2]] = record_id
+        if record_id == incident:
+            found.append(rel)
     return content / found[0] if len(found) == 1 else None
 
 
@@ -153,9 +160,10 @@ def find_incident(content: Path, incident: str, cache_dir: Path | None = None) -
     if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
         return as_path
     cache = _open_cache(content, cache_dir)
-    if cache is not None and (indexed := _indexed_file(cache, content, incident)) is not None:
+    read: dict[str, str] = {}
+    if cache is not None and (indexed := _indexed_file(cache, content, incident, read)) is not None:
         return indexed
-    known = _known(cache, content, "incidents") if cache is not None else None
+    known = _known(cache, content, "incidents", read) if cache is not None else None
     # Files that spell the id out first, then every file; with the cache every file at once.
     for containing in (incident, None) if known is None else (None,):
         ids = record_ids(content / "incidents", containing, known)
