@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,9 @@ from .locking import Busy, acquire
 LOCK_NAME = ".statuspress.lock"
 #: Trees with more files than this are removed in a background process.
 _BACKGROUND_FILES = 1000
+#: A trash folder still full this long after a tree was put in it has lost its background
+#: removal (killed with its terminal session, or the machine stopped): a build starts another.
+_ORPHANED_SECONDS = 600
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -204,6 +208,12 @@ def remove_tree(path: Path) -> None:
         return
     trash = Path(tempfile.mkdtemp(prefix=".statuspress-trash-", dir=path.parent))
     os.rename(path, trash / "tree")
+    _remove_in_background(trash)
+
+
+def _remove_in_background(trash: Path) -> None:
+    """Remove the folder `trash` in a process of its own, which outlives this one. Two removals
+    of the same folder at once are harmless: each skips what the other removed."""
     subprocess.Popen(  # noqa: S603 - our own interpreter, a path we made
         [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(trash)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -227,7 +237,8 @@ def swap_in(staged: Path, target: Path) -> None:
 
 def remove_leftovers(out: Path) -> None:
     """Repair what a killed build left: a parked previous site, stale staging folders (a
-    reserve that was being updated stays a reserve: its caches check it file by file)."""
+    reserve that was being updated stays a reserve: its caches check it file by file), and
+    trash whose background removal was killed (else its disk space was never given back)."""
     for parked in out.glob(".*.previous"):
         target = out / parked.name[1 : -len(".previous")]
         if not target.exists():
@@ -237,8 +248,14 @@ def remove_leftovers(out: Path) -> None:
     for stale in out.glob(".*.staging-*"):
         remove_tree(stale)
     for trash in out.glob(".statuspress-trash-*"):
-        if not any(trash.iterdir()):  # its background removal has finished
-            trash.rmdir()
+        try:
+            if not any(trash.iterdir()):  # its background removal has finished
+                trash.rmdir()
+            elif time.time() - trash.stat().st_mtime > _ORPHANED_SECONDS:  # "tree" was put in it then
+                os.utime(trash)  # the next build leaves this removal the same time to finish
+                _remove_in_background(trash)
+        except OSError:  # removed meanwhile by its background removal
+            continue
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -443,3 +443,22 @@ def test_leftovers_of_every_kind_go_and_the_site_and_its_reserve_stay(tmp_path: 
         ".statuspress-trash-running/tree/x.html": "a background removal still at work",
     }
     assert names(out) == [".public.reserve", ".statuspress-trash-running", "public"]
+
+
+def test_trash_whose_background_removal_was_killed_is_removed_by_a_later_build(tmp_path: Path) -> None:
+    """A full trash folder a tree was put in long ago lost its removal (killed with its
+    session): the next build removes it in the background. A recent one is left to its own."""
+    out = write(tmp_path / "site", {
+        "public/index.html": "live",
+        ".statuspress-trash-orphaned/tree/a/x.html": "its removal was killed an hour ago",
+        ".statuspress-trash-running/tree/y.html": "a background removal still at work",
+    })
+    hour_ago = time.time() - 3600
+    os.utime(out / ".statuspress-trash-orphaned", (hour_ago, hour_ago))
+    remove_leftovers(out)
+    deadline = time.monotonic() + 120
+    while (out / ".statuspress-trash-orphaned").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert names(out) == [".statuspress-trash-running", "public"]
+    assert tree(out) == {"public/index.html": "live",
+                         ".statuspress-trash-running/tree/y.html": "a background removal still at work"}
