@@ -18,7 +18,7 @@ from .. import progress
 from ..model import Group, Incident, Maintenance, Runbook, Service, Settings, Site
 from ..notify.config import NotifyConfig
 from ..problems import ContentError, Problems
-from .cache import LoadCache, gc_paused
+from .cache import LoadCache, Pickled, gc_paused
 from .catalogue import read_services, read_settings
 from .checks import Facts, IncidentFacts, MaintenanceFacts, Redactions, SiteFacts, incident_texts, maintenance_texts
 from .crosscache import checked
@@ -199,7 +199,8 @@ def _lazy(
     """The incidents read with `need_records=False` as a `LazyIncidents`: a file parsed by this
     load keeps its record; any other's is unpickled from the cache when asked for (and parsed
     again if the cache lost it)."""
-    refs, parsed = [], {}
+    refs: list[IncidentRef] = []
+    parsed: dict[str, Incident | Pickled] = {}  # Pickled: parsed in a worker, not unpickled yet
     for record, facts in found:
         assert isinstance(facts, IncidentFacts)
         rel = facts.source.path
@@ -209,8 +210,10 @@ def _lazy(
     refs.sort(key=lambda r: (r.facts.started_at, r.facts.id))
 
     def fetch(ref: IncidentRef) -> Incident:
-        record = parsed.get(ref.rel)
-        if record is None:
+        record: Any = parsed.get(ref.rel)
+        if isinstance(record, Pickled):
+            record = record.load()
+        elif record is None:
             record = cache.record(ref.rel, cache.new[ref.rel])
         if not isinstance(record, Incident):  # a damaged chunk: read the file again
             reported, folder.problems = folder.problems, Problems()  # reported by the load already
@@ -222,7 +225,7 @@ def _lazy(
             if record is None or IncidentFacts.of(record) != ref.facts:
                 raise RuntimeError(f"{ref.rel} changed while building; build again")
         parsed[ref.rel] = record
-        return record
+        return cast(Incident, record)
 
     return LazyIncidents(tuple(refs), fetch, cache.close)
 

@@ -16,7 +16,7 @@ from .. import progress
 from ..model import Postmortem
 from ..problems import Level, Problem, Problems
 from ..workers import run_all, workers
-from .cache import MISSING, LoadCache, StoredProblem, dumps, gc_paused
+from .cache import MISSING, LoadCache, Pickled, StoredProblem, dumps, facts_digest, gc_paused
 from .checks import Facts, facts_of
 from .files import ContentFile, ContentFolder, read_regular_bytes
 
@@ -57,7 +57,9 @@ def read_files(
 ) -> list[tuple[T | None, Facts]]:
     """Every file's record and facts, from the cache when the file is unchanged, else from
     `reader`; each file's own problems go to the folder's problems. Without `need_records`,
-    a file found in the cache gives its facts only (its record is None), unpickling nothing.
+    a file found in the cache gives its facts only (its record is None), unpickling nothing,
+    and a file parsed in a worker process gives its record as `Pickled` bytes (load/lazy.py
+    unpickles it when read).
 
     A file is read unless its status says it is unchanged; then the checks reading would do
     (symlinks, size) are done on its status. Only decoding, parsing and conversion are skipped.
@@ -79,11 +81,14 @@ def read_files(
                 if step.found is not None:
                     results.append(step.found)
                 continue
-            record, facts, found = next(parsed)
+            record, facts, found, digest = next(parsed)
             folder.problems.extend(found)
             if cache is not None:
                 data, info = step.read
-                cache.store(file.rel, cache.key(file.rel, data), info, record, [_keep(file, p) for p in found], facts)
+                cache.store(file.rel, cache.key(file.rel, data), info, record, [_keep(file, p) for p in found], facts,
+                            digest)
+            if need_records and isinstance(record, Pickled):  # the caller reads it now
+                record = record.load()
             if facts is not None:  # a file that gave a record (kept or not) has facts
                 results.append((record, facts))
         return results
@@ -151,9 +156,14 @@ def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, 
 def _parse_all(
     folder: ContentFolder, reader: Reader[T], todo: list[tuple[ContentFile, bytes]], keep: bool = True
 ) -> list[Any]:
-    """(record, facts, sorted own problems) of each file, in order; in worker processes when many.
-    The record is None when not `keep`. Workers send their results pickled as the load cache
-    pickles records (fast to load)."""
+    """(record, facts, sorted own problems, facts digest or None) of each file, in order; in
+    worker processes when many. The record is None when not `keep`.
+
+    Workers send their results pickled as the load cache pickles records (fast to load), the
+    record apart as `Pickled` bytes with the digest of its facts: the load cache saves those
+    bytes as they are, so this process unpickles only the records something reads and pickles
+    none again (unpickling every record here and pickling it again for the cache was 1.5 s of
+    CPU at 5,000 incidents, while both cores' workers waited for it)."""
     forked = workers(len(todo), MIN_FILES) > 1
 
     def parse(task: tuple[ContentFile, bytes]) -> Any:
@@ -166,11 +176,22 @@ def _parse_all(
             record = reader(own, file, text) if text is not None else None
         finally:
             folder.problems = problems
-        done = (record if keep else None, facts_of(record), own.sorted())
-        return dumps(done) if forked else done
+        facts = facts_of(record)
+        if not forked:
+            return record if keep else None, facts, own.sorted(), None
+        # A post-mortem's facts are its record (checks.facts_of): sent once.
+        kept = dumps(record) if keep and record is not None and record is not facts else None
+        return dumps((facts, own.sorted())), facts_digest(facts) if facts is not None else None, kept
 
     results = run_all(parse, todo, MIN_FILES, counted=True)
-    return [pickle.loads(result) for result in results] if forked else results
+    if not forked:
+        return results
+    unpacked = []
+    for head, digest, kept in results:
+        facts, own = pickle.loads(head)
+        record = Pickled(kept) if kept is not None else facts if keep and isinstance(facts, Postmortem) else None
+        unpacked.append((record, facts, own, digest))
+    return unpacked
 
 
 def _keep(file: ContentFile, problem: Problem) -> StoredProblem:
