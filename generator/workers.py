@@ -21,6 +21,7 @@ from . import progress
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 #: Work is handed out in about this many chunks per worker, so a slow chunk does not leave a core idle.
 CHUNKS_PER_WORKER = 8
@@ -56,22 +57,36 @@ def run_all(run: Callable[[T], R], tasks: Sequence[T], minimum: int, counted: bo
 
     Tasks are handed out in order in chunks; put the slowest first so they do not end last.
     """
+    return run_all_then(run, _same, tasks, minimum, counted)
+
+
+def run_all_then(
+    run: Callable[[T], R], then: Callable[[R], S], tasks: Sequence[T], minimum: int, counted: bool = False
+) -> list[S]:
+    """`[then(run(t)) for t in tasks]`: `run` as `run_all` runs it, `then` always in this process,
+    on each chunk's results as soon as they come back, while the workers run the rest (this
+    process would otherwise wait idle, then do that work while both cores' workers are done)."""
     global _JOB
     count = workers(len(tasks), minimum)
     if count == 1:
-        return [_counted(run(task), 1 if counted else 0) for task in tasks]
+        return [then(_counted(run(task), 1 if counted else 0)) for task in tasks]
     size = max(1, -(-len(tasks) // (count * CHUNKS_PER_WORKER)))
     starts = range(0, len(tasks), size)
     from concurrent.futures import ProcessPoolExecutor  # here: most commands never fork
 
     _JOB = (run, tasks)
+    done: list[S] = []
     try:
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            chunks = [_counted(chunk, len(chunk) if counted else 0)
-                      for chunk in pool.map(_run_chunk, starts, [size] * len(starts))]
+            for chunk in pool.map(_run_chunk, starts, [size] * len(starts)):
+                done.extend(then(result) for result in _counted(chunk, len(chunk) if counted else 0))
     finally:
         _JOB = None
-    return [result for chunk in chunks for result in chunk]
+    return done
+
+
+def _same(result: R) -> R:
+    return result
 
 
 def _counted(result: R, steps: int) -> R:

@@ -110,3 +110,38 @@ def test_progress_is_counted_here_never_in_the_workers(tmp_path: Path, monkeypat
     with progress.metering(_Logged(log)):
         workers.run_all(str, list(range(5)), minimum=10**6, counted=True)
     assert log.read_text() == f"{os.getpid()} 1\n" * 5
+
+
+def test_then_runs_here_on_each_chunk_while_the_workers_run_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 32 tasks in chunks of 2 (2 workers, 8 chunks each). The last task waits (up to 60 s) for
+    # a file that `then` writes when it gets the first result: if `then` only ran once every
+    # task was done, the last task would time out and say so.
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    signal = tmp_path / "first result taken"
+    seen: list[tuple[int, int]] = []
+
+    def task(n: int) -> int:
+        if n == 31:
+            for _ in range(600):
+                if signal.exists():
+                    return n
+                import time
+                time.sleep(0.1)
+            return -1  # timed out: nothing came back before every task was done
+        return n
+
+    def then(result: int) -> tuple[int, int]:
+        signal.touch()
+        seen.append((result, os.getpid()))
+        return result, os.getpid()
+
+    results = workers.run_all_then(task, then, list(range(32)), minimum=10**6)
+    assert results == [(n, os.getpid()) for n in range(32)]  # in task order, `then` in this process
+    assert seen == results
+    # In one process, the same.
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "1")
+    seen.clear()
+    signal.unlink()
+    assert workers.run_all_then(lambda n: n, then, list(range(5)), minimum=10**6) == [(n, os.getpid()) for n in range(5)]

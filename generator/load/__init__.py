@@ -168,7 +168,9 @@ def _load(
     lazily = lazy and cache is not None and not folder.overrides
     if lazily:
         assert cache is not None
-        found = read_files(folder, incident_files, incident, cache, need_records=False)
+        # The records of files parsed now are read soon: a file new to the load cache is new
+        # to the kept public views too (projcache.py), so it is projected from its record.
+        found = read_files(folder, incident_files, incident, cache, need_records=False, prefetch=True)
         incidents: Sequence[Incident] = _lazy(cache, folder, incident, found)
     else:
         incidents = tuple(sorted(records(incident_files, incident), key=lambda i: (i.started_at, i.id)))

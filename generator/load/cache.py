@@ -335,16 +335,24 @@ class Pickled:
     parent of the workers neither unpickles nor re-pickles records it never reads (that was
     1.5 s of CPU in the parent of a cold build of 5,000 incidents)."""
 
-    __slots__ = ("data",)
+    __slots__ = ("data", "_value")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self._value: Any = MISSING
 
     def load(self) -> Any:
-        return pickle.loads(self.data)
+        """The record (unpickled once)."""
+        if self._value is MISSING:
+            self._value = pickle.loads(self.data)
+        return self._value
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        return pickle.loads, (self.data,)
+        return _LOADS, (self.data,)
+
+
+#: What a `Pickled` record is written as a call of (the C unpickler's own function).
+_LOADS = pickle.loads
 
 
 def _pickled(value: Any) -> bytes:

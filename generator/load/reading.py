@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from .. import progress
 from ..model import Postmortem
 from ..problems import Level, Problem, Problems
-from ..workers import run_all, workers
+from ..workers import run_all_then, workers
 from .cache import MISSING, LoadCache, Pickled, StoredProblem, dumps, facts_digest, gc_paused
 from .checks import Facts, facts_of
 from .files import ContentFile, ContentFolder, read_regular_bytes
@@ -54,12 +54,14 @@ def read_files(
     reader: Reader[T],
     cache: LoadCache | None,
     need_records: bool = True,
+    prefetch: bool = False,
 ) -> list[tuple[T | None, Facts]]:
     """Every file's record and facts, from the cache when the file is unchanged, else from
     `reader`; each file's own problems go to the folder's problems. Without `need_records`,
     a file found in the cache gives its facts only (its record is None), unpickling nothing,
     and a file parsed in a worker process gives its record as `Pickled` bytes (load/lazy.py
-    unpickles it when read).
+    unpickles it when read); with `prefetch` too (the caller will read the records of the
+    files parsed now), those are unpickled as the workers send them, while they parse the rest.
 
     A file is read unless its status says it is unchanged; then the checks reading would do
     (symlinks, size) are done on its status. Only decoding, parsing and conversion are skipped.
@@ -73,7 +75,7 @@ def read_files(
         # Without a cache to store them in, records nobody asked for are dropped where they are
         # made (in the workers: pickling 20,000 records back was a third of a cold `validate`).
         keep = need_records or cache is not None
-        parsed = iter(_parse_all(folder, reader, todo, keep))
+        parsed = iter(_parse_all(folder, reader, todo, keep, need_records or prefetch))
         results: list[tuple[T | None, Facts]] = []
         for file, step in zip(files, steps, strict=True):
             folder.problems.extend(step.problems)
@@ -154,7 +156,8 @@ def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, 
 
 
 def _parse_all(
-    folder: ContentFolder, reader: Reader[T], todo: list[tuple[ContentFile, bytes]], keep: bool = True
+    folder: ContentFolder, reader: Reader[T], todo: list[tuple[ContentFile, bytes]], keep: bool = True,
+    unpickle: bool = False,
 ) -> list[Any]:
     """(record, facts, sorted own problems, facts digest or None) of each file, in order; in
     worker processes when many. The record is None when not `keep`.
@@ -163,7 +166,8 @@ def _parse_all(
     record apart as `Pickled` bytes with the digest of its facts: the load cache saves those
     bytes as they are, so this process unpickles only the records something reads and pickles
     none again (unpickling every record here and pickling it again for the cache was 1.5 s of
-    CPU at 5,000 incidents, while both cores' workers waited for it)."""
+    CPU at 5,000 incidents, while both cores' workers waited for it). With `unpickle`, each
+    chunk's records are unpickled as soon as it comes back, while the workers parse the rest."""
     forked = workers(len(todo), MIN_FILES) > 1
 
     def parse(task: tuple[ContentFile, bytes]) -> Any:
@@ -183,15 +187,21 @@ def _parse_all(
         kept = dumps(record) if keep and record is not None and record is not facts else None
         return dumps((facts, own.sorted())), facts_digest(facts) if facts is not None else None, kept
 
-    results = run_all(parse, todo, MIN_FILES, counted=True)
-    if not forked:
-        return results
-    unpacked = []
-    for head, digest, kept in results:
+    def unpack(result: Any) -> Any:
+        if not forked:
+            return result
+        head, digest, kept = result
         facts, own = pickle.loads(head)
-        record = Pickled(kept) if kept is not None else facts if keep and isinstance(facts, Postmortem) else None
-        unpacked.append((record, facts, own, digest))
-    return unpacked
+        record: Any = None
+        if kept is not None:
+            record = Pickled(kept)
+            if unpickle:
+                record.load()
+        elif keep and isinstance(facts, Postmortem):
+            record = facts
+        return record, facts, own, digest
+
+    return run_all_then(parse, unpack, todo, MIN_FILES, counted=True)
 
 
 def _keep(file: ContentFile, problem: Problem) -> StoredProblem:
