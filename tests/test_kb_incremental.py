@@ -349,6 +349,43 @@ def test_pages_made_from_unchanged_inputs_follow_what_they_show(content: Path, t
     assert differences(clean_build(content, START + timedelta(hours=2), tmp_path / "clean2"), incremental) == []
 
 
+def test_kept_calendars_and_charts_follow_what_they_show(content: Path, tmp_path: Path, builds: Builds) -> None:
+    """The follow-up calendars and the metrics charts are keyed files, kept from the last build
+    while their inputs are unchanged (metrics_pages.files): an hour later every event carries the
+    new build time (DTSTAMP), and an incident's new severity reaches the chart of severities."""
+    review = textwrap.dedent("""\
+        ---
+        incident: INC-1
+        status: draft
+        action_items:
+          - id: AI-9
+            title: Add an alert
+            owner: sre
+            priority: P1
+            due: 2026-12-15
+            status: open
+        ---
+        Body.
+        """)
+    write_tree(content, {"postmortems/INC-1.md": review})
+    builds.run(content, START)
+    chart = builds.out / "internal" / "metrics" / "charts" / "incidents-by-severity.svg"
+    before = chart.read_bytes()
+    later = START + timedelta(hours=1)
+    incremental = builds.run(content, later)
+    feed = (builds.out / "internal" / "follow-ups" / "action-items.ics").read_text()
+    assert "DTSTAMP:20261128T130000Z" in feed and "AI-9" in feed
+    assert differences(clean_build(content, later, tmp_path / "clean"), incremental) == []
+    assert chart.read_bytes() == before
+    path = content / "incidents" / "inc-2.yaml"
+    text = path.read_text()
+    severity = "minor" if "severity: minor" not in text else "major"
+    path.write_text(re.sub(r"severity: \w+", f"severity: {severity}", text))
+    incremental = builds.run(content, later)
+    assert chart.read_bytes() != before
+    assert differences(clean_build(content, later, tmp_path / "clean2"), incremental) == []
+
+
 def test_nothing_changed_renders_nothing(content: Path, builds: Builds) -> None:
     first = builds.run(content, START)
     again = builds.run(content, START)
@@ -405,6 +442,23 @@ def test_mkdocs_yml_change_renders_everything(content: Path, tmp_path: Path, bui
     (content.parent / "mkdocs.yml").write_text(settings.replace("navigation.top", "navigation.tracking"))
     incremental = builds.run(content, START)
     assert builds.last.reused == []
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+
+
+def test_a_file_added_to_the_themes_own_folder_is_published(content: Path, tmp_path: Path, builds: Builds) -> None:
+    """The theme's list of static files is kept from the last build (mkdocs_run._add_theme_files)
+    only while the theme's folders are as they were: a script added to `custom_dir` between two
+    builds is published, as a clean build publishes it."""
+    overrides = content.parent / "overrides"
+    write_tree(overrides, {"assets/first.js": "// first\n"})
+    settings = (REPO / "generator" / "kb" / "mkdocs.yml").read_text()
+    (content.parent / "mkdocs.yml").write_text(settings.replace("  name: material\n",
+                                                                "  name: material\n  custom_dir: overrides\n", 1))
+    first = builds.run(content, START)
+    assert "assets/first.js" in first
+    write_tree(overrides, {"assets/added.js": "// added\n"})
+    incremental = builds.run(content, START)
+    assert (builds.out / "internal" / "assets" / "added.js").read_text() == "// added\n"
     assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
 
 

@@ -7,11 +7,13 @@ a `<desc>` with the figures in words, and the pages repeat that text as the imag
 the chart is never the only place a number lives. Series differ by hatch and marker as well as
 colour, so nothing is conveyed by colour alone.
 
-Drawing is the slow part of the knowledge base's Markdown (about a second for the metrics
-pages), so a chart is drawn only when its inputs are new: `remembered(store)` lends a mapping
-from a chart's key (a hash of its kind, inputs, this module's source and matplotlib's version)
-to its SVG, which the knowledge base keeps in its cache between builds. matplotlib is imported
-only when a chart is drawn.
+Drawing is the slow part of the knowledge base's Markdown (one to two seconds for the metrics
+pages), so a `Chart` is only described when made (name, title, text alternative and `key`, a
+hash of its kind, inputs, this module's source and matplotlib's version) and drawn when its
+`svg` is asked for: the pages need only the description, and the chart files are keyed files
+(pages.Keyed) that a rebuild takes from the kept tree while the key is unchanged and a cold
+build draws in the worker processes with the incident pages. matplotlib is imported only when
+a chart is drawn.
 """
 
 from __future__ import annotations
@@ -22,12 +24,11 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -53,51 +54,30 @@ MARKERS = ("o", "s", "^", "D")
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """One chart: its file name, title, text alternative and SVG text."""
+    """One chart: its file name, title and text alternative, and how to draw its SVG text."""
 
     name: str
     title: str
     alt: str
-    svg: str
+    key: str  # what the SVG is drawn from: equal keys, equal bytes
+    draw: Callable[[], str]
+
+    @property
+    def svg(self) -> str:
+        return self.draw()
 
 
-class Store(Protocol):
-    """Where charts drawn before are found by key (`get`), and every chart used is put back."""
-
-    def get(self, key: str) -> str | None: ...
-
-    def __setitem__(self, key: str, svg: str) -> None: ...
-
-
-#: The store lent by `remembered()`, if any.
-_STORE: Store | None = None
 _SALT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-@contextmanager
-def remembered(store: Store) -> Iterator[None]:
-    """Look charts up in (and add the ones drawn to) `store` while the block runs."""
-    global _STORE
-    previous, _STORE = _STORE, store
-    try:
-        yield
-    finally:
-        _STORE = previous
-
-
-def _recall(kind: str, name: str, title: str, alt: str, inputs: Any, draw: Callable[[], str]) -> Chart:
-    """The chart from the store when drawn from the same inputs before, else drawn now."""
+def _described(kind: str, name: str, title: str, alt: str, inputs: Any, draw: Callable[[], str]) -> Chart:
+    """The chart, drawn only when its SVG is asked for."""
     try:
         version = metadata.version("matplotlib")
     except metadata.PackageNotFoundError:  # pragma: no cover - a broken install
         version = "?"
     key = hashlib.sha256(json.dumps([_SALT, version, kind, name, title, alt, inputs]).encode()).hexdigest()
-    svg = _STORE.get(key) if _STORE is not None else None
-    if svg is None:
-        svg = draw()
-    if _STORE is not None:
-        _STORE[key] = svg
-    return Chart(name, title, alt, svg)
+    return Chart(name, title, alt, key, draw)
 
 
 def _matplotlib() -> Any:
@@ -135,7 +115,7 @@ def stacked_bars(
 ) -> Chart:
     """Stacked vertical bars (e.g. incidents per month by severity)."""
     inputs = [list(labels), [[k, list(v)] for k, v in series.items()], ylabel]
-    return _recall("stacked_bars", name, title, alt, inputs,
+    return _described("stacked_bars", name, title, alt, inputs,
                    lambda: _stacked_bars(title, alt, labels, series, ylabel))
 
 
@@ -169,7 +149,7 @@ def lines(
 ) -> Chart:
     """Lines with markers over time; unknown points (None) are gaps, never zero."""
     inputs = [list(labels), [[k, list(v)] for k, v in series.items()], xlabel, ylabel]
-    return _recall("lines", name, title, alt, inputs, lambda: _lines(title, alt, labels, series, xlabel, ylabel))
+    return _described("lines", name, title, alt, inputs, lambda: _lines(title, alt, labels, series, xlabel, ylabel))
 
 
 def _lines(title: str, alt: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]],
@@ -199,7 +179,7 @@ def horizontal_bars(
 ) -> Chart:
     """Horizontal bars with the value printed at each bar, optionally a reference line."""
     inputs = [[[k, v] for k, v in values.items()], xlabel, reference, reference_label, value_format]
-    return _recall("horizontal_bars", name, title, alt, inputs,
+    return _described("horizontal_bars", name, title, alt, inputs,
                    lambda: _horizontal_bars(title, alt, values, xlabel, reference, reference_label, value_format))
 
 

@@ -9,6 +9,7 @@ the default of `statuspress metrics`: the 365 days before the build time.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -23,9 +24,9 @@ from ..derive.metrics.table import DURATION_LABELS, group_duration_cells, group_
 from ..model import Severity, Site
 from . import paths
 from .charts import Chart, horizontal_bars, lines, stacked_bars
-from .followup_calendar import TEAM_FEED, calendars, owner_feed, owners
+from .followup_calendar import TEAM_FEED, calendar_files, owner_feed, owners
 from .md import cell, front_matter, link, nowrap, table
-from .pages import Output
+from .pages import Keyed, Output
 
 T = TypeVar("T")
 
@@ -291,14 +292,18 @@ def followup_page(site: Site, now: datetime) -> str:
 # --------------------------------------------------------------------------- files
 
 
-def files(site: Site, now: datetime) -> Iterator[Output]:
-    """Charts, the JSON and CSV downloads and the calendars."""
+def files(site: Site, now: datetime) -> Iterator[Output | Keyed]:
+    """Charts, the JSON and CSV downloads and the calendars. Charts and calendars are keyed
+    files: drawn (in a worker, first, being the slowest) only when what they show changed."""
     for chart in charts(site, now):
-        yield Output(f"{CHARTS}/{chart.name}.svg", chart.svg.encode("utf-8"))
+        yield Keyed(f"{CHARTS}/{chart.name}.svg", (chart.key,), functools.partial(_svg_bytes, chart), slow=True)
     report = report_for(site, now)
     yield Output(JSON_FILE, (json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(csv_rows(report))
     yield Output(CSV_FILE, buffer.getvalue().encode("utf-8"))
-    for path, data in calendars(site, now):
-        yield Output(path, data)
+    yield from calendar_files(site, now)
+
+
+def _svg_bytes(chart: Chart) -> bytes:
+    return chart.svg.encode("utf-8")

@@ -35,23 +35,9 @@ from .mkdocs_run import PageRecord, Result, Reuse
 from .pages import Kept
 
 #: Bumped when the layout of the cache file changes.
-FORMAT = 3
+FORMAT = 4
 #: Where a page record (PageRecord.to_json) holds its search entries.
 _SEARCH = 6
-
-
-class ChartStore:
-    """Charts drawn by earlier builds (charts.py); keeps the ones this build used."""
-
-    def __init__(self, drawn: dict[str, str]) -> None:
-        self.drawn = drawn
-        self.used: dict[str, str] = {}
-
-    def get(self, key: str) -> str | None:
-        return self.drawn.get(key)
-
-    def __setitem__(self, key: str, svg: str) -> None:
-        self.used[key] = svg
 
 
 class TemplateCache(jinja2.BytecodeCache):
@@ -89,7 +75,7 @@ class KbCache:
         self.previous: dict[str, tuple[Status, str]] = {}  # the reserve generation's pages: file -> (status, key)
         self.here: dict[str, str] = {}  # what the staging folder still holds of those: file -> key
         self.signature, self.salt, self.records = "", "", dict[str, PageRecord]()
-        self.charts = ChartStore({})
+        self.theme: tuple[str, list[str]] | None = None  # the theme's static files as last listed
         #: keyed docs file -> (key, SHA-256 of its bytes, its status in the kept tree), last build
         self.made: dict[str, tuple[str, str, Status | None]] = {}
         self.kept: dict[str, tuple[str, str]] = {}  # keyed docs file -> (key, SHA-256), this build
@@ -105,7 +91,6 @@ class KbCache:
                 return
             assert search is not None
             signature, pages = str(stored["signature"]), stored["pages"]
-            self.charts = ChartStore({str(k): str(v) for k, v in stored.get("charts", {}).items()})
             self.made = {str(k): (str(v[0]), str(v[1]), (int(v[2][0]), int(v[2][1]), int(v[2][2])) if v[2] else None)
                          for k, v in stored.get("made", {}).items()}
             for uri, (record, status, destination, key) in pages.items():
@@ -119,6 +104,8 @@ class KbCache:
             self.previous = {str(rel): ((int(s[0]), int(s[1]), int(s[2])), str(key))
                              for rel, (s, key) in stored.get("reserve", {}).items()}
             salt = str(stored["salt"])
+            theme = stored.get("theme")
+            self.theme = (str(theme[0]), [str(name) for name in theme[1]]) if theme else None
         except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
             self.records, self.status, self.keys, self.destinations, self.previous = {}, {}, {}, {}, {}
             return
@@ -163,7 +150,7 @@ class KbCache:
             _link(source, destination)
             return True
 
-        return Reuse(self.records, self.signature, place, self.salt)
+        return Reuse(self.records, self.signature, place, self.salt, self.theme)
 
     def finish(self, result: Result, site_dir: Path) -> None:
         """Remove the reserve's pages this build did not make (deleted incidents, ...)."""
@@ -193,7 +180,8 @@ class KbCache:
         reserve = {self.destinations[uri]: [list(self.status[uri]), self.keys[uri]] for uri in self.status}
         made_files = {path: [key, digest, status(self.docs / path)] for path, (key, digest) in self.kept.items()}
         stored = {"format": FORMAT, "signature": result.signature, "salt": result.salt, "pages": pages,
-                  "charts": self.charts.used, "made": made_files, "reserve": reserve}
+                  "made": made_files, "reserve": reserve,
+                  "theme": list(result.theme) if result.theme else None}
         data = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         blob = b"".join(search)
 

@@ -50,6 +50,8 @@ class Keyed:
     path: str
     inputs: tuple[Any, ...]
     make: Callable[[], str | bytes]
+    #: Much slower to make than a page (a chart): made first, so a worker does not end last.
+    slow: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,7 @@ def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Out
                 continue
             todo.append((len(outputs), entry, key))
             outputs.append(None)
+    todo.sort(key=lambda task: not task[1].slow)  # stable: the slow ones first, else in order
     for (index, entry, key), content in zip(todo, run_all(_make, [entry for _, entry, _ in todo], MIN_MADE),
                                             strict=True):
         if content is None:  # it failed in a worker: made here again, to fail here with its own message
