@@ -207,8 +207,8 @@ def _lazy(
         assert isinstance(facts, IncidentFacts)
         rel = facts.source.path
         refs.append(IncidentRef(rel, cache.new[rel][0], facts))
-        if record is not None:
-            parsed[rel] = record
+        if record is not None:  # unpickled already as it came from a worker: the record, not its bytes
+            parsed[rel] = record.load() if isinstance(record, Pickled) and record.loaded() else record
     refs.sort(key=lambda r: (r.facts.started_at, r.facts.id))
 
     def fetch(ref: IncidentRef) -> Incident:

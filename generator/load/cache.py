@@ -271,8 +271,16 @@ class LoadCache:
         try:
             write_cache_file(self.directory, self.path, self._write)
         finally:
+            self._settle()
             if not keep_open:
                 self.close()
+
+    def _settle(self) -> None:
+        """Let go of the bytes of the fresh records already unpickled: once saved, the record
+        is what is read (holding both was 50 MB more at 20,000 incidents)."""
+        for rel, (record, own) in self.fresh.items():
+            if isinstance(record, Pickled) and record.loaded():
+                self.fresh[rel] = (record.load(), own)
 
     def _write(self, writer: SectionWriter) -> None:
         """The header, then as their old (verified) bytes each old chunk whose files all came
@@ -340,6 +348,9 @@ class Pickled:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._value: Any = MISSING
+
+    def loaded(self) -> bool:
+        return self._value is not MISSING
 
     def load(self) -> Any:
         """The record (unpickled once)."""
