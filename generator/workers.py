@@ -14,7 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from . import progress
@@ -66,23 +67,54 @@ def run_all_then(
     """`[then(run(t)) for t in tasks]`: `run` as `run_all` runs it, `then` always in this process,
     on each chunk's results as soon as they come back, while the workers run the rest (this
     process would otherwise wait idle, then do that work while both cores' workers are done)."""
+    with started(run, then, tasks, minimum, counted) as results:
+        return results()
+
+
+@contextmanager
+def started(
+    run: Callable[[T], R], then: Callable[[R], S], tasks: Sequence[T], minimum: int, counted: bool = False
+) -> Iterator[Callable[[], list[S]]]:
+    """`run_all_then` begun: the block runs in this process while the workers run the tasks,
+    and calling what it gives waits for their results (`then` applied). In one process the
+    tasks run at once, before the block. Leaving the block collects the results if the block
+    did not, so no task is ever lost; an exception cancels the tasks not begun."""
     global _JOB
     count = workers(len(tasks), minimum)
     if count == 1:
-        return [then(_counted(run(task), 1 if counted else 0)) for task in tasks]
+        done = [then(_counted(run(task), 1 if counted else 0)) for task in tasks]
+        yield lambda: done
+        return
     size = max(1, -(-len(tasks) // (count * CHUNKS_PER_WORKER)))
     starts = range(0, len(tasks), size)
     from concurrent.futures import ProcessPoolExecutor  # here: most commands never fork
 
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
     _JOB = (run, tasks)
-    done: list[S] = []
     try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            for chunk in pool.map(_run_chunk, starts, [size] * len(starts)):
-                done.extend(then(result) for result in _counted(chunk, len(chunk) if counted else 0))
+        chunks = pool.map(_run_chunk, starts, [size] * len(starts))  # forks every worker now
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
     finally:
-        _JOB = None
-    return done
+        _JOB = None  # the workers have their copy
+    collected: list[S] | None = None
+
+    def results() -> list[S]:
+        nonlocal collected
+        if collected is None:
+            collected = []
+            for chunk in chunks:
+                collected.extend(then(result) for result in _counted(chunk, len(chunk) if counted else 0))
+        return collected
+
+    try:
+        yield results
+        results()
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _same(result: R) -> R:

@@ -145,3 +145,75 @@ def test_then_runs_here_on_each_chunk_while_the_workers_run_the_rest(
     seen.clear()
     signal.unlink()
     assert workers.run_all_then(lambda n: n, then, list(range(5)), minimum=10**6) == [(n, os.getpid()) for n in range(5)]
+
+
+def _signalled_feeds(monkeypatch: pytest.MonkeyPatch, signal: Path, fail: bool = False) -> None:
+    """The feeds format (made in this process) first leaves `signal`, then renders as ever (or
+    fails, with `fail`)."""
+    from generator.failures import RenderFailure
+    from generator.public.formats import FORMATS, OutputFormat
+
+    index = next(i for i, f in enumerate(FORMATS) if f.name == "feeds")
+    real = FORMATS[index]
+    assert real.render_incremental is not None
+
+    def render(page: object, dest: Path, cache: object = None) -> None:
+        signal.touch()
+        if fail:
+            raise RenderFailure("incident", "INC-1", "the feed failed")
+        if cache is None:
+            real.render(page, dest)  # type: ignore[arg-type]
+        else:
+            real.render_incremental(page, dest, cache)  # type: ignore[arg-type, misc]
+
+    import generator.public
+
+    replaced = [*FORMATS[:index], OutputFormat("feeds", render, render), *FORMATS[index + 1:]]  # type: ignore[arg-type]
+    monkeypatch.setattr(generator.public, "FORMATS", replaced)
+
+
+def test_the_other_formats_are_made_while_the_workers_render_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers' 404 page waits (up to 60 s) for the feeds, made in this process after the
+    # HTML pages were handed out: if this process waited for the pages first, it would time out
+    # and the page would say so.
+    serial = _build(tmp_path / "serial", tmp_path / "cache-serial")
+    signal = tmp_path / "feeds begun"
+    _signalled_feeds(monkeypatch, signal)
+    real_write = parallel.write
+
+    def write(path: Path, text: str) -> None:
+        if path.name == "404.html":
+            import time
+
+            for _ in range(600):
+                if signal.exists():
+                    break
+                time.sleep(0.1)
+            else:
+                text = "TIMED OUT"
+        real_write(path, text)
+
+    monkeypatch.setattr(parallel, "write", write)
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    forked = _build(tmp_path / "forked", tmp_path / "cache")
+    assert differences(serial, forked) == []
+    # The keys of the pages the workers wrote were kept once they were written: a rebuild a
+    # minute later reuses them, as after a build in one process.
+    again = _build(tmp_path / "forked", tmp_path / "cache", minutes=1)
+    assert differences(_build(tmp_path / "clean", minutes=1), again) == []
+
+
+def test_a_format_failing_while_the_workers_render_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.problems import ContentError
+
+    _signalled_feeds(monkeypatch, tmp_path / "feeds begun", fail=True)
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    with pytest.raises(ContentError) as raised:
+        _build(tmp_path / "site")
+    assert [p.message for p in raised.value.problems] == ["cannot render incident INC-1 for the public site: the feed failed"]
+    assert not (tmp_path / "site" / "public").exists()  # nothing published
+    assert multiprocessing.active_children() == []  # no worker left behind

@@ -15,6 +15,7 @@ from ..load.lazy import LazyIncidents
 from ..model import Incident, Site
 from . import reuse
 from .formats import FORMATS
+from .parallel import overlapping
 from .projcache import ProjectionCache, project_cached
 from .projection import PublicPage, project
 from .reuse import PageCache
@@ -40,7 +41,7 @@ def render_public(site: Site, dest: Path, context: RenderContext) -> None:
         cache.prepare(dest)
     else:
         page = projected(site, context.now)
-    with frozen_heap():
+    with frozen_heap(), overlapping():  # the HTML pages' workers run while the other formats are made
         for output_format in FORMATS:
             if cache is not None and output_format.render_incremental is not None:
                 output_format.render_incremental(page, dest, cache)

@@ -93,10 +93,14 @@ def render_html(page: PublicPage, dest: Path, cache: PageCache | None = None) ->
             progress.advance()
             continue
         todo.append((path, page_key, make))
-    write_pages([(path, make) for path, _, make in todo], dest)  # on every core for a large site
-    if cache is not None:
-        for path, page_key, _ in todo:
-            cache.written(path, page_key, dest)
+    def written() -> None:
+        if cache is not None:
+            for path, page_key, _ in todo:
+                cache.written(path, page_key, dest)
+
+    # On every core for a large site; inside parallel.overlapping(), `written` is called once
+    # the workers are done, while this process goes on with the other formats.
+    write_pages([(path, make) for path, _, make in todo], dest, written)
     for asset in page_assets():
         (dest / asset.path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STATIC / asset.source, dest / asset.path)

@@ -9,18 +9,59 @@ sites (the tests, a typical organisation) and `serve` render in this process.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
-from ..workers import run_all
+from ..workers import started, workers
 
 #: Below this many pages, starting processes costs more than it saves.
 MIN_PAGES = 500
 
+#: The blocks of `overlapping()` being run, innermost last.
+_OPEN: list[ExitStack] = []
 
-def write_pages(pages: Sequence[tuple[str, Callable[[], str]]], dest: Path) -> None:
-    """Render each (path, render) and write it to `dest/path`, in worker processes when it pays."""
-    run_all(lambda page: write(dest / page[0], page[1]()), pages, MIN_PAGES, counted=True)
+
+def write_pages(
+    pages: Sequence[tuple[str, Callable[[], str]]], dest: Path, then: Callable[[], None] = lambda: None
+) -> None:
+    """Render each (path, render) and write it to `dest/path`, in worker processes when it pays;
+    then call `then`. Inside `overlapping()`, pages given to workers are waited for (and `then`
+    called) at the end of that block, so this process does the rest of the block meanwhile."""
+    job = _written(started(lambda page: write(dest / page[0], page[1]()), _nothing, pages, MIN_PAGES, counted=True),
+                   then)
+    if _OPEN and workers(len(pages), MIN_PAGES) > 1:  # in one process: in order, as ever
+        _OPEN[-1].enter_context(job)
+    else:
+        with job:
+            pass
+
+
+@contextmanager
+def overlapping() -> Iterator[None]:
+    """Let `write_pages` return while its workers render: the formats after the HTML pages
+    (feeds, calendars, API: 0.4 s of CPU at 5,000 incidents) are made in this process while
+    both cores' workers render pages, instead of after them. Leaving the block waits for the
+    pages; an exception inside cancels the pages not begun."""
+    with ExitStack() as stack:
+        _OPEN.append(stack)
+        try:
+            yield
+        finally:
+            _OPEN.pop()
+
+
+@contextmanager
+def _written(job: AbstractContextManager[Callable[[], list[None]]], then: Callable[[], None]) -> Iterator[None]:
+    """The pages of `job` written, then `then`; a failure anywhere: `then` is not called."""
+    with job as results:
+        yield
+        results()
+    then()
+
+
+def _nothing(_: None) -> None:
+    return None
 
 
 def write(path: Path, text: str) -> None:
