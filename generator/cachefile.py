@@ -167,9 +167,9 @@ def _tag(key: bytes, nonce: bytes, index: int, payload: bytes | memoryview) -> b
 class SectionWriter:
     """Writes the signed sections of one cache file, in order."""
 
-    def __init__(self, handle: BinaryIO, key: bytes) -> None:
+    def __init__(self, handle: BinaryIO, key: bytes, nonce: bytes | None = None) -> None:
         self.handle, self.key = handle, key
-        self.nonce = os.urandom(_NONCE)
+        self.nonce = os.urandom(_NONCE) if nonce is None else nonce
         self.count = 0
         handle.write(MAGIC + self.nonce)
 
@@ -262,10 +262,18 @@ def read_cache_file(path: Path) -> list[Any]:
     return [] if any(v is MISSING for v in values) else values
 
 
-def write_cache_file(cache_dir: Path, path: Path, write: Callable[[SectionWriter], None]) -> None:
+def new_nonce() -> bytes:
+    """A fresh random nonce for `write_cache_file(..., nonce=)`, for a file named after it."""
+    return os.urandom(_NONCE)
+
+
+def write_cache_file(
+    cache_dir: Path, path: Path, write: Callable[[SectionWriter], None], nonce: bytes | None = None
+) -> bool:
     """Replace `path` (inside `cache_dir`) with the sections `write` writes, signed, atomically,
-    the folder made with its own .gitignore. A cache that cannot be written only costs speed
-    next time, so failures are swallowed."""
+    the folder made with its own .gitignore; whether it was written. A cache that cannot be
+    written only costs speed next time, so failures are swallowed. `nonce` (from `new_nonce`):
+    the file's nonce, so that a reader can tell this very file from any other version."""
     try:
         key = signing_key()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -273,13 +281,14 @@ def write_cache_file(cache_dir: Path, path: Path, write: Callable[[SectionWriter
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                write(SectionWriter(handle, key))
+                write(SectionWriter(handle, key, nonce))
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
     except (OSError, pickle.PicklingError, KeyRefused):
-        return
+        return False
+    return True
 
 
 def ensure_gitignore(cache_dir: Path) -> None:

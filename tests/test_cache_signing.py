@@ -71,6 +71,13 @@ def cache_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.pickle") if p.is_file())
 
 
+def kinds(found: list[Path]) -> list[str]:
+    """What each cache file is: `load-<hash>.pickle` is the load cache's index,
+    `load-<hash>-<name>.pickle` one of its chunk files, the others are named by their prefix."""
+    return ["load chunk" if p.name.startswith("load-") and p.name.count("-") == 2 else p.name.split("-")[0]
+            for p in found]
+
+
 @pytest.fixture
 def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This test's own user cache directory ($XDG_CACHE_HOME)."""
@@ -95,7 +102,7 @@ def test_a_crafted_pickle_where_the_cache_is_never_runs(
     assert first.returncode == 0, first.stderr
     found = cache_files(user_cache)
     # the checks across files, the load cache, the kept incident views and the page cache
-    assert [p.name.split("-")[0] for p in found] == ["cross", "load", "project", "public"], found
+    assert kinds(found) == ["cross", "load chunk", "load", "project", "public"], found
     reference = (repo / "site" / "public" / "incidents" / "INC-1.html").read_bytes()
     for path in found:
         path.write_bytes(forge(marker))  # type: ignore[operator]
@@ -139,14 +146,14 @@ def test_the_cache_lives_in_the_user_cache_directory_or_statuspress_cache_dir(
     assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")) == before  # nothing in the repository
     (folder,) = [p for p in (user_cache / "statuspress").iterdir() if p.is_dir()]
     assert folder.name.startswith("content-")  # named after the content folder
-    assert [p.name.split("-")[0] for p in cache_files(folder)] == ["cross", "load", "public"]
+    assert kinds(cache_files(folder)) == ["cross", "load chunk", "load", "public"]
     assert (folder / ".gitignore").read_text() == "# Statuspress cache: safe to delete\n*\n"
 
     kept = tmp_path / "ci-cache"
     result = run(repo, "build", "--content", "content", "--out", "../site", "--now", NOW,
                  env={"STATUSPRESS_CACHE_DIR": str(kept)})
     assert result.returncode == 0, result.stderr
-    assert [p.name.split("-")[0] for p in cache_files(kept)] == ["cross", "load", "public"]
+    assert kinds(cache_files(kept)) == ["cross", "load chunk", "load", "public"]
     assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")) == before
 
 

@@ -14,14 +14,15 @@ write changes its change time, which no tool can set back. A file modified withi
 being read is never trusted this way (a second write in the same clock tick could keep its
 status), so it is read and hashed next time.
 
-Layout of the cache file: signed sections (generator/cachefile.py: a section is unpickled only
-if its HMAC verifies under the user's key, so a file someone else wrote never runs). Section 0
-is the header (format, context, and an index of each file's key, status and chunk), then two
-sections per chunk of about 1,000 files: the files' own problems and the facts the checks across
-files need (checks.py), then their records, unpickled only when a record is asked for:
-`validate` reads no record at all. Saving copies the verified bytes of every chunk whose files
-all came back unchanged, so one changed file re-pickles one chunk, not the whole folder
-(re-pickling 20,000 records took longer than the rest of the load).
+Layout: signed cache files (generator/cachefile.py: a section is unpickled only if its HMAC
+verifies under the user's key, so a file someone else wrote never runs). The index file
+`load-<hash>.pickle` holds the format, context, each file's key, status and chunk, and the
+names of the chunk files (chunks.py), one per chunk of about 1,000 files, each with two
+sections: the files' own problems and the facts the checks across files need (checks.py),
+then their records, unpickled only when a record is asked for: `validate` reads no record at
+all. Saving keeps every chunk file whose files all came back unchanged (or three quarters of a
+full one's) as it is, and writes only the other entries into new chunk files, then the index:
+one changed file costs one small chunk file, not a copy of the whole cache.
 """
 
 from __future__ import annotations
@@ -40,14 +41,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..cachefile import CacheFile, SectionWriter, write_cache_file
+from ..cachefile import CacheFile, ensure_gitignore, write_cache_file
+from ..locking import Busy, acquire
 from .checks import Facts
+from .chunks import chunk_path, open_chunk, remove_unnamed, write_chunk
 from .files import ContentFile, ContentFolder
 
 #: Files per chunk of records in the cache file.
 _CHUNK = 1000
+#: More kept chunks than this of under a quarter of `_CHUNK` files each are merged into one.
+_SMALL_CHUNKS = 8
+#: Seconds a save waits for another process saving the same cache (then it skips saving).
+_SAVE_WAIT = 5.0
 #: Bumped when the layout of a cache file changes.
-FORMAT = 6
+FORMAT = 7
 #: A file modified less than this long before it was read is not trusted by its status.
 RACY_NS = 2_000_000_000
 #: Source files whose code shapes the cached records: any change invalidates every entry.
@@ -116,9 +123,9 @@ class LoadCache:
         self.context = b""
         self.path: Path | None = None
         self.index: dict[str, _Indexed] = {}
-        self.chunks = 0
+        self.chunks: list[str] = []  # the chunk files' names, by number
         self.loaded: dict[tuple[int, int], dict[str, Any]] = {}  # (chunk, half) -> unpickled
-        self.file: CacheFile | None = None  # the file read, kept open until saved
+        self.files: dict[int, CacheFile | None] = {}  # the chunk files opened, kept open until saved
         self.new: dict[str, _Indexed] = {}
         self.fresh: dict[str, tuple[Any, _Own]] = {}  # record and own of files parsed by this load
         self.changed = False
@@ -134,48 +141,51 @@ class LoadCache:
         self._read(self.path)
 
     def _read(self, path: Path) -> None:
-        """The header and how many chunks there are; a missing, unsigned, damaged or foreign
-        file: nothing."""
+        """The index and the chunks' names; a missing, unsigned, damaged or foreign file:
+        nothing. Chunk files are opened when first needed."""
         self.close()
-        self.index, self.chunks, self.loaded = {}, 0, {}
+        self.index, self.chunks, self.loaded = {}, [], {}
         file = CacheFile.open(path)
         if file is None:
             return
-        with gc_paused():
-            header = file.unpickle(0)
-        if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.context)
-                and isinstance(header[2], dict) and header[3] == (len(file) - 1) // 2 and len(file) % 2):
+        try:
+            with gc_paused():
+                header = file.unpickle(0)
+        finally:
             file.close()
+        if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.context)
+                and isinstance(header[2], dict) and isinstance(header[3], list) and len(file) == 1):
             return
-        self.index, self.chunks, self.file = header[2], header[3], file
+        self.index, self.chunks = header[2], header[3]
 
-    def _section(self, chunk: int, half: int) -> int:
-        return 1 + 2 * chunk + half
+    def _file(self, chunk: int) -> CacheFile | None:
+        """The chunk file of that number, opened once (None: gone, foreign or damaged)."""
+        if chunk not in self.files:
+            found = None
+            if self.path is not None and 0 <= chunk < len(self.chunks):
+                found = open_chunk(self.path, self.chunks[chunk])
+            self.files[chunk] = found
+        return self.files[chunk]
 
     def _half(self, chunk: int, half: int) -> dict[str, Any]:
         """One half of a chunk, 0: own problems and facts, 1: records (unpickled once; an
         unsigned or damaged one holds nothing)."""
         if (chunk, half) not in self.loaded:
             entries: dict[str, Any] = {}
-            if self.file is not None and 0 <= chunk < self.chunks:
+            file = self._file(chunk)
+            if file is not None:
                 with gc_paused():
-                    found = self.file.unpickle(self._section(chunk, half))
+                    found = file.unpickle(half)
                 if isinstance(found, dict):  # unsigned or damaged: those files are read again
                     entries = found
             self.loaded[chunk, half] = entries
         return self.loaded[chunk, half]
 
-    def _raw(self, chunk: int) -> tuple[bytes, bytes] | None:
-        """The verified bytes of both halves of an old chunk, to copy into the new file."""
-        if self.file is None or not 0 <= chunk < self.chunks:
-            return None
-        own, records = self.file.section(self._section(chunk, 0)), self.file.section(self._section(chunk, 1))
-        return (own, records) if own is not None and records is not None else None
-
     def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
+        for file in self.files.values():
+            if file is not None:
+                file.close()
+        self.files = {}
 
     def key(self, rel: str, data: bytes) -> bytes:
         return hashlib.sha256(self.context + rel.encode("utf-8", "surrogatepass") + b"\0" + data).digest()
@@ -261,16 +271,26 @@ class LoadCache:
                       if indexed[4] == record_id and rel.startswith(prefix) and "/" not in rel[len(prefix):])
 
     def save(self, keep_open: bool = False) -> None:
-        """Write the entries used by this load, atomically; a failure only costs speed next time.
-        With `keep_open`, the file read stays open (replaced, not changed), so `record()` still
-        gives the records of entries this load used (see lazy.py); `close()` when done."""
+        """Write the entries used by this load; a failure only costs speed next time. With
+        `keep_open`, the chunk files read stay open (a chunk the new index no longer names is
+        opened before it is removed), so `record()` still gives the records of entries this
+        load used (see lazy.py); `close()` when done."""
         if self.path is None or not (self.changed or self.new.keys() != self.index.keys()):
             if not keep_open:
                 self.close()
             return
+        try:  # the folder's .gitignore first: nothing may be in it without one
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_gitignore(self.directory)
+            held = acquire(self.path.with_suffix(".lock"), _SAVE_WAIT)
+        except (Busy, OSError):
+            held = None  # another process is saving this cache: its entries will do
         try:
-            write_cache_file(self.directory, self.path, self._write)
+            if held is not None:
+                self._save(keep_open)
         finally:
+            if held is not None:
+                held.release()
             self._settle()
             if not keep_open:
                 self.close()
@@ -282,21 +302,13 @@ class LoadCache:
             if isinstance(record, Pickled) and record.loaded():
                 self.fresh[rel] = (record.load(), own)
 
-    def _write(self, writer: SectionWriter) -> None:
-        """The header, then as their old (verified) bytes each old chunk whose files all came
-        back unchanged, or at least three quarters of a full chunk's did (the entries of changed
-        files stay in it unused: re-pickling the chunk of one changed file was most of a save),
-        then the other entries in new chunks."""
-        members: dict[int, list[str]] = {}
-        for rel, indexed in self.index.items():
-            members.setdefault(indexed[2], []).append(rel)
-        copied: dict[int, tuple[bytes, bytes]] = {}
-        for chunk, rels in sorted(members.items()):
-            used = sum(1 for r in rels if r in self.new and self.new[r][2] == chunk)
-            if (used == len(rels) or 4 * used >= 3 * _CHUNK) and (raw := self._raw(chunk)):
-                copied[chunk] = raw
-        kept = sorted(copied)
+    def _save(self, keep_open: bool) -> None:
+        """With the lock held: the new chunk files, then the index naming them, then the old
+        chunk files it no longer names are removed."""
+        assert self.path is not None
+        kept = self._kept()
         renumber = {old: number for number, old in enumerate(kept)}
+        names = [self.chunks[chunk] for chunk in kept]
         index: dict[str, _Indexed] = {}
         rest: list[tuple[str, Any, _Own]] = []
         for rel, indexed in self.new.items():
@@ -308,17 +320,46 @@ class LoadCache:
             record = self.fresh[rel][0] if indexed[2] < 0 and rel in self.fresh else self.record(rel, indexed)
             if own is not MISSING and record is not MISSING:
                 rest.append((rel, record, own))
-        fresh = [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
-        for number, entries in enumerate(fresh, start=len(kept)):
+        for start in range(0, len(rest), _CHUNK):
+            entries = rest[start : start + _CHUNK]
+            name = write_chunk(self.directory, self.path, _dumps({rel: own for rel, _, own in entries}),
+                               _dumps({rel: record for rel, record, _ in entries}))
+            if name is None:
+                return  # nothing is lost: the old index still names the old chunks
             for rel, _, _ in entries:
-                index[rel] = (self.new[rel][0], self.new[rel][1], number, *self.new[rel][3:])
-        writer.pickled((FORMAT, self.context, index, len(kept) + len(fresh)))
-        for chunk in kept:
-            for blob in copied[chunk]:
-                writer.section(blob)
-        for entries in fresh:
-            writer.section(_dumps({rel: own for rel, _, own in entries}))
-            writer.section(_dumps({rel: record for rel, record, _ in entries}))
+                index[rel] = (self.new[rel][0], self.new[rel][1], len(names), *self.new[rel][3:])
+            names.append(name)
+        if not write_cache_file(self.directory, self.path,
+                                lambda writer: writer.pickled((FORMAT, self.context, index, names))):
+            return
+        if keep_open:  # records of the entries this load used stay readable once their file is gone
+            for chunk in {indexed[2] for indexed in self.new.values()}:
+                if chunk >= 0:
+                    self._file(chunk)
+        remove_unnamed(self.path, names)
+
+    def _kept(self) -> list[int]:
+        """The old chunks the new index keeps as they are: those whose files all came back
+        unchanged, or at least three quarters of a full chunk's (the entries of changed files
+        stay in it unused: re-pickling the chunk of one changed file was most of a save), and
+        whose file is still there (another save may have removed it since this load read it:
+        its entries are then written again, from the file this load holds open). Small ones
+        are merged once there are many (one is left by every save that changed a few files)."""
+        assert self.path is not None
+        members: dict[int, int] = {}
+        for indexed in self.index.values():
+            members[indexed[2]] = members.get(indexed[2], 0) + 1
+        used: dict[int, int] = {}  # an entry used with an old chunk number is still in that chunk
+        for indexed in self.new.values():
+            if indexed[2] >= 0:
+                used[indexed[2]] = used.get(indexed[2], 0) + 1
+        kept = [chunk for chunk, count in sorted(used.items())
+                if (count == members.get(chunk) or 4 * count >= 3 * _CHUNK) and self._file(chunk) is not None
+                and chunk_path(self.path, self.chunks[chunk]).exists()]
+        small = [chunk for chunk in kept if 4 * used[chunk] < _CHUNK]
+        if len(small) > _SMALL_CHUNKS:
+            kept = [chunk for chunk in kept if 4 * used[chunk] >= _CHUNK]
+        return kept
 
 
 def facts_digest(facts: Facts) -> bytes:
