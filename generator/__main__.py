@@ -1,5 +1,5 @@
 """`python -m generator` runs the `statuspress` command."""
 
-from .cli import main
+from .cli.process import run
 
-main()
+run()
