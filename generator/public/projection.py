@@ -104,10 +104,13 @@ class PublicIncident:
 
     @property
     def updated_at(self) -> datetime:
-        times = [u.at for u in self.updates]
-        if self.resolved_at is not None:
-            times.append(self.resolved_at)
-        return max(times, default=self.started_at)
+        """Its last public change: the newest update (the first) or its resolution, else its
+        start. Read for every incident by several pages: no list made per call."""
+        resolved, updates = self.resolved_at, self.updates
+        if not updates:
+            return self.started_at if resolved is None else resolved
+        newest = updates[0].at
+        return newest if resolved is None or resolved <= newest else resolved
 
     @property
     def component_ids(self) -> tuple[str, ...]:
