@@ -184,3 +184,63 @@ def test_incremental_builds_equal_clean_ones_through_random_edits_and_times(
         clean = run(content, tmp_path / f"clean-{step}", None, when)
         assert differences(snapshot(public), snapshot(clean)) == [], (seed, step, when)
     assert kept > 0, "some views were kept (else this test proves nothing about them)"
+
+
+# The kept views' files: one per month, named by its nonce (projcache.py).
+
+
+def month_files(cache: Path) -> dict[str, int]:
+    """Each month file of the kept views, with its inode."""
+    return {p.name: p.stat().st_ino for p in sorted((cache / "render").glob("project-*-*.pickle"))}
+
+
+@pytest.fixture
+def three_months(tmp_path: Path) -> Path:
+    """Incidents in September, October and November 2026, all resolved before T0."""
+    files = {f"incidents/inc-{n}.yaml": incident(n, -24 * days, -24 * days + 1, None, -24 * days + 2)
+             for n, days in ((1, 70), (2, 40), (3, 10), (4, 9))}
+    return make_content(tmp_path / "content", files)
+
+
+def retitle(content: Path, number: int, title: str) -> None:
+    path = content / "incidents" / f"inc-{number}.yaml"
+    path.write_text(path.read_text().replace(f"title: Errors {number}", f"title: {title}"))
+
+
+def test_one_changed_incident_writes_only_its_months_file(
+    three_months: Path, tmp_path: Path, projected: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    run(three_months, tmp_path / "out", cache, T0)
+    first = month_files(cache)
+    assert len(first) == 3, "one file per month"
+    retitle(three_months, 3, "Changed")
+    projected.clear()
+    site = run(three_months, tmp_path / "out", cache, T0)
+    assert projected == ["INC-3"]
+    second = month_files(cache)
+    # November's file is written again (new name) and the old one removed; the others stay.
+    assert len(second) == 3 and len(set(first) & set(second)) == 2
+    assert all(second[name] == first[name] for name in set(first) & set(second))
+    assert not differences(snapshot(site), snapshot(run(three_months, tmp_path / "clean", None, T0)))
+    projected.clear()
+    run(three_months, tmp_path / "out", cache, T0)
+    assert projected == [] and month_files(cache) == second, "nothing changed: nothing written"
+
+
+def test_a_month_file_replaced_by_an_older_signed_one_is_a_miss(
+    three_months: Path, tmp_path: Path, projected: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    run(three_months, tmp_path / "out", cache, T0)
+    older = {name: (cache / "render" / name).read_bytes() for name in month_files(cache)}
+    retitle(three_months, 3, "Changed")
+    run(three_months, tmp_path / "out", cache, T0)
+    (new,) = set(month_files(cache)) - set(older)
+    november = next(data for data in older.values() if b"INC-3" in data)
+    (cache / "render" / new).write_bytes(november)  # signed by this user, but not the file named
+    projected.clear()
+    site = run(three_months, tmp_path / "out", cache, T0)
+    assert sorted(projected) == ["INC-3", "INC-4"], "November's views are made again"
+    assert "Changed" in (site / "incidents" / "INC-3.html").read_text()
+    assert not differences(snapshot(site), snapshot(run(three_months, tmp_path / "clean", None, T0)))

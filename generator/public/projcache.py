@@ -13,8 +13,12 @@ services: reuse.py) covers the rest. Any difference means projecting that incide
 its record. A closed incident's page key (reuse.py) is kept with it, so unchanged pages are not
 keyed again either.
 
-Entries are kept in signed sections (generator/cachefile.py) of one month of incidents each (by
-start); saving copies the verified bytes of every month whose entries all came back unchanged.
+Entries are kept in signed files (generator/cachefile.py): an index, `project-<hash>.pickle`,
+and a file per month of incidents (by start) named after its nonce, as the load cache keeps its
+chunks (load/chunks.py). Saving leaves the file of every month whose entries all came back
+unchanged as it is and writes the others and the index: after one changed incident, one month
+and the index, where rewriting every month's bytes into one file was 0.15 s at 20,000.
+Only one build at a time writes into a published folder (its lock), so saves never overlap.
 """
 
 from __future__ import annotations
@@ -26,16 +30,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..cachefile import CacheFile, SectionWriter, write_cache_file
+from ..cachefile import CacheFile, write_cache_file
 from ..derive.status import known
 from ..load.cache import dumps, gc_paused
+from ..load.chunks import chunk_path, open_chunk, remove_unnamed, write_chunk
 from ..load.lazy import IncidentRef, LazyIncidents
 from ..model import Site
 from . import reuse
 from .projection import PublicIncident, PublicPage, assemble, moments, public_ids_of, public_incident, summaries
 
 #: Bumped when what is stored changes.
-FORMAT = 1
+FORMAT = 2
 #: Index entry of one incident: its file's key, its summary, the window of `now` in which its
 #: entry holds (None: unbounded), and its month.
 _Indexed = tuple[bytes, str, "datetime | None", "datetime | None", str]
@@ -65,9 +70,8 @@ class ProjectionCache:
         name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         self.path = directory / "render" / f"project-{name}.pickle"
         self.index: dict[str, _Indexed] = {}
-        self.months: list[str] = []
+        self.months: dict[str, str] = {}  # month -> the name of its file
         self.loaded: dict[str, dict[str, _Kept]] = {}
-        self.file: CacheFile | None = None
         self.new: dict[str, _Indexed] = {}
         self.made: dict[str, _Kept] = {}  # entries this build made (not taken from the file)
         self._read()
@@ -76,20 +80,25 @@ class ProjectionCache:
         file = CacheFile.open(self.path)
         if file is None:
             return
-        with gc_paused():
-            header = file.unpickle(0)
-        if (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.salt)
-                and isinstance(header[2], dict) and isinstance(header[3], list) and len(header[3]) == len(file) - 1):
-            self.index, self.months, self.file = header[2], header[3], file
-        else:
+        try:
+            with gc_paused():
+                header = file.unpickle(0)
+        finally:
             file.close()
+        if (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.salt)
+                and isinstance(header[2], dict) and isinstance(header[3], dict)):
+            self.index, self.months = header[2], header[3]
 
     def _month(self, month: str) -> dict[str, _Kept]:
         if month not in self.loaded:
             found: Any = None
-            if self.file is not None and month in self.months:
-                with gc_paused():
-                    found = self.file.unpickle(1 + self.months.index(month))
+            file = open_chunk(self.path, self.months[month], 1) if month in self.months else None
+            if file is not None:
+                try:
+                    with gc_paused():
+                        found = file.unpickle(0)
+                finally:
+                    file.close()
             self.loaded[month] = found if isinstance(found, dict) else {}
         return self.loaded[month]
 
@@ -111,37 +120,33 @@ class ProjectionCache:
         self.made[ref.rel] = kept
 
     def save(self) -> None:
-        """Keep this build's entries; a month whose entries all came back as they were is copied."""
-        try:
-            if self.new != self.index or self.made:
-                write_cache_file(self.directory, self.path, self._write)
-        finally:
-            if self.file is not None:
-                self.file.close()
-                self.file = None
-
-    def _write(self, writer: SectionWriter) -> None:
+        """Keep this build's entries: the file of a month whose entries all came back as they
+        were stays, the other months are written, then the index; a failure only costs speed."""
+        if self.new == self.index and not self.made:
+            return
         members: dict[str, list[str]] = {}
         for rel, entry in self.new.items():
             members.setdefault(entry[4], []).append(rel)
         old: dict[str, set[str]] = {}
         for rel, entry in self.index.items():
             old.setdefault(entry[4], set()).add(rel)
-        months = sorted(members)
-        sections: list[bytes] = []
-        for month in months:
-            rels = members[month]
-            raw = None
-            if self.file is not None and month in self.months and old.get(month) == set(rels) and not any(
-                    rel in self.made for rel in rels):
-                raw = self.file.section(1 + self.months.index(month))
-            if raw is None:
+        names: dict[str, str] = {}
+        for month, rels in sorted(members.items()):
+            name = self.months.get(month)
+            if (name is None or old.get(month) != set(rels) or any(rel in self.made for rel in rels)
+                    or not chunk_path(self.path, name).exists()):
                 kept = self._month(month) if month in old else {}
-                raw = dumps({rel: self.made[rel] if rel in self.made else kept[rel] for rel in rels})
-            sections.append(raw)
-        writer.pickled((FORMAT, self.salt, self.new, months))
-        for raw in sections:
-            writer.section(raw)
+                try:
+                    entries = {rel: self.made[rel] if rel in self.made else kept[rel] for rel in rels}
+                except KeyError:  # a month file lost meanwhile: its views are made again next time
+                    return
+                name = write_chunk(self.directory, self.path, dumps(entries))
+                if name is None:
+                    return
+            names[month] = name
+        index = (FORMAT, self.salt, self.new, names)
+        if write_cache_file(self.directory, self.path, lambda writer: writer.pickled(index)):
+            remove_unnamed(self.path, names.values())
 
 
 def _month_of(ref: IncidentRef) -> str:
