@@ -57,7 +57,11 @@ def test_bad_content_exits_1_with_its_message(tmp_path: Path) -> None:
 def test_with_another_thread_running_the_process_exits_as_usual() -> None:
     prelude = FREED + """\
 import threading, time
-threading.Thread(target=lambda: (time.sleep(0.3), print("thread finished", flush=True))).start()
+def until_the_main_thread_is_done():  # still running when the command has finished, however slow
+    while threading.main_thread().is_alive():
+        time.sleep(0.01)
+    print("thread finished", flush=True)
+threading.Thread(target=until_the_main_thread_is_done).start()
 """
     result = process(prelude, "--version")
     assert result.returncode == 0
