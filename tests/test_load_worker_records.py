@@ -12,6 +12,7 @@ import pytest
 from generator.load import Loaded, load_site, reading
 from generator.load import cache as cache_module
 from generator.load.cache import LoadCache, Pickled
+from generator.load.chunks import open_chunk
 from generator.load.lazy import LazyIncidents
 from generator.model import Incident
 from generator.workers import workers
@@ -150,11 +151,15 @@ def test_what_the_workers_cached_reads_back_as_one_process_made_it(
     assert tuple(warm_lazy.site.incidents) == alone.site.incidents
     assert all(isinstance(i, Incident) for i in warm.site.incidents)
     # The chunks of records unpickle to the records themselves, not to wrapped bytes.
-    path = next((tmp_path / "cache").glob("load-*.pickle"))
-    file = cache_module.CacheFile.open(path)
+    path = next(p for p in (tmp_path / "cache").glob("load-*.pickle") if p.name.count("-") == 1)  # the index
+    index = cache_module.CacheFile.open(path)
+    assert index is not None
+    names = index.unpickle(0)[3]  # the names of the chunk files (load/chunks.py)
+    index.close()
+    file = open_chunk(path, names[0])
     assert file is not None
     try:
-        half = file.unpickle(2)  # chunk 0's records
+        half = file.unpickle(1)  # chunk 0's records
     finally:
         file.close()
     assert isinstance(half, dict) and len(half) == 25 + 2  # every file read, with a record or not
