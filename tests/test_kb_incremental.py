@@ -331,6 +331,8 @@ def test_a_changed_incident_renders_its_page_not_the_others(content: Path, tmp_p
     assert "incidents/INC-3.md" not in rendered and "severity.md" not in rendered
     assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
     assert "Renamed incident 2" in (builds.out / "internal" / "incidents" / "INC-2.html").read_text()
+    again = builds.run(content, START)  # the records kept are this build's, the reused ones as they were read
+    assert builds.last.rendered == [] and differences(incremental, again) == []
 
 
 def test_pages_made_from_unchanged_inputs_follow_what_they_show(content: Path, tmp_path: Path, builds: Builds) -> None:

@@ -64,6 +64,18 @@ def review_state(kb: Kb, incident: Incident) -> str:
 
 
 def incident_row(kb: Kb, incident: Incident, source: str) -> list[str]:
+    """The incident's row in the tables of incidents; made once per folder of the page showing
+    it (its links are relative): the index of services repeats each incident on every service
+    page it affected."""
+    rows: dict[tuple[str, str], list[str]] = kb.__dict__.setdefault("_incident_rows", {})
+    key = (incident.id, source.rpartition("/")[0])
+    row = rows.get(key)
+    if row is None:
+        row = rows[key] = _incident_row(kb, incident, source)
+    return row
+
+
+def _incident_row(kb: Kb, incident: Incident, source: str) -> list[str]:
     services = ", ".join(link(kb.service_name(s), source, paths.service(s)) for s in kb.services_of(incident))
     return [
         link(incident.id, source, paths.incident(incident.id), nowrap=True),
@@ -218,17 +230,18 @@ def incident_page(kb: Kb, incident: Incident) -> str:
 
 
 def incident_inputs(kb: Kb, incident: Incident) -> tuple[Any, ...]:
-    """Everything `incident_page` reads besides the code: the incident, the services it names
+    """Everything `incident_page` reads besides the code: the incident (its file's key), the services it names
     (their names and external runbooks), its review's status or when one is due (and whether
-    that is past), and the runbooks of the services it affected with their pages."""
+    that is past), and the runbooks of the services it affected (title, alerts, page: _runbooks)."""
     affected = kb.services_of(incident)
     named = [*affected, *([incident.root_cause.service] if incident.root_cause.service else [])]
     services = [(s, kb.service_name(s), service.runbooks if (service := kb.site.service(s)) else ()) for s in named]
     postmortem = kb.reviews.get(incident.id)
     due = review_due(incident, kb.site.settings)
-    runbooks = [(s, [(r, kb.runbook_pages[r.path]) for r in kb.runbooks_by_service.get(s, ())]) for s in affected]
-    return (incident, services, postmortem.status if postmortem else None, due, due is not None and due < kb.now,
-            runbooks)
+    runbooks = [(s, [(r.title, r.alerts, kb.runbook_pages[r.path]) for r in kb.runbooks_by_service.get(s, ())])
+                for s in affected]
+    return (kb.record_key(incident), services, postmortem.status if postmortem else None, due,
+            due is not None and due < kb.now, runbooks)
 
 
 def incident_pages(site: Site, now: datetime) -> Iterator[Keyed]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..derive.followup import OPEN_STATUSES, effective_due, is_overdue
+from ..load.lazy import LazyIncidents
 from ..model import ActionItem, Incident, Postmortem, Runbook, Site
 from . import paths
 
@@ -46,6 +47,9 @@ class Kb:
     runbooks_by_service: dict[str, tuple[Runbook, ...]]
     incidents_by_service: dict[str, tuple[Incident, ...]]
     runbook_pages: dict[str, str]
+    #: Incident id -> the load cache's key of its file, when the site was loaded lazily with the
+    #: cache (load/lazy.py): the key changes whenever anything the record is made of changes.
+    file_keys: dict[str, bytes]
 
     @property
     def today(self) -> date:
@@ -54,6 +58,11 @@ class Kb:
     def services_of(self, incident: Incident) -> tuple[str, ...]:
         """Affected service ids, in impact order, without repeats."""
         return tuple(dict.fromkeys(impact.component for impact in incident.impact))
+
+    def record_key(self, incident: Incident) -> bytes | Incident:
+        """What stands for the incident in a page's inputs (pages.Keyed): its file's key, so the
+        page is keyed without serialising the record, else the record itself."""
+        return self.file_keys.get(incident.id, incident)
 
     def service_name(self, service_id: str) -> str:
         service = self.site.service(service_id)
@@ -113,4 +122,14 @@ def _make_index(site: Site, now: datetime) -> Kb:
         runbooks_by_service={k: tuple(v) for k, v in sorted(by_service.items())},
         incidents_by_service={k: tuple(v) for k, v in sorted(hit.items())},
         runbook_pages=paths.runbook_pages(site.runbooks),
+        file_keys=_file_keys(site),
     )
+
+
+def _file_keys(site: Site) -> dict[str, bytes]:
+    """Each incident's file key from a lazy load; none when an id is not unique (never in a
+    site that validated) or the load was not lazy."""
+    if not isinstance(site.incidents, LazyIncidents):
+        return {}
+    keys = {ref.facts.id: ref.key for ref in site.incidents.refs}
+    return keys if len(keys) == len(site.incidents.refs) else {}

@@ -1,9 +1,9 @@
 """The MkDocs build, run in its phases so pages can be reused and rendered on every core.
 
 Everything Statuspress relies on inside MkDocs 1.6.1 and Material for MkDocs 9.x lives in this
-module (MkDocs 1.6.1 is the last 1.x release and pinned, so these internals do not move);
-`assumptions()` lists what it uses, and tests/test_kb_incremental.py fails loudly when one of
-them is gone or changed shape. `build()` does what `mkdocs.commands.build.build` does, in the
+module and in mkdocs_shortcuts.py, the shortcuts through their set-up (MkDocs 1.6.1 is the last
+1.x release and pinned, so these internals do not move); `assumptions()` lists what both use,
+and tests/test_kb_incremental.py fails loudly when one of them is gone or changed shape. `build()` does what `mkdocs.commands.build.build` does, in the
 same order, with three differences that never change a byte of output:
 
 * **Reuse.** A page whose Markdown, links and surroundings are what they were when the previous
@@ -56,6 +56,7 @@ from mkdocs.utils import CountHandler, meta
 
 from .. import progress
 from ..workers import run_all
+from . import mkdocs_shortcuts as shortcuts
 
 #: Bumped when what a page record holds, or how it is used, changes.
 FORMAT = 2
@@ -231,7 +232,8 @@ def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse
     if config.strict:
         logging.getLogger("mkdocs").addHandler(warnings)
     try:
-        result = _build(config, sources, reuse, templates, unread or {})
+        with shortcuts.compiled_templates(config, templates), shortcuts.tags_export_encoded_in_c():
+            result = _build(config, sources, reuse, templates, unread or {})
         if counts := warnings.get_counts():
             message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {message} in strict mode!")
@@ -253,7 +255,7 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
     files = get_files(config)
     env = config.theme.get_env()
     env.bytecode_cache = templates
-    theme = _add_theme_files(files, env, config, reuse.theme if reuse is not None else None)
+    theme = shortcuts.add_theme_files(files, env, config, config_salt, reuse.theme if reuse is not None else None)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     for file in files:  # never read what is on disk in the docs folder: the generated content
@@ -375,33 +377,6 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
             made[uri] = _record(page, read.meta[uri], read.logs[uri], converted[uri], built[uri], listing)
     destinations = {p.file.src_uri: p.file.dest_uri for p in pages}
     return Result(made, site_signature, destinations, sorted(reused), [p.file.src_uri for p in todo], salt, theme)
-
-
-def _add_theme_files(files: Files, env: jinja2.Environment, config: MkDocsConfig,
-                     known: tuple[str, list[str]] | None) -> tuple[str, list[str]]:
-    """`files.add_files_from_theme(env, config)`, with the theme's file names as the previous
-    build listed them while the configuration salt is the same: MkDocs walks every theme folder
-    for them (Material's holds 14,500 files, its icons, 0.15 s of every build). The salt covers
-    what the listing depends on: the theme folders and static templates (the filter), the
-    versions of the packaged themes and every file of the others. Returns (salt, names)."""
-    key = config_salt(config)
-    listed: list[str] = []
-    original = env.list_templates
-
-    def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
-        if known is not None and known[0] == key:
-            names = list(known[1])
-        else:
-            names = original(extensions=extensions, filter_func=filter_func)
-        listed.extend(names)
-        return names
-
-    env.list_templates = list_templates  # type: ignore[method-assign]
-    try:
-        files.add_files_from_theme(env, config)
-    finally:
-        del env.list_templates
-    return key, listed
 
 
 #: What the workers of the phase being run read: [config, files] or [config, doc_files, nav, env].
@@ -753,8 +728,6 @@ def assumptions() -> list[str]:
             all(word in inspect.getsource(mkdocs_build._populate_page)
                 for word in ("on_pre_page", "read_source", "on_page_markdown", "page.render", "on_page_content")),
         "build() runs the events and steps in the order replayed here": _build_order_holds(),
-        "add_files_from_theme lists the theme once, filtered by the static templates only":
-            _theme_listing_holds(inspect.getsource(Files.add_files_from_theme)),
         "File._content holds generated content": "self._content" in inspect.getsource(File.copy_file),
         "Page.render(config, files) looks files up only through get_file_from_path":
             params(Page.render) == ["self", "config", "files"]
@@ -777,6 +750,7 @@ def assumptions() -> list[str]:
             and "self.data.add" in inspect.getsource(ListingManager.add),
         "search and tags have no other per-page events": _no_other_events(SearchPlugin, TagsPlugin),
     }
+    checks.update(shortcuts.assumptions())
     return [name for name, holds in checks.items() if not holds]
 
 
@@ -786,15 +760,6 @@ def _index_encoding_holds(source: str) -> bool:
     compact = re.sub(r"\s+", "", source)
     return ('data={"config":config,"docs":self.entries}' in compact
             and 'json.dumps(data,separators=(",",":"),default=str)' in compact)
-
-
-def _theme_listing_holds(source: str) -> bool:
-    """`_add_theme_files` may hand back an earlier listing: the method lists the theme exactly
-    once, with a filter that reads nothing of the configuration but the static templates."""
-    reads = set(re.findall(r"config\.[\w.]+", source))
-    return (source.count("list_templates(") == 1 and "env.list_templates(filter_func=filter)" in source
-            and reads == {"config.theme.static_templates", "config.theme.dirs", "config.site_dir",
-                          "config.use_directory_urls"})
 
 
 def _build_order_holds() -> bool:

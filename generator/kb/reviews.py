@@ -146,13 +146,15 @@ def review_page(kb: Kb, postmortem: Postmortem) -> str:
 
 
 def review_inputs(kb: Kb, postmortem: Postmortem) -> tuple[Any, ...]:
-    """Everything `review_page` reads besides the code: the review, its incident and the names
-    of the services it affected, its action items as the tracker sees them (due, overdue), and
+    """Everything `review_page` reads besides the code: the review, its incident (its file's key)
+    and the names of the services it affected, its action items as the tracker shows them (the
+    item, due, overdue: action_rows), and
     the build time while the incident is open (its duration says "so far")."""
     incident = kb.incidents.get(postmortem.incident)
     names = [(s, kb.service_name(s)) for s in kb.services_of(incident)] if incident is not None else []
     open_now = kb.now if incident is not None and incident.resolved_at is None else None
-    return (postmortem, incident, names, kb.actions_of(postmortem.incident), open_now)
+    actions = [(action.item, action.due, action.overdue) for action in kb.actions_of(postmortem.incident)]
+    return (postmortem, kb.record_key(incident) if incident is not None else None, names, actions, open_now)
 
 
 def review_pages(site: Site, now: datetime) -> Iterator[Keyed]:
