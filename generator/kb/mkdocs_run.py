@@ -3,8 +3,9 @@
 Everything Statuspress relies on inside MkDocs 1.6.1 and Material for MkDocs 9.x lives in this
 module and in mkdocs_shortcuts.py, the shortcuts through their set-up (MkDocs 1.6.1 is the last
 1.x release and pinned, so these internals do not move); `assumptions()` lists what both use,
-and tests/test_kb_incremental.py fails loudly when one of them is gone or changed shape. `build()` does what `mkdocs.commands.build.build` does, in the
-same order, with three differences that never change a byte of output:
+and tests/test_kb_incremental.py fails loudly when one of them is gone or changed shape.
+`build()` does what `mkdocs.commands.build.build` does, in the same order, with three
+differences that never change a byte of output:
 
 * **Reuse.** A page whose Markdown, links and surroundings are what they were when the previous
   build rendered it is not rendered again: its HTML is taken from the previous build (see
@@ -357,7 +358,7 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
         _replay(rendered.logs)
         if rendered.error is not None:
             raise rendered.error
-        fragments[uri] = _fragment(rendered.entries)
+        fragments[uri] = rendered.fragment
     plugin = _search_plugin(config)
     if plugin is not None:
         plugin.search_index.entries = []
@@ -578,9 +579,10 @@ def _sendable(error: BaseException) -> BaseException:
 
 @dataclass
 class _Rendered:
-    """What rendering a page's template made besides the file: its search entries and logs."""
+    """What rendering a page's template made besides the file: its search entries, as JSON text
+    (`_fragment`, encoded in the worker: the build process encoded every page's twice), and logs."""
 
-    entries: list[dict[str, Any]]
+    fragment: str
     logs: list[LogEntry]
     error: BaseException | None = None
 
@@ -596,12 +598,12 @@ def _render(page: Page) -> _Rendered:
             mkdocs_build._build_page(page, config, doc_files, nav, env, False,
                                      excluded=_excluded(page.file))
         except Exception as error:
-            return _Rendered([], logs, _sendable(error))
+            return _Rendered("", logs, _sendable(error))
     added: list[dict[str, Any]] = []
     if search is not None:
         added = search.entries[before:]
         del search.entries[before:]
-    return _Rendered(added, logs)
+    return _Rendered(_fragment(added), logs)
 
 
 def _in_workers(run: Callable[[Page], Any], pages: list[Page], key: Callable[[Page], int],
@@ -661,7 +663,7 @@ def _record(page: Page, page_meta: dict[str, Any], reading: list[LogEntry], done
     """What to keep of a page just built; None when something in it is not plain JSON."""
     logs = [(1, *entry) for entry in [*reading, *done.logs]] + [(2, *entry) for entry in rendered.logs]
     record = PageRecord(markdown_key(page.file.content_string), done.lookups, page_meta, done.title,
-                        sorted(done.anchors), done.links, _fragment(rendered.entries), logs, listing)
+                        sorted(done.anchors), done.links, rendered.fragment, logs, listing)
     try:  # the rest is strings made here; front matter is the user's YAML (dates, tuples, number keys)
         if json.loads(json.dumps(page_meta)) != page_meta:
             return None

@@ -10,6 +10,7 @@ lists (see pages.py for what a row means).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from datetime import datetime
@@ -81,9 +82,14 @@ def pages() -> list[Page]:
 def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Output]:
     """Every file of the docs tree, sorted by path; two producers writing one path is a bug.
     A `Keyed` file whose inputs are unchanged comes from `made` instead of being made again;
-    the others are made on every core when there are many (a cold build)."""
-    outputs: list[Output | None] = [Output(page.path, page.produce(site, now)) for page in pages()]
+    the others, and the navigation pages, are made on every core when there are many (a cold
+    build). The producers run here first, so what they share (the index of the site, the
+    metrics report) is made once, before the workers are forked."""
+    outputs: list[Output | None] = []
     todo: list[tuple[int, Keyed, bytes | None]] = []  # (index in outputs, entry, key)
+    for page in pages():  # made with the keyed files, on every core on a cold build
+        todo.append((len(outputs), Keyed(page.path, (), functools.partial(page.produce, site, now)), None))
+        outputs.append(None)
     for producer in DOCUMENTS:
         for entry in producer.produce(site, now):
             if isinstance(entry, Output):

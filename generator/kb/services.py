@@ -19,10 +19,14 @@ from .runbooks import reviewed_cell
 
 
 def measured(kb: Kb, service: Service) -> float:
-    """Availability in percent over the last `uptime_days`, counting every incident."""
-    spans = impact_spans(kb.incidents_by_service.get(service.id, ()), kb.now).get(service.id, [])
-    start = kb.now - timedelta(days=kb.site.settings.uptime_days)
-    return 100.0 * availability(flatten(spans), start, kb.now, kb.site.settings.uptime_weights)
+    """Availability in percent over the last `uptime_days`, counting every incident; worked
+    out once per build (the catalogue and the service's page both show it)."""
+    known: dict[str, float] = kb.__dict__.setdefault("_measured", {})
+    if service.id not in known:
+        spans = impact_spans(kb.incidents_by_service.get(service.id, ()), kb.now).get(service.id, [])
+        start = kb.now - timedelta(days=kb.site.settings.uptime_days)
+        known[service.id] = 100.0 * availability(flatten(spans), start, kb.now, kb.site.settings.uptime_weights)
+    return known[service.id]
 
 
 def availability_cell(kb: Kb, service: Service) -> str:
