@@ -20,6 +20,7 @@ import pytest
 from generator.build import BuildRequest, build
 from generator.context import RenderContext
 from generator.kb import engine, mkdocs_run, registry, render_internal
+from generator.kb.page_cache import KbCache
 from generator.kb.pages import Page
 from generator.kb.tree import generate, sync_tree
 from generator.load import load_site
@@ -532,6 +533,9 @@ def test_pages_rendered_in_workers_give_the_same_site(
     monkeypatch.setenv("STATUSPRESS_WORKERS", "2")  # even for a small site on one core
     forked = builds.run(content, START)
     assert differences(clean_build(content, START, tmp_path / "clean"), forked) == []
+    # the incidents index was made in a worker: its rows (links relative to incidents/) came back to be kept
+    kept = KbCache(builds.cache, builds.out / "internal").rows.known.values()
+    assert any(row[0].startswith("[INC-2](INC-2.md)") for row in kept), list(kept)[:3]
     path = content / "incidents" / "inc-3.yaml"
     path.write_text(path.read_text().replace("title: Incident 3", "title: Other"))
     incremental = builds.run(content, START + timedelta(minutes=5))

@@ -12,12 +12,13 @@ from __future__ import annotations
 import gc
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from ..context import RenderContext
 from ..model import Site
 from ..wording import counted
+from . import rows
 from .engine import load, run_build
 from .page_cache import KbCache
 from .pages import Kept
@@ -38,7 +39,8 @@ def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
 
 def _render(site: Site, dest: Path, context: RenderContext) -> None:
     cache = KbCache(context.cache_dir, context.published) if context.cache_dir is not None else None
-    outputs = generate(site, context.now, cache)
+    with rows.remembered(cache.rows) if cache is not None else nullcontext():
+        outputs = generate(site, context.now, cache)
     with _docs_folder(cache) as docs:
         sync_tree(outputs, docs, frozenset(cache.unchanged) if cache is not None else frozenset())
         context.progress(f"Building the knowledge base ({len(outputs)} files) with MkDocs")

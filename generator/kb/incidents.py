@@ -14,7 +14,7 @@ from ..derive.followup import review_due
 from ..derive.status import impact_end, impact_start
 from ..failures import blamed
 from ..model import Incident, Site
-from . import paths
+from . import paths, rows
 from .content import admonition_block
 from .index import Kb, build_index
 from .md import admonition, cell, day, external_link, front_matter, label, link, nowrap, span, table, when
@@ -66,12 +66,19 @@ def review_state(kb: Kb, incident: Incident) -> str:
 def incident_row(kb: Kb, incident: Incident, source: str) -> list[str]:
     """The incident's row in the tables of incidents; made once per folder of the page showing
     it (its links are relative): the index of services repeats each incident on every service
-    page it affected."""
-    rows: dict[tuple[str, str], list[str]] = kb.__dict__.setdefault("_incident_rows", {})
-    key = (incident.id, source.rpartition("/")[0])
-    row = rows.get(key)
+    page it affected. Kept between builds while what it shows is unchanged (rows.py)."""
+    made: dict[tuple[str, str], list[str]] = kb.__dict__.setdefault("_incident_rows", {})
+    folder = source.rpartition("/")[0]
+    row = made.get((incident.id, folder))
     if row is None:
-        row = rows[key] = _incident_row(kb, incident, source)
+        file_key = kb.file_keys.get(incident.id)
+        if file_key is None:
+            row = _incident_row(kb, incident, source)
+        else:  # kept between builds (rows.py): what the row shows besides the record
+            names = [kb.service_name(s) for s in kb.services_of(incident)]
+            row = rows.row((file_key, folder, names, review_state(kb, incident)),
+                           functools.partial(_incident_row, kb, incident, source))
+        made[(incident.id, folder)] = row
     return row
 
 

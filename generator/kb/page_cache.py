@@ -35,6 +35,7 @@ from ..cachefile import CacheFile, SectionWriter, write_cache_file
 from ..publish import Status, prune, remove_files, status
 from .mkdocs_run import PageRecord, Result, Reuse
 from .pages import Kept
+from .rows import RowStore
 
 #: Bumped when the layout of the cache file changes.
 FORMAT = 5
@@ -83,6 +84,7 @@ class KbCache:
         self.kept: dict[str, tuple[str, str]] = {}  # keyed docs file -> (key, SHA-256), this build
         self.unchanged: set[str] = set()  # keyed files taken from the kept tree as they are
         self.texts: dict[str, bytes] = {}  # page -> its record's JSON text as read (search entries apart)
+        self.rows = RowStore({})  # table rows of the last build (rows.py)
         self.templates = TemplateCache(directory, directory / "render" / "templates")
         self._read()
 
@@ -108,11 +110,12 @@ class KbCache:
             self.previous = {str(rel): ((int(s[0]), int(s[1]), int(s[2])), str(key))
                              for rel, (s, key) in stored.get("reserve", {}).items()}
             salt = str(stored["salt"])
+            self.rows = RowStore({str(k): [str(c) for c in v] for k, v in stored.get("rows", {}).items()})
             theme = stored.get("theme")
             self.theme = (str(theme[0]), [str(name) for name in theme[1]]) if theme else None
         except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
             self.records, self.status, self.keys, self.destinations, self.previous = {}, {}, {}, {}, {}
-            self.texts = {}
+            self.texts, self.rows = {}, RowStore({})
             return
         self.signature, self.salt = signature, salt
 
@@ -191,7 +194,7 @@ class KbCache:
         reserve = {self.destinations[uri]: [list(self.status[uri]), self.keys[uri]] for uri in self.status}
         made_files = {path: [key, digest, status(self.docs / path)] for path, (key, digest) in self.kept.items()}
         stored = {"format": FORMAT, "signature": result.signature, "salt": result.salt, "pages": pages,
-                  "made": made_files, "reserve": reserve,
+                  "made": made_files, "reserve": reserve, "rows": self.rows.used,
                   "theme": list(result.theme) if result.theme else None}
         data = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         blob, records = b"".join(search), b"".join(texts)

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from ..model import Site
 from ..public.digest import serialise
 from ..workers import run_all
-from . import followups, guides, incidents, metrics_pages, paths, reviews, runbooks, services
+from . import followups, guides, incidents, metrics_pages, paths, reviews, rows, runbooks, services
 from .pages import Documents, Kept, Keyed, Output, Page
 
 
@@ -105,8 +105,9 @@ def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Out
             todo.append((len(outputs), entry, key))
             outputs.append(None)
     todo.sort(key=lambda task: not task[1].slow)  # stable: the slow ones first, else in order
-    for (index, entry, key), content in zip(todo, run_all(_make, [entry for _, entry, _ in todo], MIN_MADE),
-                                            strict=True):
+    for (index, entry, key), (content, used) in zip(todo, run_all(_make, [entry for _, entry, _ in todo], MIN_MADE),
+                                                    strict=True):
+        rows.add(used)
         if content is None:  # it failed in a worker: made here again, to fail here with its own message
             content = entry.make()
         if made is not None and key is not None:
@@ -125,12 +126,15 @@ def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Out
 MIN_MADE = 400
 
 
-def _make(entry: Keyed) -> str | bytes | None:
-    """One keyed file's content; None when making it failed (a worker sends back no exception)."""
-    try:
-        return entry.make()
-    except Exception:
-        return None
+def _make(entry: Keyed) -> tuple[str | bytes | None, dict[str, list[str]]]:
+    """One keyed file's content, with the table rows it used (rows.py); None when making it
+    failed (a worker sends back no exception)."""
+    with rows.collecting() as used:
+        try:
+            content: str | bytes | None = entry.make()
+        except Exception:
+            content = None
+    return content, used
 
 
 def navigation() -> list[Any]:
