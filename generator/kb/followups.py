@@ -16,18 +16,21 @@ from .reviews import ACTION_HEADERS, action_rows
 HEADERS = [*ACTION_HEADERS, "Review"]
 
 
-def _grouped(actions: Sequence[Action], key: str) -> str:
-    groups: dict[str, list[Action]] = defaultdict(list)
-    for action in actions:
-        groups[action.item.owner or "(no owner)" if key == "owner" else action.item.priority.value].append(action)
+def _grouped(actions: Sequence[Action], rows: Sequence[list[str]], key: str) -> str:
+    """The items grouped by owner or priority; `rows` are their table rows, in the same order
+    (made once for the three tables that show each item)."""
+    groups: dict[str, list[tuple[Action, list[str]]]] = defaultdict(list)
+    for action, row in zip(actions, rows, strict=True):
+        name = action.item.owner or "(no owner)" if key == "owner" else action.item.priority.value
+        groups[name].append((action, row))
     order = sorted(groups) if key == "owner" else [p.value for p in Priority if p.value in groups]
     out = ""
     for name in order:
         members = groups[name]
-        open_count = sum(1 for a in members if a.is_open)
-        overdue = sum(1 for a in members if a.overdue)
+        open_count = sum(1 for a, _ in members if a.is_open)
+        overdue = sum(1 for a, _ in members if a.overdue)
         out += f"**{cell(name)}** — {open_count} open, {overdue} overdue\n\n"
-        out += table(HEADERS, action_rows(members, paths.FOLLOWUPS, True)) + "\n"
+        out += table(HEADERS, [row for _, row in members]) + "\n"
     return out
 
 
@@ -44,11 +47,12 @@ def tracker(site: Site, now: datetime) -> str:
     )
     if not actions:
         return out + "No action items yet.\n"
+    rows = action_rows(actions, paths.FOLLOWUPS, True)
     return out + tabs(
         [
-            ("Open and overdue first", table(HEADERS, action_rows(actions, paths.FOLLOWUPS, True))),
-            ("By owner", _grouped(actions, "owner")),
-            ("By priority", _grouped(actions, "priority")),
+            ("Open and overdue first", table(HEADERS, rows)),
+            ("By owner", _grouped(actions, rows, "owner")),
+            ("By priority", _grouped(actions, rows, "priority")),
             ("Completion and overdue figures", followup_figures(site, now, source=paths.FOLLOWUPS)),
         ]
     )

@@ -12,6 +12,7 @@ import csv
 import functools
 import io
 import json
+import pickle
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
@@ -298,11 +299,16 @@ def files(site: Site, now: datetime) -> Iterator[Output | Keyed]:
     for chart in charts(site, now):
         yield Keyed(f"{CHARTS}/{chart.name}.svg", (chart.key,), functools.partial(_svg_bytes, chart), slow=True)
     report = report_for(site, now)
-    yield Output(JSON_FILE, (json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    data = to_json(report)  # encoding it with indent runs Python's JSON encoder: kept while unchanged
+    yield Keyed(JSON_FILE, (pickle.dumps(data, protocol=5),), functools.partial(_json_bytes, data))
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(csv_rows(report))
     yield Output(CSV_FILE, buffer.getvalue().encode("utf-8"))
     yield from calendar_files(site, now)
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _svg_bytes(chart: Chart) -> bytes:
