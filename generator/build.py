@@ -88,10 +88,10 @@ def build(request: BuildRequest) -> Loaded:
     with build_lock(request.out):
         request.progress(f"Loading {request.content}")
         cache = LoadCache(request.cache_dir) if request.cache_dir is not None else None
-        # With the cache, incidents stay pickled until read (load/lazy.py): the public site takes
-        # unchanged incidents' projections from its cache, the knowledge base keys its pages by
-        # the incidents' file keys (and reads every record).
-        lazy = True
+        # A site built alone, with the cache, gets its incidents pickled until read (load/lazy.py):
+        # the public site takes unchanged incidents' projections from its cache, the knowledge
+        # base keys its pages by the incidents' file keys (and reads every record).
+        lazy = request.targets in (("public",), ("internal",))
         loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes, cache, lazy)
         available = renderers()
 
