@@ -101,7 +101,7 @@ def test_a_crafted_pickle_where_the_cache_is_never_runs(
     assert first.returncode == 0, first.stderr
     found = cache_files(user_cache)
     # the checks across files, the load cache, the kept incident views and the page cache
-    assert kinds(found) == ["cross", "load chunk", "load", "project chunk", "project", "public"], found
+    assert kinds(found) == ["cross", "load chunk", "load", "project chunk", "project", "public", "templates.pickle"], found
     reference = (repo / "site" / "public" / "incidents" / "INC-1.html").read_bytes()
     for path in found:
         path.write_bytes(forge(marker))  # type: ignore[operator]
@@ -145,14 +145,14 @@ def test_the_cache_lives_in_the_user_cache_directory_or_statuspress_cache_dir(
     assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")) == before  # nothing in the repository
     (folder,) = [p for p in (user_cache / "statuspress").iterdir() if p.is_dir()]
     assert folder.name.startswith("content-")  # named after the content folder
-    assert kinds(cache_files(folder)) == ["cross", "load chunk", "load", "public"]
+    assert kinds(cache_files(folder)) == ["cross", "load chunk", "load", "public", "templates.pickle"]
     assert (folder / ".gitignore").read_text() == "# Statuspress cache: safe to delete\n*\n"
 
     kept = tmp_path / "ci-cache"
     result = run(repo, "build", "--content", "content", "--out", "../site", "--now", NOW,
                  env={"STATUSPRESS_CACHE_DIR": str(kept)})
     assert result.returncode == 0, result.stderr
-    assert kinds(cache_files(kept)) == ["cross", "load chunk", "load", "public"]
+    assert kinds(cache_files(kept)) == ["cross", "load chunk", "load", "public", "templates.pickle"]
     assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")) == before
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from ..load.cache import gc_paused
 from ..load.lazy import LazyIncidents
 from ..model import Incident, Site
 from . import reuse
+from .compiled import kept_templates
 from .formats import FORMATS
 from .parallel import overlapping
 from .projcache import ProjectionCache, project_cached
@@ -41,7 +42,10 @@ def render_public(site: Site, dest: Path, context: RenderContext) -> None:
         cache.prepare(dest)
     else:
         page = projected(site, context.now)
-    with frozen_heap(), overlapping():  # the HTML pages' workers run while the other formats are made
+    # With a cache folder, the templates' compiled code too is kept between builds (compiled.py).
+    templates = (kept_templates(context.cache_dir, cache.salt) if context.cache_dir is not None and cache is not None
+                 else nullcontext())
+    with frozen_heap(), templates, overlapping():  # the HTML pages' workers run while the other formats are made
         for output_format in FORMATS:
             if cache is not None and output_format.render_incremental is not None:
                 output_format.render_incremental(page, dest, cache)
