@@ -126,3 +126,31 @@ def test_update_finds_incidents_by_the_cache_index_and_never_by_a_stale_id(
     found = cli("update", "INC-333", "--internal", "Again.", *common)
     assert found.exit_code == 0 and found.output == f"Updated {content / 'incidents' / 'b.yaml'}\n"
     assert "Again." in (content / "incidents" / "b.yaml").read_text()
+
+
+def test_an_update_with_a_cold_cache_fills_it_for_the_next_one(
+    tmp_path: Path, checks_run: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade (or with a new cache folder) the first `update` parses every file; the
+    next must not parse them all again (at 20,000 incidents each update took 29 s)."""
+    import generator.load as load_module
+
+    content = make_content(tmp_path / "content", {f"incidents/i{n}.yaml": incident(f"INC-{n}") for n in range(1, 6)})
+    parsed: list[str] = []
+    real = load_module._parse
+
+    def spied(problems, file, text):  # type: ignore[no-untyped-def]
+        parsed.append(file.rel)
+        return real(problems, file, text)
+
+    monkeypatch.setattr(load_module, "_parse", spied)
+    common = ["--content", str(content), "--now", NOW, "--cache-dir", str(tmp_path / "cache")]
+    first = cli("update", "INC-2", "--internal", "First.", *common)
+    assert first.exit_code == 0, first.output
+    assert sorted(set(parsed)) == [f"incidents/i{n}.yaml" for n in range(1, 6)]
+    parsed.clear()
+    second = cli("update", "INC-3", "--internal", "Second.", *common)
+    assert second.exit_code == 0, second.output
+    assert set(parsed) == {"incidents/i3.yaml"}, "only the file being changed is parsed"
+    assert "First." in (content / "incidents" / "i2.yaml").read_text()
+    assert "Second." in (content / "incidents" / "i3.yaml").read_text()

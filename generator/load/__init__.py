@@ -245,10 +245,12 @@ def _facts(site: Site) -> SiteFacts:
 
 
 def _keep(cache: LoadCache, folder: ContentFolder) -> None:
-    """Save what this load read, unless it validated changes laid over the folder: a responder
-    waits for that load, and saving would rewrite the chunk of the changed file (0.4 s at
-    20,000 incidents) for text the next load reads from the written file anyway."""
-    if folder.overrides:
+    """Save what this load read. A load that validated changes laid over the folder saves only
+    if it parsed other files too: a responder waits for it, and the changed files' text is read
+    from the written files next time anyway; but after an upgrade (or a cache lost) every file
+    is parsed, and not saving that made each later `update` parse them all again (29 s at
+    20,000 incidents instead of one second)."""
+    if folder.overrides and all(rel in folder.overrides for rel in cache.fresh):
         cache.close()
     else:
         cache.save()
