@@ -148,11 +148,7 @@ class LoadCache:
         file = CacheFile.open(path)
         if file is None:
             return
-        try:
-            with gc_paused():
-                header = file.unpickle(0)
-        finally:
-            file.close()
+        header = first_section(file)
         if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.context)
                 and isinstance(header[2], dict) and isinstance(header[3], list) and len(file) == 1):
             return
@@ -470,3 +466,13 @@ def gc_paused() -> Iterator[None]:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+
+
+def first_section(file: CacheFile) -> Any:
+    """Section 0 of `file` unpickled with the collector paused (MISSING if unsigned or
+    damaged), then the file closed: how the caches read a header or a one-section file."""
+    try:
+        with gc_paused():
+            return file.unpickle(0)
+    finally:
+        file.close()

@@ -28,11 +28,10 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from ..cachefile import CacheFile, write_cache_file
 from ..derive.status import known
-from ..load.cache import dumps, gc_paused
+from ..load.cache import dumps, first_section
 from ..load.chunks import chunk_path, open_chunk, remove_unnamed, write_chunk
 from ..load.lazy import IncidentRef, LazyIncidents
 from ..model import Site
@@ -80,25 +79,15 @@ class ProjectionCache:
         file = CacheFile.open(self.path)
         if file is None:
             return
-        try:
-            with gc_paused():
-                header = file.unpickle(0)
-        finally:
-            file.close()
+        header = first_section(file)
         if (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.salt)
                 and isinstance(header[2], dict) and isinstance(header[3], dict)):
             self.index, self.months = header[2], header[3]
 
     def _month(self, month: str) -> dict[str, _Kept]:
         if month not in self.loaded:
-            found: Any = None
             file = open_chunk(self.path, self.months[month], 1) if month in self.months else None
-            if file is not None:
-                try:
-                    with gc_paused():
-                        found = file.unpickle(0)
-                finally:
-                    file.close()
+            found = first_section(file) if file is not None else None
             self.loaded[month] = found if isinstance(found, dict) else {}
         return self.loaded[month]
 
