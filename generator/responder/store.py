@@ -58,11 +58,8 @@ def record_ids(folder: Path, containing: str | None = None, known: KnownId | Non
         if cached:
             found.setdefault(cached, path)
             continue
-        try:
-            text = read_regular_bytes(path).decode("utf-8").replace("\r\n", "\n")  # a FIFO is skipped
-        except (OSError, UnicodeDecodeError):
-            continue
-        if wanted is not None and wanted not in text.casefold():
+        text = _text(path)
+        if text is None or (wanted is not None and wanted not in text.casefold()):
             continue
         record_id = _id_line(text) or _id_of_document(text)
         if record_id is not None:
@@ -143,11 +140,16 @@ def _indexed_file(cache: LoadCache, content: Path, incident: str, read: dict[str
 
 def _file_id(path: Path) -> str | None:
     """The id of the record in the file at `path`, as `record_ids` reads it; None if unreadable."""
+    text = _text(path)
+    return None if text is None else _id_line(text) or _id_of_document(text)
+
+
+def _text(path: Path) -> str | None:
+    """The text of a record file, or None when it cannot be read (a FIFO is skipped)."""
     try:
-        text = read_regular_bytes(path).decode("utf-8").replace("\r\n", "\n")  # a FIFO is skipped
+        return read_regular_bytes(path).decode("utf-8").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError):
         return None
-    return _id_line(text) or _id_of_document(text)
 
 
 def find_incident(content: Path, incident: str, cache_dir: Path | None = None) -> Path:
