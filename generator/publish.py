@@ -148,20 +148,37 @@ def prune(folder: Path, keep: Mapping[str, Status]) -> set[str]:
         clear(folder)
         return set()
     kept: set[str] = set()
-    prefix = len(str(folder)) + 1
-    for dirpath, _subdirs, filenames in os.walk(folder, topdown=False):
-        rel_dir = dirpath[prefix:].replace(os.sep, "/")
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            wanted = keep.get(rel)
-            if wanted is not None and status(path) == wanted:
-                kept.add(rel)
-            else:
-                os.unlink(path)
-        if dirpath != str(folder) and not os.listdir(dirpath):
-            os.rmdir(dirpath)
+    _prune_into(str(folder), "", keep, kept)
     return kept
+
+
+def _prune_into(folder: str, rel_dir: str, keep: Mapping[str, Status], kept: set[str]) -> bool:
+    """`prune()` of one folder (`rel_dir` under the tree), depth first, with one `scandir` and
+    one stat per file (the reserve holds every page of the site: 14,800 files at 20,000
+    incidents, where walking them with a path joined and a `stat` call each took 0.2 s);
+    empty folders are removed; whether anything is left in `folder`."""
+    left = False
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if entry.is_dir():
+                if entry.is_symlink() or _prune_into(entry.path, rel, keep, kept):
+                    left = True  # as os.walk, a link to a folder is neither followed nor removed
+                else:
+                    os.rmdir(entry.path)
+                continue
+            wanted = keep.get(rel)
+            if wanted is not None:
+                try:
+                    info = entry.stat()
+                except OSError:
+                    info = None
+                if info is not None and (info.st_ino, info.st_size, info.st_mtime_ns) == wanted:
+                    kept.add(rel)
+                    left = True
+                    continue
+            os.unlink(entry.path)
+    return left
 
 
 def clear(folder: Path) -> None:
