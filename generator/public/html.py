@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from .assets import STATIC, page_assets
 from .markdown import render as render_markdown
 from .pages import fragments, labels, views
 from .parallel import write_pages
-from .projection import PublicPage
+from .projection import PublicIncident, PublicPage
 from .reuse import PageCache
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "public"
@@ -139,6 +140,16 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
 
         return make
 
+    def render_later(template: str, here: str, name: str, made: Callable[[], Any], **context: Any) -> Callable[[], str]:
+        """`render()` of a page (history, year archive) whose view data is made by `made`, only
+        when the page is rendered, with its own last change as the page's time."""
+
+        def make() -> str:
+            value = made()
+            return render(template, here, **{name: value, "updated": value.updated or page.now}, **context)()
+
+        return make
+
     yield urls.HOME, None, render("home.html", urls.HOME)
     for incident in page.incidents:
         path = urls.incident(incident.id)
@@ -161,10 +172,9 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
         mine = records[component.id]
         yield path, None, render("component.html", path, component=component, records=mine, feeds=feeds,
                                  calendars=calendar)
-        for archive in mine.archive:  # no build time: reused until its own entries change
-            yield archive.path, reuse.key(salt, ("component-year", archive)), render(
-                "component_year.html", archive.path, archive=archive, feeds=feeds, calendars=calendar,
-                updated=archive.updated)
+        for year in mine.archive:  # no build time: reused until its own entries change
+            yield year.path, _year_key(salt, year), render_later(
+                "component_year.html", year.path, "archive", year.page, feeds=feeds, calendars=calendar)
     for window in page.maintenance:
         path = urls.maintenance(window.id)
         if window.updates:
@@ -173,16 +183,32 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
         else:  # nothing posted yet: no time of its own to show
             yield path, reuse.key(salt, ("maintenance", window, page.now)), render("maintenance.html", path,
                                                                                    window=window)
-    history_pages = views.history_pages(page)
-    for history in history_pages:
-        updated = history.updated
-        context = (history,) if updated is not None else (history, page.now)
-        yield history.path, reuse.key(salt, ("history", *context)), render(
-            "history.html", history.path, history=history, updated=updated or page.now)
+    history_pages = views.history_slices(page)
+    for piece in history_pages:
+        yield piece.path, _history_key(salt, piece, page.now), render_later(
+            "history.html", piece.path, "history", piece.page)
     yield urls.NOT_FOUND, None, render("404.html", None)
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(page.base_url, urls.SITEMAP)}\n"
     yield urls.ROBOTS, None, lambda: robots
     yield urls.SITEMAP, None, render("sitemap.xml", urls.SITEMAP, locations=_sitemap(page, history_pages, records))
+
+
+def _year_key(salt: bytes, year: views.ArchiveYear) -> bytes:
+    """The key of a year archive page: its component, its year and the component's years, and
+    what it lists of each record (`views.archived`, `views.archived_window`), read from the
+    incidents' listed keys."""
+    return reuse.key(salt, ("component-year", year.component_id, year.component_name, year.year, year.years,
+                            tuple(map(reuse.listed_key, year.incidents)),
+                            tuple(map(views.archived_window, year.maintenance))))
+
+
+def _history_key(salt: bytes, piece: views.HistorySlice, now: datetime) -> bytes:
+    """The key of a history page: its number, the number of pages and what it lists of each
+    record (`views.history_entry`: incidents by their listed keys); the build time for the empty
+    page, which shows it."""
+    records = tuple(reuse.listed_key(item) if isinstance(item, PublicIncident) else views.history_entry(item)
+                    for item in piece.items)
+    return reuse.key(salt, ("history", piece.number, piece.count, records, now if not records else None))
 
 
 def _markdown_filter(text: str) -> Markup:
@@ -209,7 +235,7 @@ def _feeds(name: str, rss: str, atom: str) -> tuple[tuple[str, str, str], ...]:
 
 
 def _sitemap(
-    page: PublicPage, history_pages: tuple[views.HistoryPage, ...], records: dict[str, views.ComponentRecords]
+    page: PublicPage, history_pages: tuple[views.HistorySlice, ...], records: dict[str, views.ComponentRecords]
 ) -> list[str]:
     paths = [urls.HOME]
     paths += [h.path for h in history_pages]

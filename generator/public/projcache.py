@@ -11,7 +11,8 @@ before the `now` it was made for and the first after, it is the same at any `now
 later. The salt of the page cache (code, templates, libraries, `site.yaml` settings, groups and
 services: reuse.py) covers the rest. Any difference means projecting that incident again, from
 its record. A closed incident's page key (reuse.py) is kept with it, so unchanged pages are not
-keyed again either.
+keyed again either, and so is every incident's listed key (what the history and year archive
+pages show of it, reuse.listed_key), by which those pages are keyed without making their entries.
 
 Entries are kept in signed files (generator/cachefile.py): an index, `project-<hash>.pickle`,
 and a file per month of incidents (by start) named after its nonce, as the load cache keeps its
@@ -39,13 +40,13 @@ from . import reuse
 from .projection import PublicIncident, PublicPage, assemble, moments, public_ids_of, public_incident, summaries
 
 #: Bumped when what is stored changes.
-FORMAT = 2
+FORMAT = 3
 #: Index entry of one incident: its file's key, its summary, the window of `now` in which its
 #: entry holds (None: unbounded), and its month.
 _Indexed = tuple[bytes, str, "datetime | None", "datetime | None", str]
 #: What a month's section keeps of each incident: its public view (None: not public at that
-#: `now`) and, when closed, its page key.
-_Kept = tuple["PublicIncident | None", "bytes | None"]
+#: `now`), when closed its page key, and its listed key (reuse.listed_key; None with no view).
+_Kept = tuple["PublicIncident | None", "bytes | None", "bytes | None"]
 
 
 def window(times: Iterable[datetime], now: datetime) -> tuple[datetime | None, datetime | None]:
@@ -97,9 +98,9 @@ class ProjectionCache:
         if entry is None or entry[0] != ref.key or entry[1] != summary or not holds(entry[2], entry[3], now):
             return None
         kept = self._month(entry[4]).get(ref.rel)
-        if not (isinstance(kept, tuple) and len(kept) == 2):
+        if not (isinstance(kept, tuple) and len(kept) == 3):
             return None
-        if kept[0] is not None and not isinstance(kept[0], PublicIncident):
+        if kept[0] is not None and not (isinstance(kept[0], PublicIncident) and isinstance(kept[2], bytes)):
             return None
         self.new[ref.rel] = entry
         return kept
@@ -158,13 +159,12 @@ def project_cached(site: Site, incidents: LazyIncidents, now: datetime, cache: P
             record = incidents.record(ref)
             view = public_incident(record, now, public_ids, summary)
             page_key = reuse.key(cache.salt, ("incident", view)) if view is not None and not view.is_open else None
-            kept = (view, page_key)
+            kept = (view, page_key, reuse.listed_key(view) if view is not None else None)
             cache.put(ref, summary, *window(moments(record), now), kept)
-        view, page_key = kept
+        view, page_key, listed = kept
         if view is None:
             continue
         shown.append(view)
-        if page_key is not None:
-            reuse.remember_key(cache.salt, view, page_key)
+        reuse.remember_key(cache.salt, view, page_key, listed if listed is not None else reuse.listed_key(view))
     cache.save()
     return assemble(site, now, shown)

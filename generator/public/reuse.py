@@ -30,6 +30,8 @@ from typing import Any
 from ..cachefile import read_cache_file, write_cache_file
 from ..publish import prune, remove_files, status
 from .digest import serialise
+from .pages.views import listed
+from .projection import PublicIncident
 
 #: Bumped when the layout of the manifest changes.
 FORMAT = 3
@@ -63,26 +65,38 @@ def key(salt: bytes, parts: Iterable[Any]) -> bytes:
     return hashlib.sha256(salt + serialise(tuple(parts))).digest()
 
 
-#: Page keys of closed incidents' views kept by projcache.py for this build: (the view, salt, key)
-#: by the view's id, so a page whose view came from the cache is not keyed again.
-_KNOWN_KEYS: dict[int, tuple[object, bytes, bytes]] = {}
+#: Keys of incidents' views kept by projcache.py for this build: (the view, salt, its page key
+#: when closed, its listed key) by the view's id, so a view that came from the cache is not
+#: keyed again.
+_KNOWN_KEYS: dict[int, tuple[object, bytes, bytes | None, bytes]] = {}
 
 
 def forget_keys() -> None:
     _KNOWN_KEYS.clear()
 
 
-def remember_key(salt: bytes, incident: object, page_key: bytes) -> None:
-    """`page_key` is `key(salt, ("incident", incident))`, computed when `incident` was kept."""
-    _KNOWN_KEYS[id(incident)] = (incident, salt, page_key)
+def remember_key(salt: bytes, incident: PublicIncident, page_key: bytes | None, listed: bytes) -> None:
+    """`page_key` is `key(salt, ("incident", incident))` (None: open), `listed` is
+    `listed_key(incident)`, both computed when `incident` was kept."""
+    _KNOWN_KEYS[id(incident)] = (incident, salt, page_key, listed)
 
 
-def incident_key(salt: bytes, incident: object) -> bytes:
+def incident_key(salt: bytes, incident: PublicIncident) -> bytes:
     """The page key of a closed incident: `key(salt, ("incident", incident))`, remembered or made."""
     known = _KNOWN_KEYS.get(id(incident))
-    if known is not None and known[0] is incident and known[1] == salt:
+    if known is not None and known[0] is incident and known[1] == salt and known[2] is not None:
         return known[2]
     return key(salt, ("incident", incident))
+
+
+def listed_key(incident: PublicIncident) -> bytes:
+    """A digest of what the history and year archive pages show of `incident` (views.listed):
+    those pages are keyed by their records' listed keys, remembered or made, so a rebuild
+    neither makes their entries nor serialises them for the pages it does not render."""
+    known = _KNOWN_KEYS.get(id(incident))
+    if known is not None and known[0] is incident:
+        return known[3]
+    return hashlib.sha256(serialise(("listed", *listed(incident)))).digest()
 
 
 class PageCache:

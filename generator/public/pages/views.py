@@ -186,25 +186,68 @@ def recent_incidents(page: PublicPage, days: int = 7) -> tuple[PublicIncident, .
     return tuple(i for i in page.incidents if not i.is_open and i.resolved_at is not None and i.resolved_at >= since)
 
 
-def history_pages(page: PublicPage) -> tuple[HistoryPage, ...]:
-    """All incidents and completed maintenance, newest first, `history_page_size` per page,
-    each page grouped by month. There is always at least one (possibly empty) page."""
-    entries = [
-        HistoryEntry("incident", i.id, i.title, i.started_at, i.resolved_at, i.status.value, urls.incident(i.id),
-                     i.updated_at)
-        for i in page.incidents
-    ] + [
-        HistoryEntry("maintenance", m.id, m.title, m.scheduled_start, m.scheduled_end, m.status.value,
-                     urls.maintenance(m.id), m.updated_at)
-        for m in page.maintenance
-        if m.status is MaintenanceStatus.COMPLETED
-    ]
-    entries.sort(key=lambda e: (e.start, e.kind, e.id), reverse=True)
+#: A record a history page lists: an incident or a completed maintenance window.
+Listed = PublicIncident | PublicMaintenance
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySlice:
+    """The records of one history page, newest first, before their entries are made: a rebuild
+    keys every history page by these (html.py) and makes the entries of the pages it renders."""
+
+    number: int  # 1 = newest
+    count: int  # number of pages
+    items: tuple[Listed, ...]
+
+    @property
+    def path(self) -> str:
+        return urls.history(self.number)
+
+    @property
+    def updated(self) -> datetime | None:
+        """`HistoryPage.updated` of this page, read from the records themselves."""
+        return max((item.updated_at for item in self.items), default=None)
+
+    def page(self) -> HistoryPage:
+        return HistoryPage(self.number, self.count, _by_month([history_entry(item) for item in self.items]))
+
+
+def history_entry(item: Listed) -> HistoryEntry:
+    """How a history page lists an incident or a completed maintenance window."""
+    if isinstance(item, PublicIncident):
+        return HistoryEntry("incident", item.id, item.title, item.started_at, item.resolved_at, item.status.value,
+                            urls.incident(item.id), item.updated_at)
+    return HistoryEntry("maintenance", item.id, item.title, item.scheduled_start, item.scheduled_end,
+                        item.status.value, urls.maintenance(item.id), item.updated_at)
+
+
+def listed(incident: PublicIncident) -> tuple[object, ...]:
+    """Every field of an incident that its history entry and its year archive entries are made
+    of (`history_entry`, `archived`): what keys those pages for it (reuse.listed_key)."""
+    return (incident.id, incident.title, incident.status, incident.worst, incident.started_at, incident.resolved_at,
+            incident.updated_at)
+
+
+def history_slices(page: PublicPage) -> tuple[HistorySlice, ...]:
+    """All incidents and completed maintenance, newest first (by start, then kind, then id),
+    `history_page_size` per page. There is always at least one (possibly empty) page."""
+    ordered: list[tuple[datetime, str, str, Listed]] = [(i.started_at, "incident", i.id, i) for i in page.incidents]
+    ordered += [(m.scheduled_start, "maintenance", m.id, m) for m in page.maintenance
+                if m.status is MaintenanceStatus.COMPLETED]
+    ordered.sort(key=_order, reverse=True)
+    items = [entry[3] for entry in ordered]
     size = max(1, page.history_page_size)
-    chunks = [entries[k : k + size] for k in range(0, len(entries), size)] or [[]]
-    return tuple(
-        HistoryPage(number, len(chunks), _by_month(chunk)) for number, chunk in enumerate(chunks, start=1)
-    )
+    chunks = [tuple(items[k : k + size]) for k in range(0, len(items), size)] or [()]
+    return tuple(HistorySlice(number, len(chunks), chunk) for number, chunk in enumerate(chunks, start=1))
+
+
+def _order(entry: tuple[datetime, str, str, Listed]) -> tuple[datetime, str, str]:
+    return entry[0], entry[1], entry[2]
+
+
+def history_pages(page: PublicPage) -> tuple[HistoryPage, ...]:
+    """Every history page with its entries (`history_slices`, made whole)."""
+    return tuple(piece.page() for piece in history_slices(page))
 
 
 def _by_month(entries: list[HistoryEntry]) -> tuple[HistoryMonth, ...]:
@@ -261,13 +304,42 @@ class ComponentYear:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchiveYear:
+    """One year of a component's archive as the component page links it, with its records: a
+    rebuild keys each year page by them (html.py) and makes the entries of the pages it renders."""
+
+    component_id: str
+    component_name: str
+    year: int
+    years: tuple[int, ...]  # every archive year of the component, newest first
+    incidents: tuple[PublicIncident, ...]  # newest first
+    maintenance: tuple[PublicMaintenance, ...]  # newest first
+
+    @property
+    def path(self) -> str:
+        return urls.component_year(self.component_id, self.year)
+
+    def page(self) -> ComponentYear:
+        return ComponentYear(self.component_id, self.component_name, self.year, self.years,
+                             tuple(map(archived, self.incidents)), tuple(map(archived_window, self.maintenance)))
+
+
+def archived(i: PublicIncident) -> ArchivedIncident:
+    return ArchivedIncident(i.id, i.title, i.status, i.worst, i.is_open, i.started_at, i.updated_at)
+
+
+def archived_window(m: PublicMaintenance) -> ArchivedWindow:
+    return ArchivedWindow(m.id, m.title, m.status, m.scheduled_start, m.updated_at)
+
+
+@dataclass(frozen=True, slots=True)
 class ComponentRecords:
     """What a component page lists: the last 12 months in full, older years as archive links."""
 
     since: date  # first day of the period, as in the "Last 12 months" table
     incidents: tuple[PublicIncident, ...]  # started since then, or still open; newest first
     maintenance: tuple[PublicMaintenance, ...]  # scheduled to start since then, or not over; newest first
-    archive: tuple[ComponentYear, ...]  # every year with an incident or window, newest first
+    archive: tuple[ArchiveYear, ...]  # every year with an incident or window, newest first
 
 
 _UNFINISHED = frozenset({MaintenanceStatus.SCHEDULED, MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
@@ -299,16 +371,14 @@ def component_records(page: PublicPage) -> dict[str, ComponentRecords]:
 
 def _archive(
     component: PublicComponent, incidents: list[PublicIncident], windows: list[PublicMaintenance]
-) -> tuple[ComponentYear, ...]:
-    by_year: dict[int, tuple[list[ArchivedIncident], list[ArchivedWindow]]] = {}
+) -> tuple[ArchiveYear, ...]:
+    by_year: dict[int, tuple[list[PublicIncident], list[PublicMaintenance]]] = {}
     for i in incidents:
-        entry = ArchivedIncident(i.id, i.title, i.status, i.worst, i.is_open, i.started_at, i.updated_at)
-        by_year.setdefault(i.started_at.astimezone(UTC).year, ([], []))[0].append(entry)
+        by_year.setdefault(i.started_at.astimezone(UTC).year, ([], []))[0].append(i)
     for m in windows:
-        window = ArchivedWindow(m.id, m.title, m.status, m.scheduled_start, m.updated_at)
-        by_year.setdefault(m.scheduled_start.astimezone(UTC).year, ([], []))[1].append(window)
+        by_year.setdefault(m.scheduled_start.astimezone(UTC).year, ([], []))[1].append(m)
     years = tuple(sorted(by_year, reverse=True))
     return tuple(
-        ComponentYear(component.id, component.name, year, years, tuple(by_year[year][0]), tuple(by_year[year][1]))
+        ArchiveYear(component.id, component.name, year, years, tuple(by_year[year][0]), tuple(by_year[year][1]))
         for year in years
     )
