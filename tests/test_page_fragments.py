@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from markupsafe import Markup
 
 from generator.model import ImpactLevel, UpdateStatus
-from generator.public.pages.fragments import incident_tone, pill, status, when
+from generator.public.pages.fragments import incident_items, incident_tone, pill, status, when
 from generator.public.pages.views import ArchivedIncident
 
 
@@ -45,3 +45,20 @@ def test_an_incident_is_ok_once_over_else_the_tone_of_its_worst_impact() -> None
     assert incident_tone(incident(False, ImpactLevel.MAJOR_OUTAGE)) == "ok"
     assert incident_tone(incident(True, ImpactLevel.PARTIAL_OUTAGE)) == "part"
     assert incident_tone(incident(True, None)) == "deg"  # open with no public impact: degraded
+
+
+def test_a_component_pages_incident_lines_link_escape_and_show_status_and_start() -> None:
+    start = datetime(2026, 11, 20, 15, 2, 9, tzinfo=timezone(timedelta(hours=1)))
+    hostile = ArchivedIncident("INC-1", '<b>"Tom\'s" & co</b>', UpdateStatus.IDENTIFIED, ImpactLevel.MAJOR_OUTAGE,
+                               True, start, start)
+    closed = ArchivedIncident("INC-2", "Slow search", UpdateStatus.RESOLVED, None, False, start, start)
+    lines = incident_items([hostile, closed], "components/api.html")
+    assert isinstance(lines, Markup)
+    assert lines == (
+        '<li><a href="../incidents/INC-1.html">&lt;b&gt;&#34;Tom&#39;s&#34; &amp; co&lt;/b&gt;</a> '
+        '<span class="pill tone-major">Identified</span> '
+        '<time datetime="2026-11-20T14:02:09Z">20 Nov 2026, 14:02 UTC</time></li>\n'
+        '<li><a href="../incidents/INC-2.html">Slow search</a> <span class="pill tone-ok">Resolved</span> '
+        '<time datetime="2026-11-20T14:02:09Z">20 Nov 2026, 14:02 UTC</time></li>\n'
+    )
+    assert incident_items([], "components/api.html") == ""

@@ -67,7 +67,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["href"] = _href
     env.globals.update(urls=urls, banner=labels.banner, csp=CSP, views=views)
-    env.globals.update(fragments.GLOBALS)  # when, status, pill, incident_tone
+    env.globals.update(fragments.GLOBALS)  # when, status, pill, incident_tone, incident_items
     return env
 
 

@@ -8,13 +8,15 @@ autoescape escaped it, so the pages are the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
 from markupsafe import Markup, escape
 
-from ...model import ImpactLevel
-from .labels import State, iso, state_icon, state_label, state_tone, utc
+from ...model import ImpactLevel, UpdateStatus
+from .. import urls
+from .labels import State, iso, state_icon, state_label, state_tone, utc, word
 
 
 def when(moment: datetime) -> Markup:
@@ -50,4 +52,39 @@ def incident_tone(incident: _Incident) -> str:
     return state_tone(incident.worst or "degraded_performance")
 
 
-GLOBALS = {"when": when, "status": status, "pill": pill, "incident_tone": incident_tone}
+class _Listed(_Incident, Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def status(self) -> UpdateStatus: ...
+
+    @property
+    def started_at(self) -> datetime: ...
+
+
+def incident_items(incidents: Iterable[_Listed], here: str) -> Markup:
+    """One `<li>` line per incident, as the page at `here` lists them (a component's last 12
+    months): its linked title, its status pill and its start, as `pill()` and `when()` write
+    them. As a loop in the template this was most of rendering a component page (6,000 lines
+    over the ten component pages that every rebuild renders, at 20,000 incidents)."""
+    return Markup("".join(
+        f'<li><a href="{_escaped(urls.relative(here, urls.incident(i.id)))}">{_escaped(i.title)}</a> '
+        f'<span class="pill tone-{_escaped(incident_tone(i))}">{_escaped(word(i.status))}</span> '
+        f'<time datetime="{_escaped(iso(i.started_at))}">{_escaped(utc(i.started_at))}</time></li>\n'
+        for i in incidents
+    ))
+
+
+def _escaped(text: str) -> str:
+    """`str(escape(text))` of a plain string, without making a Markup object: the same five
+    characters replaced with the same entities."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+            .replace('"', "&#34;"))
+
+
+GLOBALS = {"when": when, "status": status, "pill": pill, "incident_tone": incident_tone,
+           "incident_items": incident_items}
