@@ -24,8 +24,13 @@ T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
 
-#: Work is handed out in about this many chunks per worker, so a slow chunk does not leave a core idle.
-CHUNKS_PER_WORKER = 8
+#: The first chunk of each worker is about 1/CHUNKS_PER_WORKER of its share; each later one is a
+#: fraction of what is left (`chunk_sizes`), so the last chunks are small and no core waits long
+#: for the other to finish.
+CHUNKS_PER_WORKER = 4
+#: The smallest chunk, as a fraction of a worker's share: below it, sending results back costs
+#: more than balancing gains.
+_SMALLEST = 1 / 32
 #: Never more processes than this, whatever the machine has.
 MAX_WORKERS = 4
 
@@ -85,14 +90,14 @@ def started(
         done = [then(_counted(run(task), 1 if counted else 0)) for task in tasks]
         yield lambda: done
         return
-    size = max(1, -(-len(tasks) // (count * CHUNKS_PER_WORKER)))
-    starts = range(0, len(tasks), size)
+    sizes = chunk_sizes(len(tasks), count)
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
     from concurrent.futures import ProcessPoolExecutor  # here: most commands never fork
 
     pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
     _JOB = (run, tasks)
     try:
-        chunks = pool.map(_run_chunk, starts, [size] * len(starts))  # forks every worker now
+        chunks = pool.map(_run_chunk, starts, sizes)  # forks every worker now
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
@@ -115,6 +120,21 @@ def started(
         pool.shutdown(cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def chunk_sizes(tasks: int, count: int) -> list[int]:
+    """How many tasks each chunk takes, in order: a quarter of what is left per worker's share
+    each time (guided scheduling), never under 1/32 of a share. Equal chunks ended with one core
+    idle while the other finished its last chunk: a quarter of a second of a cold public build's
+    rendering at 5,000 incidents, where the last pages (history) are the heaviest."""
+    sizes: list[int] = []
+    left = tasks
+    smallest = max(1, int(tasks / count * _SMALLEST))
+    while left > 0:
+        size = min(left, max(smallest, -(-left // (count * CHUNKS_PER_WORKER))))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 def _same(result: R) -> R:

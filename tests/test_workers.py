@@ -1,0 +1,34 @@
+"""Work handed to worker processes comes back complete and in task order, in chunks that
+shrink towards the end so no core waits long for the other."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.workers import chunk_sizes, run_all
+
+
+def test_chunks_shrink_to_a_quarter_of_what_is_left() -> None:
+    # By hand, one worker, 10 tasks: a quarter of 10 rounded up is 3, then of 7 is 2, of 5 is
+    # 2, of 3, 2 and 1 is 1 (never under one task).
+    assert chunk_sizes(10, 1) == [3, 2, 2, 1, 1, 1]
+
+
+@pytest.mark.parametrize(("tasks", "count"), [(1, 2), (7, 2), (500, 2), (3780, 2), (6165, 4)])
+def test_chunks_cover_every_task_once_and_end_small(tasks: int, count: int) -> None:
+    sizes = chunk_sizes(tasks, count)
+    assert sum(sizes) == tasks and all(size >= 1 for size in sizes)
+    assert all(a >= b for a, b in zip(sizes, sizes[1:], strict=False))
+    share = tasks / count
+    assert sizes[-1] <= max(1, share / 16)
+    assert sizes[0] <= max(1, -(-tasks // (count * 4)))
+
+
+def test_results_come_back_in_task_order_from_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    parent = os.getpid()
+    results = run_all(lambda task: (task * task, os.getpid()), list(range(1000)), minimum=2)
+    assert [value for value, _ in results] == [task * task for task in range(1000)]
+    assert {pid for _, pid in results} - {parent}, "the tasks ran in worker processes"
