@@ -129,12 +129,11 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
     site_feeds = _feeds(page.name, urls.FEED_RSS, urls.FEED_ATOM)
 
     def render(template: str, here: str | None, **context: Any) -> Callable[[], str]:
-        context.setdefault("feeds", site_feeds)
-        context.setdefault("calendars", ())
-        context.setdefault("updated", page.now)
-        blame = _record_of(context)
-
-        def make() -> str:
+        def make() -> str:  # the context is completed here: most jobs' pages are reused, not made
+            context.setdefault("feeds", site_feeds)
+            context.setdefault("calendars", ())
+            context.setdefault("updated", page.now)
+            blame = _record_of(context)
             with rendering(*blame) if blame else nullcontext():
                 return env.get_template(template).render(common, here=here, **context)
 

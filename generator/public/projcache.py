@@ -95,9 +95,13 @@ class ProjectionCache:
     def get(self, ref: IncidentRef, summary: str, now: datetime) -> _Kept | None:
         """The kept view and page key of `ref` if they hold for this build, else None."""
         entry = self.index.get(ref.rel)
-        if entry is None or entry[0] != ref.key or entry[1] != summary or not holds(entry[2], entry[3], now):
+        if entry is None or entry[0] != ref.key or entry[1] != summary:
             return None
-        kept = self._month(entry[4]).get(ref.rel)
+        lo, hi = entry[2], entry[3]  # holds(lo, hi, now), inline: called for every incident
+        if (lo is not None and now < lo) or (hi is not None and now >= hi):
+            return None
+        month = self.loaded.get(entry[4])
+        kept = (month if month is not None else self._month(entry[4])).get(ref.rel)
         if not (isinstance(kept, tuple) and len(kept) == 3):
             return None
         if kept[0] is not None and not (isinstance(kept[0], PublicIncident) and isinstance(kept[2], bytes)):
