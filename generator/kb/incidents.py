@@ -212,7 +212,7 @@ def _runbooks(kb: Kb, incident: Incident, source: str) -> str:
         for runbook in kb.runbooks_by_service.get(service_id, ()):
             alerts = f" — alerts: {cell(', '.join(runbook.alerts))}" if runbook.alerts else ""
             items.append(f"- {link(runbook.title, source, kb.runbook_pages[runbook.path])}{alerts}")
-        service = kb.site.service(service_id)
+        service = kb.services.get(service_id)
         for url in service.runbooks if service else ():
             items.append(f"- {external_link(url, url)} (external)")
         name = link(kb.service_name(service_id), source, paths.service(service_id))
@@ -238,17 +238,14 @@ def incident_page(kb: Kb, incident: Incident) -> str:
 
 def incident_inputs(kb: Kb, incident: Incident) -> tuple[Any, ...]:
     """Everything `incident_page` reads besides the code: the incident (its file's key), the services it names
-    (their names and external runbooks), its review's status or when one is due (and whether
-    that is past), and the runbooks of the services it affected (title, alerts, page: _runbooks)."""
-    affected = kb.services_of(incident)
-    named = [*affected, *([incident.root_cause.service] if incident.root_cause.service else [])]
-    services = [(s, kb.service_name(s), service.runbooks if (service := kb.site.service(s)) else ()) for s in named]
+    (their names, external runbooks and runbooks: `Kb.service_key`, made once per service), its
+    review's status or when one is due (and whether that is past)."""
+    cause = incident.root_cause.service
     postmortem = kb.reviews.get(incident.id)
     due = review_due(incident, kb.site.settings)
-    runbooks = [(s, [(r.title, r.alerts, kb.runbook_pages[r.path]) for r in kb.runbooks_by_service.get(s, ())])
-                for s in affected]
-    return (kb.record_key(incident), services, postmortem.status if postmortem else None, due,
-            due is not None and due < kb.now, runbooks)
+    return (kb.record_key(incident), [kb.service_key(s) for s in kb.services_of(incident)],
+            kb.service_key(cause) if cause else None, postmortem.status if postmortem else None, due,
+            due is not None and due < kb.now)
 
 
 def incident_pages(site: Site, now: datetime) -> Iterator[Keyed]:

@@ -5,13 +5,15 @@ Pages are pure functions of `Kb`; nothing here touches the disk or the clock.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..derive.followup import OPEN_STATUSES, effective_due, is_overdue
 from ..load.lazy import LazyIncidents
-from ..model import ActionItem, Incident, Postmortem, Runbook, Site
+from ..model import ActionItem, Incident, Postmortem, Runbook, Service, Site
+from ..public.digest import serialise
 from . import paths
 
 
@@ -65,8 +67,32 @@ class Kb:
         return self.file_keys.get(incident.id, incident)
 
     def service_name(self, service_id: str) -> str:
-        service = self.site.service(service_id)
+        service = self.services.get(service_id)
         return service.name if service else service_id
+
+    @property
+    def services(self) -> dict[str, Service]:
+        """The services by id (`Site.service` looks through the list: thousands of times a build)."""
+        found: dict[str, Service] | None = self.__dict__.get("_services")
+        if found is None:
+            found = self.__dict__["_services"] = {}
+            for service in self.site.services:
+                found.setdefault(service.id, service)
+        return found
+
+    def service_key(self, service_id: str) -> bytes:
+        """What a page shows of a service it names: its name, external runbooks and the runbooks
+        of the knowledge base for it (title, alerts, page), as one digest made once a build, so
+        the inputs of every incident's page (pages.Keyed) hold 32 bytes per service instead."""
+        keys: dict[str, bytes] = self.__dict__.setdefault("_service_keys", {})
+        found = keys.get(service_id)
+        if found is None:
+            service = self.services.get(service_id)
+            runbooks = [(r.title, r.alerts, self.runbook_pages[r.path])
+                        for r in self.runbooks_by_service.get(service_id, ())]
+            shown = (service_id, self.service_name(service_id), service.runbooks if service else (), runbooks)
+            found = keys[service_id] = hashlib.sha256(serialise(shown)).digest()
+        return found
 
     def actions_of(self, incident_id: str) -> tuple[Action, ...]:
         return self.actions_by_incident.get(incident_id, ())

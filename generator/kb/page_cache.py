@@ -72,6 +72,7 @@ class KbCache:
         name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         self.path = directory / "render" / f"internal-{name}.json"
         self.docs = directory / "render" / f"internal-{name}-docs"
+        self._docs = f"{self.docs}{os.sep}"  # as text: a Path per file was a tenth of the lookups
         self.status: dict[str, Status] = {}  # page -> its published file's status
         self.keys: dict[str, str] = {}  # page -> the key of its published HTML (page_key)
         self.destinations: dict[str, str] = {}  # page -> its file in the site folder
@@ -124,7 +125,7 @@ class KbCache:
         in the kept Markdown tree: trusted, unread, while its file has the status it was
         written with (inode, size, modification time), like the published pages."""
         known = self.made.get(path)
-        if known is None or known[0] != key.hex() or known[2] is None or status(self.docs / path) != known[2]:
+        if known is None or known[0] != key.hex() or known[2] is None or status(self._docs + path) != known[2]:
             return None
         self.unchanged.add(path)
         return Kept(known[1])
@@ -172,10 +173,11 @@ class KbCache:
         search: list[bytes] = []
         texts: list[bytes] = []
         offset = start = 0
+        site = f"{site_dir}{os.sep}"
         for uri, record in result.records.items():
             if record is None or uri not in result.destinations:
                 continue
-            made = status(os.path.join(site_dir, result.destinations[uri]))
+            made = status(site + result.destinations[uri])
             if made is None:
                 continue
             text = self.texts.get(uri) if record is self.records.get(uri) else None  # reused as it was read
@@ -192,7 +194,7 @@ class KbCache:
             key = self.keys[uri] if same else page_key(result.signature, record)
             pages[uri] = [*span, list(made), result.destinations[uri], key]
         reserve = {self.destinations[uri]: [list(self.status[uri]), self.keys[uri]] for uri in self.status}
-        made_files = {path: [key, digest, status(self.docs / path)] for path, (key, digest) in self.kept.items()}
+        made_files = {path: [key, digest, status(self._docs + path)] for path, (key, digest) in self.kept.items()}
         stored = {"format": FORMAT, "signature": result.signature, "salt": result.salt, "pages": pages,
                   "made": made_files, "reserve": reserve, "rows": self.rows.used,
                   "theme": list(result.theme) if result.theme else None}

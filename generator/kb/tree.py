@@ -6,6 +6,7 @@ live-reloading `mkdocs serve` watching the folder rebuilds only when something r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from importlib import resources
@@ -34,22 +35,30 @@ def sync_tree(outputs: list[Output], docs: Path, unchanged: frozenset[str] = fro
     """Make `docs` hold exactly `outputs`; returns how many files were (re)written. Files in
     `unchanged` (and every `Kept` one) are known to hold their output already and are not read."""
     docs.mkdir(parents=True, exist_ok=True)
-    wanted: set[Path] = set()
+    root = f"{docs}{os.sep}"  # paths as text: a Path per file cost more than the rest of the loop
+    wanted: set[str] = set()
     written = 0
     for output in outputs:
-        target = docs / output.path
+        target = root + output.path.replace("/", os.sep)
         wanted.add(target)
         if output.path in unchanged or isinstance(output.content, Kept):
             continue
         data = output.content.encode("utf-8") if isinstance(output.content, str) else output.content
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            with open(target, "rb") as handle:
+                if handle.read() == data:
+                    continue
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            pass
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
         written += 1
-    for path in sorted(docs.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for folder, _subfolders, files in os.walk(docs, topdown=False):
+        for name in files:
+            path = os.path.join(folder, name)
+            if path not in wanted:
+                os.unlink(path)
+        if folder != str(docs) and not os.listdir(folder):
+            os.rmdir(folder)
     return written
