@@ -9,7 +9,6 @@ build made from the same Markdown when a cache folder is given (`mkdocs_run.py`,
 
 from __future__ import annotations
 
-import gc
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -18,7 +17,7 @@ from pathlib import Path
 from ..context import RenderContext
 from ..model import Site
 from ..wording import counted
-from . import rows
+from . import heap, rows
 from .engine import load, run_build
 from .page_cache import KbCache
 from .pages import Kept
@@ -28,19 +27,18 @@ from .tree import generate, sync_tree
 def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
     """Generate the Markdown tree and build it with MkDocs into `dest`.
 
-    The collector is kept off the loaded site while building (as the public renderer does:
-    public.frozen_heap): every full collection walked the whole site and the page records again."""
-    gc.freeze()
-    try:
+    The collector is kept off the loaded site, and what the build makes that lives through it,
+    while building (heap.py): every full collection walked the whole site and the page records again."""
+    with heap.frozen():
         _render(site, dest, context)
-    finally:
-        gc.unfreeze()
 
 
 def _render(site: Site, dest: Path, context: RenderContext) -> None:
     cache = KbCache(context.cache_dir, context.published) if context.cache_dir is not None else None
+    heap.keep()  # the page records
     with rows.remembered(cache.rows) if cache is not None else nullcontext():
         outputs = generate(site, context.now, cache)
+    heap.keep()  # the records, the index of the site, the generated Markdown
     with _docs_folder(cache) as docs:
         sync_tree(outputs, docs, frozenset(cache.unchanged) if cache is not None else frozenset())
         context.progress(f"Building the knowledge base ({len(outputs)} files) with MkDocs")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -37,8 +38,8 @@ from .mkdocs_run import PageRecord, Result, Reuse
 from .pages import Kept
 from .rows import RowStore
 
-#: Bumped when the layout of the cache file changes.
-FORMAT = 5
+#: Bumped when the layout of the cache file changes (with marshal's own version: see _read).
+FORMAT = 6
 #: Where a page record (PageRecord.to_json) holds its search entries (kept apart, empty there).
 _SEARCH = 6
 
@@ -78,6 +79,9 @@ class KbCache:
         self.destinations: dict[str, str] = {}  # page -> its file in the site folder
         self.previous: dict[str, tuple[Status, str]] = {}  # the reserve generation's pages: file -> (status, key)
         self.here: dict[str, str] = {}  # what the staging folder still holds of those: file -> key
+        #: page -> the status of its file in the staging folder, known without looking: kept there
+        #: as pruned, or a hard link to the published file (same inode, size and time)
+        self.placed: dict[str, Status] = {}
         self.signature, self.salt, self.records = "", "", dict[str, PageRecord]()
         self.theme: tuple[str, list[str]] | None = None  # the theme's static files as last listed
         #: keyed docs file -> (key, SHA-256 of its bytes, its status in the kept tree), last build
@@ -92,31 +96,25 @@ class KbCache:
     def _read(self) -> None:
         data, search, texts = read_sections(self.path, 3)
         try:
-            stored = json.loads(data) if data is not None and search is not None and texts is not None else None
-            if not (isinstance(stored, dict) and stored.get("format") == FORMAT):
+            stored = marshal.loads(data) if data is not None and search is not None and texts is not None else None
+            if not (isinstance(stored, dict) and stored.get("format") == (FORMAT, marshal.version)):
                 return
             assert search is not None and texts is not None
-            signature, pages = str(stored["signature"]), stored["pages"]
-            self.made = {str(k): (str(v[0]), str(v[1]), (int(v[2][0]), int(v[2][1]), int(v[2][2])) if v[2] else None)
-                         for k, v in stored.get("made", {}).items()}
+            signature, pages = stored["signature"], stored["pages"]
+            self.made = stored["made"]
             for uri, ((start, length), (first, size), status, destination, key) in pages.items():
                 text = texts[start : start + length]
-                record = json.loads(text)
-                record[_SEARCH] = search[first : first + size].decode("ascii")
-                found = PageRecord.from_json(record)
-                if found is not None:
-                    self.records[uri], self.texts[uri] = found, text
-                    self.status[uri] = (int(status[0]), int(status[1]), int(status[2]))
-                    self.destinations[uri], self.keys[uri] = str(destination), str(key)
-            self.previous = {str(rel): ((int(s[0]), int(s[1]), int(s[2])), str(key))
-                             for rel, (s, key) in stored.get("reserve", {}).items()}
-            salt = str(stored["salt"])
-            self.rows = RowStore({str(k): [str(c) for c in v] for k, v in stored.get("rows", {}).items()})
-            theme = stored.get("theme")
-            self.theme = (str(theme[0]), [str(name) for name in theme[1]]) if theme else None
-        except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
+                record = PageRecord(*marshal.loads(text))  # signed, and written by save() below
+                record.search = search[first : first + size].decode("ascii")
+                self.records[uri], self.texts[uri] = record, text
+                self.status[uri], self.destinations[uri], self.keys[uri] = status, destination, key
+            self.previous = stored["reserve"]
+            salt = stored["salt"]
+            self.rows = RowStore(stored["rows"])
+            self.theme = stored["theme"]
+        except (ValueError, TypeError, KeyError, IndexError, EOFError, UnicodeDecodeError):
             self.records, self.status, self.keys, self.destinations, self.previous = {}, {}, {}, {}, {}
-            self.texts, self.rows = {}, RowStore({})
+            self.texts, self.rows, self.made, self.theme = {}, RowStore({}), {}, None
             return
         self.signature, self.salt = signature, salt
 
@@ -151,12 +149,14 @@ class KbCache:
             if uri not in self.records:
                 return False
             if self.here.get(relative) == self.keys[uri]:
+                self.placed[uri] = self.previous[relative][0]
                 return True  # the staging folder holds this very page already
             source = os.path.join(self.published, relative)
             if status(source) != self.status.get(uri):
                 return False
             os.makedirs(os.path.dirname(destination), exist_ok=True)
-            _link(source, destination)
+            if _link(source, destination):
+                self.placed[uri] = self.status[uri]
             return True
 
         return Reuse(self.records, self.signature, place, self.salt, self.theme)
@@ -177,28 +177,28 @@ class KbCache:
         for uri, record in result.records.items():
             if record is None or uri not in result.destinations:
                 continue
-            made = status(site + result.destinations[uri])
+            made = self.placed.get(uri) or status(site + result.destinations[uri])
             if made is None:
                 continue
             text = self.texts.get(uri) if record is self.records.get(uri) else None  # reused as it was read
             if text is None:
                 value = record.to_json()
                 value[_SEARCH] = ""
-                text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+                text = marshal.dumps(value)
             entries = record.search.encode("ascii")  # JSON text with ensure_ascii: never anything else
-            span = [[start, len(text)], [offset, len(entries)]]
+            span = ((start, len(text)), (offset, len(entries)))
             texts.append(text)
             search.append(entries)
             start, offset = start + len(text), offset + len(entries)
             same = record is self.records.get(uri) and result.signature == self.signature  # reused as it was
             key = self.keys[uri] if same else page_key(result.signature, record)
-            pages[uri] = [*span, list(made), result.destinations[uri], key]
-        reserve = {self.destinations[uri]: [list(self.status[uri]), self.keys[uri]] for uri in self.status}
-        made_files = {path: [key, digest, status(self._docs + path)] for path, (key, digest) in self.kept.items()}
-        stored = {"format": FORMAT, "signature": result.signature, "salt": result.salt, "pages": pages,
-                  "made": made_files, "reserve": reserve, "rows": self.rows.used,
-                  "theme": list(result.theme) if result.theme else None}
-        data = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+            pages[uri] = (*span, made, result.destinations[uri], key)
+        reserve = {self.destinations[uri]: (self.status[uri], self.keys[uri]) for uri in self.status}
+        made_files = {path: (key, digest, status(self._docs + path)) for path, (key, digest) in self.kept.items()}
+        stored = {"format": (FORMAT, marshal.version), "signature": result.signature, "salt": result.salt,
+                  "pages": pages, "made": made_files, "reserve": reserve, "rows": self.rows.used,
+                  "theme": result.theme}
+        data = marshal.dumps(stored)
         blob, records = b"".join(search), b"".join(texts)
 
         def write(writer: SectionWriter) -> None:
@@ -209,16 +209,18 @@ class KbCache:
         write_cache_file(self.directory, self.path, write)
 
 
-def _link(source: str, destination: str) -> None:
+def _link(source: str, destination: str) -> bool:
     """Put the published page at `destination` as a hard link (a copy where links are not
-    possible). No file of the staging folder is ever written into, only replaced (the build
-    removes a page before rendering it: mkdocs_run), so the published page never changes."""
+    possible: then False). No file of the staging folder is ever written into, only replaced
+    (the build removes a page before rendering it: mkdocs_run), so the published page never changes."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(destination)
     try:
         os.link(source, destination)
     except OSError:
         shutil.copyfile(source, destination)
+        return False
+    return True
 
 
 def page_key(signature: str, record: PageRecord) -> str:

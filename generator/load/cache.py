@@ -481,6 +481,7 @@ def gc_paused() -> Iterator[None]:
     """No garbage collection while records pile up: they all live on, and collecting again
     and again as the heap grows made loading 20,000 files take four times as long as 5,000."""
     enabled = gc.isenabled()
+    frozen = gc.get_freeze_count() > 0  # inside a frozen heap (kb.render_internal, public.frozen_heap)
     gc.disable()
     try:
         yield
@@ -488,8 +489,12 @@ def gc_paused() -> Iterator[None]:
         if enabled:
             # Move what was made into the oldest generation without a collection: the
             # first young collection would otherwise walk the whole new heap once more.
+            # Inside a frozen heap it stays frozen with the rest, and the frozen heap too:
+            # unfreezing it made every later full collection of the knowledge base's build
+            # walk the whole site (0.25 s of a rebuild at 5,000 incidents in the metrics JSON).
             gc.freeze()
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
             gc.enable()
 
 
