@@ -425,6 +425,23 @@ def test_a_page_edited_by_hand_in_the_published_site_is_rendered_again(
     assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
 
 
+def test_pages_reused_twice_are_reused_again_and_rendered_once_edited_by_hand(
+    content: Path, tmp_path: Path, builds: Builds
+) -> None:
+    """A reused page's file status is kept without looking at it (page_cache.KbCache.placed:
+    kept in the reserve, or a hard link to the published file): rebuilds that reuse every page
+    go on reusing them, and a page edited by hand in the published site is still rendered."""
+    builds.run(content, START)
+    for _ in range(3):
+        unchanged = builds.run(content, START)
+        assert builds.last.rendered == [] and len(builds.last.reused) > 10
+    (builds.out / "internal" / "incidents" / "INC-1.html").write_text("defaced")
+    incremental = builds.run(content, START)
+    assert builds.last.rendered == ["incidents/INC-1.md"]
+    assert differences(unchanged, incremental) == []
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+
+
 def test_a_deleted_link_target_renders_the_pages_linking_to_it(content: Path, tmp_path: Path, builds: Builds) -> None:
     review = "---\nincident: INC-1\nstatus: draft\n---\nSee [INC-2](../incidents/INC-2.md#times).\n"
     write_tree(content, {"postmortems/INC-1.md": review})

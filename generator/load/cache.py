@@ -476,12 +476,37 @@ def _init_fields(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in fields)
 
 
+#: How many `frozen_heap()` blocks are running.
+_frozen = 0
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """The collector kept off the heap as it is while the block runs, and off what
+    `gc_paused()` blocks and `refreeze()` add to it meanwhile; all back to it afterwards."""
+    global _frozen
+    gc.freeze()
+    _frozen += 1
+    try:
+        yield
+    finally:
+        _frozen -= 1
+        if not _frozen:
+            gc.unfreeze()
+
+
+def refreeze() -> None:
+    """Inside `frozen_heap()`, freeze what exists now too (outside, nothing)."""
+    if _frozen:
+        gc.freeze()
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """No garbage collection while records pile up: they all live on, and collecting again
     and again as the heap grows made loading 20,000 files take four times as long as 5,000."""
     enabled = gc.isenabled()
-    frozen = gc.get_freeze_count() > 0  # inside a frozen heap (kb.render_internal, public.frozen_heap)
+    frozen = _frozen > 0  # inside frozen_heap() (not gc.get_freeze_count(): it walks the frozen heap)
     gc.disable()
     try:
         yield
@@ -489,7 +514,7 @@ def gc_paused() -> Iterator[None]:
         if enabled:
             # Move what was made into the oldest generation without a collection: the
             # first young collection would otherwise walk the whole new heap once more.
-            # Inside a frozen heap it stays frozen with the rest, and the frozen heap too:
+            # Inside frozen_heap() it stays frozen with the rest, and the frozen heap too:
             # unfreezing it made every later full collection of the knowledge base's build
             # walk the whole site (0.25 s of a rebuild at 5,000 incidents in the metrics JSON).
             gc.freeze()
