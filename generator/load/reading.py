@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .. import progress
@@ -50,7 +50,7 @@ MIN_FILES = 400
 
 def read_files(
     folder: ContentFolder,
-    files: Sequence[ContentFile],
+    files: Iterable[ContentFile],
     reader: Reader[T],
     cache: LoadCache | None,
     need_records: bool = True,
@@ -71,8 +71,6 @@ def read_files(
     are then taken in file order, so messages and records are the same as in one process.
     """
     with gc_paused():
-        if (cache is None or not cache.index) and workers(len(files), MIN_FILES) > 1:
-            return _read_in_workers(folder, files, reader, cache, need_records, prefetch)
         steps = [_counted(_look_up(folder, file, cache, need_records)) for file in files]
         todo = [(file, step.read[0]) for file, step in zip(files, steps, strict=True) if step.read is not None]
         # Without a cache to store them in, records nobody asked for are dropped where they are
@@ -97,52 +95,6 @@ def read_files(
             if facts is not None:  # a file that gave a record (kept or not) has facts
                 results.append((record, facts))
         return results
-
-
-def _read_in_workers(
-    folder: ContentFolder, files: Sequence[ContentFile], reader: Reader[T], cache: LoadCache | None,
-    need_records: bool, prefetch: bool,
-) -> list[tuple[T | None, Facts]]:
-    """`read_files` when the cache knows no file (a cold build, `validate --no-cache`): with
-    nothing to look up, each worker reads the files it parses too, as `_look_up` would (the same
-    checks and problems, the bytes' cache key made where they were read), instead of this
-    process reading every file before the workers start (0.34 s of CPU at 5,000 incidents and
-    2.3 s at 20,000, while both cores' workers waited)."""
-    keep = need_records or cache is not None
-    parse, unpack = _parsing(folder, reader, True, keep, need_records or prefetch)
-
-    def read_and_parse(file: ContentFile) -> Any:
-        problems, own = folder.problems, Problems()
-        folder.problems = own
-        try:
-            read = folder.read_bytes_and_stat(file)
-        finally:
-            folder.problems = problems
-        if read is None:
-            return own.sorted(), None, None
-        data, info = read
-        key = cache.key(file.rel, data) if cache is not None else b""
-        return own.sorted(), (key, info), parse((file, data))
-
-    def then(result: Any) -> Any:
-        problems, read, parsed = result
-        return problems, read, unpack(parsed) if read is not None else None
-
-    results: list[tuple[T | None, Facts]] = []
-    for file, (problems, read, parsed) in zip(
-            files, run_all_then(read_and_parse, then, files, MIN_FILES, counted=True), strict=True):
-        folder.problems.extend(problems)
-        if read is None:
-            continue
-        record, facts, found, digest = parsed
-        folder.problems.extend(found)
-        if cache is not None:
-            cache.store(file.rel, read[0], read[1], record, [_keep(file, p) for p in found], facts, digest)
-        if need_records and isinstance(record, Pickled):
-            record = record.load()
-        if facts is not None:
-            results.append((record, facts))
-    return results
 
 
 def _counted(step: _Step) -> _Step:
@@ -217,15 +169,7 @@ def _parse_all(
     none again (unpickling every record here and pickling it again for the cache was 1.5 s of
     CPU at 5,000 incidents, while both cores' workers waited for it). With `unpickle`, each
     chunk's records are unpickled as soon as it comes back, while the workers parse the rest."""
-    parse, unpack = _parsing(folder, reader, workers(len(todo), MIN_FILES) > 1, keep, unpickle)
-    return run_all_then(parse, unpack, todo, MIN_FILES, counted=True)
-
-
-def _parsing(
-    folder: ContentFolder, reader: Reader[T], forked: bool, keep: bool, unpickle: bool
-) -> tuple[Callable[[tuple[ContentFile, bytes]], Any], Callable[[Any], Any]]:
-    """(parse, unpack) of `_parse_all`: what a worker does with one file's bytes, and what this
-    process does with what it sends back."""
+    forked = workers(len(todo), MIN_FILES) > 1
 
     def parse(task: tuple[ContentFile, bytes]) -> Any:
         file, data = task
@@ -258,7 +202,7 @@ def _parsing(
             record = facts
         return record, facts, own, digest
 
-    return parse, unpack
+    return run_all_then(parse, unpack, todo, MIN_FILES, counted=True)
 
 
 def _keep(file: ContentFile, problem: Problem) -> StoredProblem:
