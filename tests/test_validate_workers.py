@@ -98,3 +98,35 @@ def test_validate_in_workers_reports_what_one_process_does(tmp_path: Path, monke
     # What came back from the workers: facts and problems, no record (nobody reads them).
     assert len(sent) >= 32
     assert not any(isinstance(part, Incident) for value in sent for part in value)  # type: ignore[attr-defined]
+
+
+def test_files_read_by_workers_are_refused_as_one_process_refuses_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, a symlink out of the folder and a file over the limit get the messages one
+    process gives, in the same places, with an empty cache folder as without one, and the cache
+    filled that way serves the next load."""
+    root = folder(tmp_path / "content")
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(INCIDENT.format(n=99))
+    (root / "incidents" / "link.yaml").symlink_to(outside)
+    (root / "incidents" / "big.yaml").write_text(INCIDENT.format(n=98) + "#" * 3000 + "\n")
+
+    def run(*options: str) -> tuple[int, list[str]]:
+        result = CliRunner().invoke(main, ["validate", "--content", str(root), "--now", NOW, "--max-file-bytes",
+                                           "2048", *options])
+        return result.exit_code, result.output.replace(str(root), "content").splitlines()
+
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    in_workers = run("--no-cache")
+    cold = run("--cache-dir", str(tmp_path / "cache"))
+    warm = run("--cache-dir", str(tmp_path / "cache"))  # looked up in the cache, in this process
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "1")
+    assert in_workers == cold == warm == run("--no-cache")
+    code, lines = in_workers
+    assert code == 1
+    assert "content/incidents/link.yaml:1: symlink leaves the content folder; refusing to read it" in lines
+    size = len(INCIDENT.format(n=98)) + 3001
+    assert f"content/incidents/big.yaml:1: file is {size:,} bytes; the limit is 2,048 (max_file_bytes)" in lines
+    # By hand: the folder's three errors and these two; 31 incidents read as before.
+    assert lines[-1].startswith("31 incidents") and lines[-1].endswith("5 errors, 31 warnings")

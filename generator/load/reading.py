@@ -65,9 +65,8 @@ def read_files(
 
     A file is read unless its status says it is unchanged; then the checks reading would do
     (symlinks, size) are done on its status. Only decoding, parsing and conversion are skipped.
-    Files are read here (by the workers themselves when the cache knows none of them);
-    decoding, parsing and converting them (each on its own) runs in worker processes when
-    there are many (generator/workers.py); their results and problems
+    Files are read here; decoding, parsing and converting them (each on its own) runs in
+    worker processes when there are many (generator/workers.py); their results and problems
     are then taken in file order, so messages and records are the same as in one process.
     """
     with gc_paused():
