@@ -11,6 +11,7 @@ workers report none (their copy of the meter would draw over the parent's line).
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
@@ -91,7 +92,7 @@ def started(
         yield lambda: done
         return
     sizes = chunk_sizes(len(tasks), count)
-    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    starts = [0, *itertools.accumulate(sizes[:-1])]
     from concurrent.futures import ProcessPoolExecutor  # here: most commands never fork
 
     pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))

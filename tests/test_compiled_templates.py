@@ -67,3 +67,19 @@ def test_compiled_code_in_a_file_not_signed_by_this_user_is_never_loaded(
     site = run(content, tmp_path / "out", cache, T0.replace(hour=13))
     assert loaded == [] and "home.html" in compiles, "compiled again, nothing loaded"
     assert not differences(snapshot(site), snapshot(run(content, tmp_path / "clean", None, T0.replace(hour=13))))
+
+
+def test_a_cold_build_rendering_in_workers_keeps_every_template_compiled(
+    tmp_path: Path, compiles: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pages are rendered in two forked workers: what a worker compiles dies with it, so the
+    # templates are compiled before they are forked, where the kept code is saved.
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
+    content = make_content(tmp_path / "content", {"incidents/inc-1.yaml": incident(1, -5, -4, None, -3)})
+    cache = tmp_path / "cache"
+    run(content, tmp_path / "out", cache, T0)
+    fresh(compiles)
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "1")  # the next build in this process: its compiles are seen
+    site = run(content, tmp_path / "out", cache, T0.replace(hour=13))
+    assert compiles == [], "every template came compiled from the cold build's cache file"
+    assert not differences(snapshot(site), snapshot(run(content, tmp_path / "clean", None, T0.replace(hour=13))))
