@@ -123,6 +123,21 @@ def started(
     pool.shutdown()
 
 
+def in_background(run: Callable[[], None]) -> Callable[[], None]:
+    """Run `run` in a forked process while this one goes on; what it returns waits for that
+    process to end. For work whose result this process does not read (writing a cache file)
+    while it works on alone and the other core would be idle. Call it only where `workers()`
+    would fork. A failure there is that process's: it is printed, not raised here."""
+    process = multiprocessing.get_context("fork").Process(target=_silenced, args=(run,))
+    process.start()
+    return process.join
+
+
+def _silenced(run: Callable[[], None]) -> None:
+    with progress.silenced():
+        run()
+
+
 def chunk_sizes(tasks: int, count: int) -> list[int]:
     """How many tasks each chunk takes, in order: a quarter of what is left per worker's share
     each time (guided scheduling), never under 1/32 of a share. Equal chunks ended with one core

@@ -18,6 +18,7 @@ from .. import progress
 from ..model import Group, Incident, Maintenance, Runbook, Service, Settings, Site
 from ..notify.config import NotifyConfig
 from ..problems import ContentError, Problems
+from ..workers import workers
 from .cache import LoadCache, Pickled, gc_paused
 from .catalogue import read_services, read_settings
 from .checks import Facts, IncidentFacts, MaintenanceFacts, Redactions, SiteFacts, incident_texts, maintenance_texts
@@ -26,7 +27,7 @@ from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
 from .lazy import IncidentRef, LazyIncidents
 from .notify import read_notify
-from .reading import Reader, context_bytes, read_files
+from .reading import MIN_FILES, Reader, context_bytes, read_files
 from .records import read_incident, read_maintenance
 from .yamlsafe import Node, YamlError, parse
 
@@ -179,7 +180,9 @@ def _load(
     runbooks = records(runbook_files, runbook)
     if cache is not None:
         if lazily:
-            cache.save(keep_open=True)  # the records of LazyIncidents are read from it
+            # The records of LazyIncidents are read from it; after a cold load (many files
+            # parsed, on every core), it is written by a process of its own meanwhile.
+            cache.save(keep_open=True, background=workers(len(cache.fresh), MIN_FILES) > 1)
         else:
             _keep(cache, folder)
     site = Site(

@@ -44,6 +44,7 @@ from typing import Any
 
 from ..cachefile import CacheFile, ensure_gitignore, write_cache_file
 from ..locking import Busy, acquire
+from ..workers import in_background
 from .checks import Facts
 from .chunks import chunk_path, open_chunk, remove_unnamed, write_chunk
 from .files import ContentFile, ContentFolder
@@ -130,6 +131,7 @@ class LoadCache:
         self.new: dict[str, _Indexed] = {}
         self.fresh: dict[str, tuple[Any, _Own]] = {}  # record and own of files parsed by this load
         self.changed = False
+        self._saving: Callable[[], None] | None = None  # waits for a save in the background
 
     def begin(self, root: Path, context: Iterable[bytes]) -> None:
         digest = hashlib.sha256(_CODE_HASH)
@@ -179,6 +181,10 @@ class LoadCache:
         return self.loaded[chunk, half]
 
     def close(self) -> None:
+        """Wait for a save in the background, then close the chunk files."""
+        if self._saving is not None:
+            self._saving()
+            self._saving = None
         for file in self.files.values():
             if file is not None:
                 file.close()
@@ -267,15 +273,32 @@ class LoadCache:
         return sorted(rel for rel, indexed in self.index.items()
                       if indexed[4] == record_id and rel.startswith(prefix) and "/" not in rel[len(prefix):])
 
-    def save(self, keep_open: bool = False) -> None:
+    def save(self, keep_open: bool = False, background: bool = False) -> None:
         """Write the entries used by this load; a failure only costs speed next time. With
         `keep_open`, the chunk files read stay open (a chunk the new index no longer names is
         opened before it is removed), so `record()` still gives the records of entries this
-        load used (see lazy.py); `close()` when done."""
+        load used (see lazy.py); `close()` when done. With `background` too, the files are
+        written by a forked process while this one goes on (a cold build's save was 0.16 s of
+        CPU at 5,000 incidents and 0.47 s at 20,000 with the other core idle); `close()` waits
+        for it, so the cache is whole once the load is closed."""
         if self.path is None or not (self.changed or self.new.keys() != self.index.keys()):
             if not keep_open:
                 self.close()
             return
+        if background and keep_open:
+            self._open_used()  # before the forked save removes the chunk files it no longer names
+            self._saving = in_background(lambda: self._write(False))
+            self._settle()
+            return
+        try:
+            self._write(keep_open)
+        finally:
+            if not keep_open:
+                self.close()
+
+    def _write(self, keep_open: bool) -> None:
+        """`save()`'s writing, under the cache's lock."""
+        assert self.path is not None
         try:  # the folder's .gitignore first: nothing may be in it without one
             self.path.parent.mkdir(parents=True, exist_ok=True)
             ensure_gitignore(self.directory)
@@ -289,8 +312,13 @@ class LoadCache:
             if held is not None:
                 held.release()
             self._settle()
-            if not keep_open:
-                self.close()
+
+    def _open_used(self) -> None:
+        """Open the chunk files of the entries this load used, so their records stay readable
+        once a save has removed their files."""
+        for chunk in {indexed[2] for indexed in self.new.values()}:
+            if chunk >= 0:
+                self._file(chunk)
 
     def _settle(self) -> None:
         """Let go of the bytes of the fresh records already unpickled: once saved, the record
@@ -330,9 +358,7 @@ class LoadCache:
                                 lambda writer: writer.pickled((FORMAT, self.context, index, names))):
             return
         if keep_open:  # records of the entries this load used stay readable once their file is gone
-            for chunk in {indexed[2] for indexed in self.new.values()}:
-                if chunk >= 0:
-                    self._file(chunk)
+            self._open_used()
         remove_unnamed(self.path, names)
 
     def _kept(self) -> list[int]:
