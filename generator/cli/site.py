@@ -11,7 +11,7 @@ import click
 from .. import ci_report
 from ..build import BuildRequest, build
 from ..load import check_folder
-from ..load.cache import LoadCache
+from ..load.cache import LoadCache, gc_paused
 from ..load.catalogue import MAX_FILE_BYTES, MIN_FILE_BYTES
 from ..problems import ContentError, Level
 from ..progress import Meter, metering
@@ -133,7 +133,11 @@ def build_command(
     except OSError as error:
         click.echo(f"build failed: {error}; the published site is unchanged", err=True)
         raise SystemExit(1) from None
-    for line in summary([*map(content_warning, loaded.problems.warnings), *kb_warnings]):
-        click.echo(line, err=True)
-    if not quiet:
-        click.echo(built(out, targets, len(loaded.site.incidents), time.monotonic() - started), err=True)
+    # The collector paused: the whole loaded site lives until the process ends, and the first
+    # full collection after the build (made by the warnings' 12,000 lines at 20,000 incidents, or
+    # the folder walk counting the pages) walked all of it for nothing: 0.27 s of a rebuild.
+    with gc_paused():
+        for line in summary([*map(content_warning, loaded.problems.warnings), *kb_warnings]):
+            click.echo(line, err=True)
+        if not quiet:
+            click.echo(built(out, targets, len(loaded.site.incidents), time.monotonic() - started), err=True)

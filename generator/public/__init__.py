@@ -3,14 +3,13 @@ output formats rendered from it (HTML, feeds, calendar, JSON API, badges)."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
 from ..context import RenderContext
-from ..load.cache import gc_paused
+from ..load.cache import frozen_heap, gc_paused
 from ..load.lazy import LazyIncidents
 from ..model import Incident, Site
 from . import reuse
@@ -45,6 +44,11 @@ def render_public(site: Site, dest: Path, context: RenderContext) -> None:
     # With a cache folder, the templates' compiled code too is kept between builds (compiled.py).
     templates = (kept_templates(context.cache_dir, cache.salt) if context.cache_dir is not None and cache is not None
                  else nullcontext())
+    # The collector is kept off what exists now (the site and its projection) while rendering,
+    # which makes short-lived objects: each full collection walked the whole loaded site again,
+    # so the calendars (and any format) grew faster than the number of incidents. Young garbage
+    # is still collected. It is load.cache's frozen heap: a `gc_paused()` block inside leaves it
+    # frozen (one inside a freeze of this module's own undid it).
     with frozen_heap(), templates, overlapping():  # the HTML pages' workers run while the other formats are made
         for output_format in FORMATS:
             if cache is not None and output_format.render_incremental is not None:
@@ -63,16 +67,4 @@ def projected(site: Site, now: datetime) -> PublicPage:
         return project(site, now)
 
 
-@contextmanager
-def frozen_heap() -> Iterator[None]:
-    """Keep the collector off what exists now (the site and its projection) while rendering.
-
-    Rendering makes short-lived objects, and each full collection walked the whole loaded
-    site again, so the calendars (and any format) grew faster than the number of incidents.
-    Young garbage is still collected; the frozen objects go back to the collector afterwards.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+__all__ = ["frozen_heap", "projected", "render_public"]
