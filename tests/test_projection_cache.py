@@ -5,7 +5,7 @@ kept view is used exactly while no time of its incident lies between the two bui
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from generator.build import BuildRequest, build
 from generator.load import cache as cache_module
 from generator.public import projcache
-from generator.public.projcache import holds, window
+from generator.public.projcache import holds, micros, window
 from tests.sitekit import make_content
 from tests.treediff import differences, snapshot
 
@@ -78,6 +78,15 @@ def test_the_window_of_a_kept_view() -> None:
     assert holds(lo, hi, T0) and holds(lo, hi, hi - timedelta(microseconds=1))
     assert not holds(lo, hi, hi) and not holds(lo, hi, T0 - timedelta(microseconds=1))
     assert holds(None, None, T0) and holds(None, hi, datetime(1970, 1, 1, tzinfo=UTC))
+
+
+def test_the_index_keeps_windows_as_exact_microseconds() -> None:
+    """The index keeps a window's ends as integers (`micros`): the same order as the datetimes,
+    to the microsecond, whatever the time zone they were written in."""
+    later = T0 + timedelta(microseconds=1)
+    assert micros(later) - micros(T0) == 1 and micros(T0 - timedelta(microseconds=1)) < micros(T0)
+    assert micros(T0.astimezone(timezone(timedelta(hours=-5)))) == micros(T0)
+    assert micros(datetime(1970, 1, 1, tzinfo=UTC)) == 0 and micros(T0) == int(T0.timestamp()) * 10**6
 
 
 def test_a_kept_view_is_used_exactly_while_no_time_of_its_incident_passes(

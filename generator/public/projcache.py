@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..cachefile import CacheFile, write_cache_file
@@ -40,10 +40,12 @@ from . import reuse
 from .projection import PublicIncident, PublicPage, assemble, moments, public_ids_of, public_incident, summaries
 
 #: Bumped when what is stored changes.
-FORMAT = 3
+FORMAT = 4
 #: Index entry of one incident: its file's key, its summary, the window of `now` in which its
-#: entry holds (None: unbounded), and its month.
-_Indexed = tuple[bytes, str, "datetime | None", "datetime | None", str]
+#: entry holds, in microseconds since 1970 (`micros`; None: unbounded), and its month. Integers,
+#: not datetimes: the index of 20,000 entries is written every build, and pickling it with two
+#: datetimes an entry took 0.075 s against 0.023 s (reading it 0.028 against 0.021 s).
+_Indexed = tuple[bytes, str, "int | None", "int | None", str]
 #: What a month's section keeps of each incident: its public view (None: not public at that
 #: `now`), when closed its page key, and its listed key (reuse.listed_key; None with no view).
 _Kept = tuple["PublicIncident | None", "bytes | None", "bytes | None"]
@@ -54,6 +56,15 @@ def window(times: Iterable[datetime], now: datetime) -> tuple[datetime | None, d
     ordered = sorted(set(times))
     at = bisect_right(ordered, now)
     return (ordered[at - 1] if at else None), (ordered[at] if at < len(ordered) else None)
+
+
+def micros(moment: datetime) -> int:
+    """`moment` (aware) as whole microseconds since 1970: exact, and ordered as the datetimes are."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def holds(lo: datetime | None, hi: datetime | None, now: datetime) -> bool:
@@ -74,6 +85,7 @@ class ProjectionCache:
         self.loaded: dict[str, dict[str, _Kept]] = {}
         self.new: dict[str, _Indexed] = {}
         self.made: dict[str, _Kept] = {}  # entries this build made (not taken from the file)
+        self._now: tuple[datetime, int] | None = None  # the `now` of `get()` and its `micros`
         self._read()
 
     def _read(self) -> None:
@@ -97,8 +109,11 @@ class ProjectionCache:
         entry = self.index.get(ref.rel)
         if entry is None or entry[0] != ref.key or entry[1] != summary:
             return None
-        lo, hi = entry[2], entry[3]  # holds(lo, hi, now), inline: called for every incident
-        if (lo is not None and now < lo) or (hi is not None and now >= hi):
+        known = self._now
+        if known is None or known[0] is not now:
+            known = self._now = (now, micros(now))
+        at, lo, hi = known[1], entry[2], entry[3]  # holds(lo, hi, now), inline: called for every incident
+        if (lo is not None and at < lo) or (hi is not None and at >= hi):
             return None
         month = self.loaded.get(entry[4])
         kept = (month if month is not None else self._month(entry[4])).get(ref.rel)
@@ -110,7 +125,8 @@ class ProjectionCache:
         return kept
 
     def put(self, ref: IncidentRef, summary: str, lo: datetime | None, hi: datetime | None, kept: _Kept) -> None:
-        self.new[ref.rel] = (ref.key, summary, lo, hi, _month_of(ref))
+        self.new[ref.rel] = (ref.key, summary, None if lo is None else micros(lo), None if hi is None else micros(hi),
+                             _month_of(ref))
         self.made[ref.rel] = kept
 
     def save(self) -> None:
