@@ -134,8 +134,11 @@ def in_background(run: Callable[[], None]) -> Callable[[], None]:
 
 
 def _silenced(run: Callable[[], None]) -> None:
-    with progress.silenced():
-        run()
+    try:
+        with progress.silenced():
+            run()
+    except KeyboardInterrupt:  # Ctrl-C reaches every process of the build: no traceback from this one
+        os._exit(130)
 
 
 def chunk_sizes(tasks: int, count: int) -> list[int]:
