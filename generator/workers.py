@@ -68,18 +68,22 @@ def run_all(run: Callable[[T], R], tasks: Sequence[T], minimum: int, counted: bo
 
 
 def run_all_then(
-    run: Callable[[T], R], then: Callable[[R], S], tasks: Sequence[T], minimum: int, counted: bool = False
+    run: Callable[[T], R], then: Callable[[R], S], tasks: Sequence[T], minimum: int, counted: bool = False,
+    release: bool = False,
 ) -> list[S]:
     """`[then(run(t)) for t in tasks]`: `run` as `run_all` runs it, `then` always in this process,
     on each chunk's results as soon as they come back, while the workers run the rest (this
-    process would otherwise wait idle, then do that work while both cores' workers are done)."""
-    with started(run, then, tasks, minimum, counted) as results:
+    process would otherwise wait idle, then do that work while both cores' workers are done).
+    With `release`, `tasks` (a list) is emptied once forked workers have their copy, so this
+    process lets go of what only they read."""
+    with started(run, then, tasks, minimum, counted, release) as results:
         return results()
 
 
 @contextmanager
 def started(
-    run: Callable[[T], R], then: Callable[[R], S], tasks: Sequence[T], minimum: int, counted: bool = False
+    run: Callable[[T], R], then: Callable[[R], S], tasks: Sequence[T], minimum: int, counted: bool = False,
+    release: bool = False,
 ) -> Iterator[Callable[[], list[S]]]:
     """`run_all_then` begun: the block runs in this process while the workers run the tasks,
     and calling what it gives waits for their results (`then` applied). In one process the
@@ -104,6 +108,8 @@ def started(
         raise
     finally:
         _JOB = None  # the workers have their copy
+    if release and isinstance(tasks, list):
+        tasks.clear()
     collected: list[S] | None = None
 
     def results() -> list[S]:

@@ -47,8 +47,8 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     files: list[str] = []
     real = reading._parse_all
 
-    def spy(folder: object, reader: object, todo: list[tuple[object, bytes]], *args: object) -> list[object]:
-        files.extend(str(file.rel) for file, _ in todo)  # type: ignore[attr-defined]
+    def spy(folder: object, reader: object, todo: list[tuple[object, ...]], *args: object) -> list[object]:
+        files.extend(str(task[0].rel) for task in todo)  # type: ignore[attr-defined]
         return real(folder, reader, todo, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(reading, "_parse_all", spy)

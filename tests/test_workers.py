@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from generator.workers import chunk_sizes, run_all
+from generator.workers import chunk_sizes, run_all, run_all_then
 
 
 def test_chunks_shrink_to_a_quarter_of_what_is_left() -> None:
@@ -32,3 +32,20 @@ def test_results_come_back_in_task_order_from_workers(monkeypatch: pytest.Monkey
     results = run_all(lambda task: (task * task, os.getpid()), list(range(1000)), minimum=2)
     assert [value for value, _ in results] == [task * task for task in range(1000)]
     assert {pid for _, pid in results} - {parent}, "the tasks ran in worker processes"
+
+
+@pytest.mark.parametrize("count", ["1", "2"])
+def test_released_tasks_are_let_go_of_once_the_workers_have_them(count: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What only the workers read (a cold load's file bytes) is not held here while they work.
+    monkeypatch.setenv("STATUSPRESS_WORKERS", count)
+    tasks = [bytes([n]) * 100 for n in range(200)]
+    held: list[int] = []
+
+    def then(result: int) -> int:
+        held.append(len(tasks))
+        return result
+
+    results = run_all_then(len, then, tasks, minimum=2, release=True)
+    assert results == [100] * 200
+    if count == "2":  # forked: gone before the first result came back
+        assert tasks == [] and held and max(held) == 0

@@ -27,7 +27,7 @@ from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
 from .lazy import IncidentRef, LazyIncidents
 from .notify import read_notify
-from .reading import MIN_FILES, Reader, context_bytes, read_files
+from .reading import MIN_FILES, Kind, Reader, context_bytes, read_files, read_kinds
 from .records import read_incident, read_maintenance
 from .yamlsafe import Node, YamlError, parse
 
@@ -151,33 +151,29 @@ def _load(
     runbook_files = folder.find("runbooks", (".md",), recursive=True)
     progress.stage("Reading content files", len(incident_files) + len(window_files) + len(postmortem_files)
                    + len(runbook_files))
-    if not need_site:  # the checks read only facts, which the cache keeps beside each file
-        kinds: list[tuple[list[ContentFile], Reader[Any]]] = [
-            (incident_files, incident), (window_files, window),
-            (postmortem_files, read_postmortem), (runbook_files, runbook),
-        ]
-        facts = [f for files, reader in kinds for _, f in read_files(folder, files, reader, cache, False)]
+    lazily = need_site and lazy and cache is not None and not folder.overrides
+    # The files of every kind parsed by one pool of workers (reading.read_kinds). The checks
+    # read only facts, which the cache keeps beside each file; a lazy load's records of files
+    # parsed now are read soon: a file new to the load cache is new to the kept public views
+    # too (projcache.py), so it is projected from its record.
+    read = read_kinds(folder, [
+        Kind(incident_files, incident, need_site and not lazily, lazily), Kind(window_files, window, need_site),
+        Kind(postmortem_files, read_postmortem, need_site), Kind(runbook_files, runbook, need_site),
+    ], cache)
+    if not need_site:
+        facts = [f for found in read for _, f in found]
         cross = checked(cache, folder.prefix, lambda: SiteFacts.gather(settings, services, facts))
         if cache is not None:
             _keep(cache, folder)
         problems.extend(cross.at(now))
         return Checked(problems, cross.counts)
 
-    def records(files: list[ContentFile], reader: Reader[T]) -> list[T]:
-        return [record for record, _ in read_files(folder, files, reader, cache) if record is not None]
-
-    lazily = lazy and cache is not None and not folder.overrides
+    found, windows, postmortems, runbooks = ([record for record, _ in kind if record is not None] for kind in read)
     if lazily:
         assert cache is not None
-        # The records of files parsed now are read soon: a file new to the load cache is new
-        # to the kept public views too (projcache.py), so it is projected from its record.
-        found = read_files(folder, incident_files, incident, cache, need_records=False, prefetch=True)
-        incidents: Sequence[Incident] = _lazy(cache, folder, incident, found)
+        incidents: Sequence[Incident] = _lazy(cache, folder, incident, read[0])
     else:
-        incidents = tuple(sorted(records(incident_files, incident), key=lambda i: (i.started_at, i.id)))
-    windows = records(window_files, window)
-    postmortems = records(postmortem_files, read_postmortem)
-    runbooks = records(runbook_files, runbook)
+        incidents = tuple(sorted(found, key=lambda i: (i.started_at, i.id)))
     if cache is not None:
         if lazily:
             # The records of LazyIncidents are read from it; after a cold load (many files

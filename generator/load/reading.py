@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from .. import progress
 from ..model import Postmortem
@@ -50,7 +50,7 @@ MIN_FILES = 400
 
 def read_files(
     folder: ContentFolder,
-    files: Iterable[ContentFile],
+    files: Sequence[ContentFile],
     reader: Reader[T],
     cache: LoadCache | None,
     need_records: bool = True,
@@ -69,31 +69,67 @@ def read_files(
     worker processes when there are many (generator/workers.py); their results and problems
     are then taken in file order, so messages and records are the same as in one process.
     """
+    return read_kinds(folder, [Kind(files, reader, need_records, prefetch)], cache)[0]
+
+
+class Kind(NamedTuple):
+    """One kind of content file to read (see `read_files` for the flags)."""
+
+    files: Sequence[ContentFile]
+    reader: Reader[Any]
+    need_records: bool = True
+    prefetch: bool = False
+
+
+def read_kinds(folder: ContentFolder, kinds: Sequence[Kind], cache: LoadCache | None) -> list[list[tuple[Any, Facts]]]:
+    """`read_files` of each kind, in order, with the files to parse of every kind parsed by one
+    pool of workers: a pool per kind waited for its last chunk and forked again (the post-mortems'
+    own pool was 0.39 s of a cold build at 5,000 incidents), while the files of the next kind were
+    looked up and read with the other core idle. Messages, records and the cache's entries are
+    the same as reading the kinds one after another."""
     with gc_paused():
-        steps = [_counted(_look_up(folder, file, cache, need_records)) for file in files]
-        todo = [(file, step.read[0]) for file, step in zip(files, steps, strict=True) if step.read is not None]
+        looked: list[list[_Step]] = []
+        todo: list[tuple[ContentFile, bytes, int]] = []
+        for number, kind in enumerate(kinds):
+            steps = [_counted(_look_up(folder, file, cache, kind.need_records)) for file in kind.files]
+            for file, step in zip(kind.files, steps, strict=True):
+                if step.read is not None:
+                    data, info = step.read
+                    todo.append((file, data, number))
+                    # Only `todo` holds the bytes now, and the workers' pool lets go of it once
+                    # they have their copy (the bytes of a cold load: 50 MB at 20,000 incidents).
+                    step.read, step.key = (b"", info), cache.key(file.rel, data) if cache is not None else b""
+            looked.append(steps)
         # Without a cache to store them in, records nobody asked for are dropped where they are
         # made (in the workers: pickling 20,000 records back was a third of a cold `validate`).
-        keep = need_records or cache is not None
-        parsed = iter(_parse_all(folder, reader, todo, keep, need_records or prefetch))
-        results: list[tuple[T | None, Facts]] = []
-        for file, step in zip(files, steps, strict=True):
-            folder.problems.extend(step.problems)
-            if step.read is None:
-                if step.found is not None:
-                    results.append(step.found)
-                continue
-            record, facts, found, digest = next(parsed)
-            folder.problems.extend(found)
-            if cache is not None:
-                data, info = step.read
-                cache.store(file.rel, cache.key(file.rel, data), info, record, [_keep(file, p) for p in found], facts,
-                            digest)
-            if need_records and isinstance(record, Pickled):  # the caller reads it now
-                record = record.load()
-            if facts is not None:  # a file that gave a record (kept or not) has facts
-                results.append((record, facts))
-        return results
+        readers = [(kind.reader, kind.need_records or cache is not None, kind.need_records or kind.prefetch)
+                   for kind in kinds]
+        parsed = iter(_parse_all(folder, readers, todo))
+        return [_taken(folder, kind, steps, parsed, cache) for kind, steps in zip(kinds, looked, strict=True)]
+
+
+def _taken(
+    folder: ContentFolder, kind: Kind, steps: list[_Step], parsed: Iterator[Any], cache: LoadCache | None
+) -> list[tuple[Any, Facts]]:
+    """The records and facts of one kind's files, in order, from their looking up and the
+    parsed results; their problems reported, the parsed files stored in the cache."""
+    results: list[tuple[Any, Facts]] = []
+    for file, step in zip(kind.files, steps, strict=True):
+        folder.problems.extend(step.problems)
+        if step.read is None:
+            if step.found is not None:
+                results.append(step.found)
+            continue
+        record, facts, found, digest = next(parsed)
+        folder.problems.extend(found)
+        if cache is not None:
+            cache.store(file.rel, step.key, step.read[1], record, [_keep(file, p) for p in found], facts,
+                        digest)
+        if kind.need_records and isinstance(record, Pickled):  # the caller reads it now
+            record = record.load()
+        if facts is not None:  # a file that gave a record (kept or not) has facts
+            results.append((record, facts))
+    return results
 
 
 def _counted(step: _Step) -> _Step:
@@ -108,11 +144,12 @@ class _Step:
     """What looking a file up found: its record and facts from the cache (`found`), or its bytes
     to parse (`read`), or neither (unreadable); and the problems reported on the way."""
 
-    __slots__ = ("found", "problems", "read")
+    __slots__ = ("found", "key", "problems", "read")
 
     def __init__(self, problems: list[Problem], found: Any = None,
                  read: tuple[bytes, os.stat_result | None] | None = None) -> None:
         self.problems, self.found, self.read = problems, found, read
+        self.key = b""  # of the bytes read, once they are handed to the parsing
 
 
 def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, need_records: bool) -> _Step:
@@ -156,11 +193,11 @@ def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, 
 
 
 def _parse_all(
-    folder: ContentFolder, reader: Reader[T], todo: list[tuple[ContentFile, bytes]], keep: bool = True,
-    unpickle: bool = False,
+    folder: ContentFolder, readers: Sequence[tuple[Reader[Any], bool, bool]], todo: list[tuple[ContentFile, bytes, int]]
 ) -> list[Any]:
-    """(record, facts, sorted own problems, facts digest or None) of each file, in order; in
-    worker processes when many. The record is None when not `keep`.
+    """(record, facts, sorted own problems, facts digest or None) of each (file, bytes, kind)
+    in order, parsed by `readers[kind]`: (reader, keep, unpickle); in worker processes when
+    many. The record is None when not `keep`.
 
     Workers send their results pickled as the load cache pickles records (fast to load), the
     record apart as `Pickled` bytes with the digest of its facts: the load cache saves those
@@ -170,8 +207,9 @@ def _parse_all(
     chunk's records are unpickled as soon as it comes back, while the workers parse the rest."""
     forked = workers(len(todo), MIN_FILES) > 1
 
-    def parse(task: tuple[ContentFile, bytes]) -> Any:
-        file, data = task
+    def parse(task: tuple[ContentFile, bytes, int]) -> Any:
+        file, data, kind = task
+        reader, keep, _ = readers[kind]
         problems = folder.problems
         own = Problems()
         folder.problems = own
@@ -185,12 +223,13 @@ def _parse_all(
             return record if keep else None, facts, own.sorted(), None
         # A post-mortem's facts are its record (checks.facts_of): sent once.
         kept = dumps(record) if keep and record is not None and record is not facts else None
-        return dumps((facts, own.sorted())), facts_digest(facts) if facts is not None else None, kept
+        return dumps((facts, own.sorted())), facts_digest(facts) if facts is not None else None, kept, kind
 
     def unpack(result: Any) -> Any:
         if not forked:
             return result
-        head, digest, kept = result
+        head, digest, kept, kind = result
+        _, keep, unpickle = readers[kind]
         facts, own = pickle.loads(head)
         record: Any = None
         if kept is not None:
@@ -201,7 +240,7 @@ def _parse_all(
             record = facts
         return record, facts, own, digest
 
-    return run_all_then(parse, unpack, todo, MIN_FILES, counted=True)
+    return run_all_then(parse, unpack, todo, MIN_FILES, counted=True, release=True)
 
 
 def _keep(file: ContentFile, problem: Problem) -> StoredProblem:
