@@ -654,3 +654,61 @@ def test_time_passing_a_review_deadline_reaches_every_page_showing_it(tmp_path: 
     assert "No review yet — overdue" in page
     assert "overdue" in (builds.out / "internal" / "incidents" / "index.html").read_text()
     assert differences(clean_build(content, after, tmp_path / "clean"), incremental) == []
+
+
+# --------------------------------------------------------------------------- search entries and tags
+
+
+def test_search_entries_of_reused_pages_come_from_the_published_index_as_written(
+    content: Path, tmp_path: Path, builds: Builds
+) -> None:
+    """Reused pages' search entries are taken from the published search index (page_cache.py),
+    by where the last build wrote each page's: a changed page's new entries reach the index in
+    its place while the others' stay, and an index edited or replaced by hand is never taken
+    from (every page with entries is rendered again)."""
+    builds.run(content, START)
+    path = content / "incidents" / "inc-2.yaml"
+    path.write_text(path.read_text().replace("title: Incident 2", "title: Searchable renamed incident 2"))
+    incremental = builds.run(content, START)
+    assert builds.last.rendered and len(builds.last.reused) > 10
+    index = builds.out / "internal" / "search" / "search_index.json"
+    assert "Searchable renamed incident 2" in index.read_text()
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+    again = builds.run(content, START)  # every page reused, each one's entries where this build wrote them
+    assert builds.last.rendered == [] and differences(incremental, again) == []
+    text = index.read_text()
+    index.unlink()  # replaced by hand, the same size: not the file written
+    index.write_text(text.replace("Searchable renamed", "Searchable defaced"))
+    incremental = builds.run(content, START)
+    assert "incidents/INC-2.md" in builds.last.rendered and "incidents/INC-1.md" in builds.last.rendered
+    assert differences(again, incremental) == []
+
+
+def test_pages_sharing_a_tag_list_keep_their_own_tags_when_one_list_changes(
+    content: Path, tmp_path: Path, builds: Builds
+) -> None:
+    """The tags plugin's validation is made once per distinct tag list (mkdocs_shortcuts.
+    tags_configured_once): incidents alike in every tag share one list, and a list edited on
+    one of them (a new severity, a service more) reaches its page, the tags page and the
+    search index as a clean build makes them, the others' tags left as they were."""
+    for number in (1, 2, 3):
+        path = content / "incidents" / f"inc-{number}.yaml"
+        text = re.sub(r"severity: \w+", "severity: minor", path.read_text())
+        text = re.sub(r"type: \w+", "type: external", text)
+        text = re.sub(r"started_at: 20\d\d", "started_at: 2026", text)
+        text = re.sub(r"impact:\n(  - .*\n    level: .*\n)+", "impact:\n  - component: api\n    level: partial_outage\n",
+                      text)
+        text = re.sub(r"root_cause:\n  type: \w+\n  service: \w+", "root_cause:\n  type: deploy\n  service: api", text)
+        path.write_text(text)
+    builds.run(content, START)
+    kept = next(builds.cache.glob("render/internal-*-docs"))
+    lists = {(kept / "incidents" / f"INC-{n}.md").read_text().split("\n---\n")[0].split("tags:")[1] for n in (1, 2, 3)}
+    assert len(lists) == 1  # one list, shared
+    path = content / "incidents" / "inc-2.yaml"
+    path.write_text(path.read_text().replace("severity: minor", "severity: major"))
+    incremental = builds.run(content, START)
+    assert "tags.md" in builds.last.rendered
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+    page = (builds.out / "internal" / "incidents" / "INC-2.html").read_text()
+    assert "Severity: major" in page and "Severity: minor" not in page
+    assert "Severity: minor" in (builds.out / "internal" / "incidents" / "INC-3.html").read_text()

@@ -144,6 +144,13 @@ class Result:
     salt: str = ""
     #: The theme's static files as listed: (config_salt() when listed, names), for `Reuse.theme`.
     theme: tuple[str, list[str]] | None = None
+    #: Where each page's search entries are in the search index written (`SEARCH_INDEX`): page ->
+    #: (offset, length) in bytes, for pages with entries; None when no index was written.
+    search: dict[str, tuple[int, int]] | None = None
+
+
+#: The search plugin's index, relative to the site folder (assumptions() checks where it writes).
+SEARCH_INDEX = "search/search_index.json"
 
 
 def supported(config: MkDocsConfig) -> bool:
@@ -253,6 +260,7 @@ def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse
 def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None,
            templates: jinja2.BytecodeCache | None, unread: Mapping[str, str]) -> Result:
     config = config.plugins.on_config(config)
+    shortcuts.tags_configured_once(config)
     config.plugins.on_pre_build(config=config)
     files = get_files(config)
     env = config.theme.get_env()
@@ -335,7 +343,8 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
         if converted[uri].error is not None:
             raise converted[uri].error
 
-    env = config.plugins.on_env(env, config=config, files=files)
+    with shortcuts.listings_left_out(config, reused):
+        env = config.plugins.on_env(env, config=config, files=files)
     files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
     for template in sorted(config.theme.static_templates):
         mkdocs_build._build_theme_template(template, env, files, config, nav)
@@ -365,9 +374,11 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
             raise rendered.error
         fragments[uri] = rendered.fragment
     plugin = _search_plugin(config)
+    index = None
     if plugin is not None:
         plugin.search_index.entries = []
-        plugin.search_index = _SearchIndex(plugin.search_index, [fragments[p.file.src_uri] for p in pages])
+        index = plugin.search_index = _SearchIndex(plugin.search_index,
+                                                   [(p.file.src_uri, fragments[p.file.src_uri]) for p in pages])
 
     for page in pages:
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
@@ -382,7 +393,9 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
             listing = listing_key if page in read.listings else ""
             made[uri] = _record(page, read.meta[uri], read.logs[uri], converted[uri], built[uri], listing)
     destinations = {p.file.src_uri: p.file.dest_uri for p in pages}
-    return Result(made, site_signature, destinations, sorted(reused), [p.file.src_uri for p in todo], salt, theme)
+    spans = index.spans if index is not None and index.written else None
+    return Result(made, site_signature, destinations, sorted(reused), [p.file.src_uri for p in todo], salt, theme,
+                  spans)
 
 
 #: What the workers of the phase being run read: [config, files] or [config, doc_files, nav, env].
@@ -470,8 +483,16 @@ def _listing_key(config: MkDocsConfig) -> str:
     """What a tag listing shows: every tagged page's URL, title and tags, in page order."""
     tags = config.plugins.get("material/tags") or config.plugins.get("tags")
     mappings = getattr(tags, "mappings", None)
-    shown = [[m.item.url, m.item.title, sorted(_tag_path(t) for t in m.tags)] for m in (mappings or ())]
-    return hashlib.sha256(json.dumps(shown).encode("utf-8", "surrogatepass")).hexdigest()
+    paths: dict[tuple[int, ...], str] = {}  # pages with the same tag list share its tags (shortcuts)
+    digest = hashlib.sha256()
+    for mapping in mappings or ():
+        key = tuple(map(id, mapping.tags))
+        shown = paths.get(key)
+        if shown is None:
+            shown = paths[key] = json.dumps(sorted(_tag_path(t) for t in mapping.tags))
+        digest.update(json.dumps([mapping.item.url, mapping.item.title]).encode("utf-8", "surrogatepass"))
+        digest.update(shown.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
 
 
 def _tag_path(tag: Any) -> list[Any]:
@@ -645,16 +666,30 @@ def _fragment(entries: list[dict[str, Any]]) -> str:
 class _SearchIndex:
     """Material's search index with its entries given as JSON text, page by page, so reused
     pages' entries are never decoded: the plugin writes `{"config":...,"docs":[...]}` as
-    `json.dumps` of its entries would (the plugin makes the "config" part itself)."""
+    `json.dumps` of its entries would (the plugin makes the "config" part itself). Notes where
+    each page's entries are in the text (`spans`, in bytes: the text is ASCII), so the next
+    build can take them from the file written (page_cache.py)."""
 
-    def __init__(self, index: Any, fragments: list[str]) -> None:
+    def __init__(self, index: Any, fragments: list[tuple[str, str]]) -> None:
         self.index, self.fragments = index, fragments
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.written = False
 
     def generate_search_index(self, prev: Any) -> str:
         empty = str(self.index.generate_search_index(prev))
         if not empty.endswith(_EMPTY_DOCS):  # pragma: no cover - assumptions() checks this
             raise BuildError("the search plugin's index does not end with its list of entries")
-        return empty[: -len(_EMPTY_DOCS)] + '"docs":[' + ",".join(f for f in self.fragments if f) + "]}"
+        head = empty[: -len(_EMPTY_DOCS)] + '"docs":['
+        position = len(head.encode("utf-8"))
+        parts: list[str] = []
+        for uri, fragment in self.fragments:
+            if fragment:
+                position += 1 if parts else 0  # the comma before it
+                self.spans[uri] = (position, len(fragment))  # JSON text with ensure_ascii: one byte a character
+                parts.append(fragment)
+                position += len(fragment)
+        self.written = True
+        return head + ",".join(parts) + "]}"
 
 
 _EMPTY_DOCS = '"docs":[]}'
@@ -772,6 +807,8 @@ def assumptions() -> list[str]:
             "self.entries.append" in inspect.getsource(SearchIndex.create_entry_for_section)
             and "add_entry_from_context" in inspect.getsource(SearchPlugin.on_page_context)
             and "self.search_index.generate_search_index" in inspect.getsource(SearchPlugin.on_post_build),
+        f"search writes its index as it is generated into {SEARCH_INDEX}": _index_file_holds(
+            inspect.getsource(SearchPlugin.on_post_build)),
         "search writes its index as json.dumps({config, docs: entries}, separators=(',', ':'), default=str)":
             _index_encoding_holds(inspect.getsource(SearchIndex.generate_search_index)),
         "tags collects mappings and listings in on_page_markdown, renders listings in on_env":
@@ -790,6 +827,17 @@ def _index_encoding_holds(source: str) -> bool:
     compact = re.sub(r"\s+", "", source)
     return ('data={"config":config,"docs":self.entries}' in compact
             and 'json.dumps(data,separators=(",",":"),default=str)' in compact)
+
+
+def _index_file_holds(source: str) -> bool:
+    """The index generated is written, encoded, into `SEARCH_INDEX` under the site folder (the
+    page cache takes reused pages' entries from there, by `_SearchIndex.spans`)."""
+    compact = re.sub(r"\s+", "", source)
+    folder, name = SEARCH_INDEX.split("/")
+    return (f'base=os.path.join(config.site_dir,"{folder}")' in compact
+            and f'path=os.path.join(base,"{name}")' in compact
+            and "data=self.search_index.generate_search_index(self.search_index_prev)" in compact
+            and 'utils.write_file(data.encode("utf-8"),path)' in compact)
 
 
 def _build_order_holds() -> bool:

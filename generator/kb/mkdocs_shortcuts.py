@@ -91,14 +91,78 @@ def tags_export_encoded_in_c() -> Iterator[None]:
         storage.json = original
 
 
+def tags_configured_once(config: MkDocsConfig) -> None:
+    """The tags plugin validates and configures a page's tags (`MappingManager.add`: a `Tag` per
+    name, its hierarchy and shadow flags) for every page, every build: a third of a second at
+    5,000 incidents, whose 6,000 pages hold a few hundred distinct tag lists. Validating and
+    configuring reads only the list and the plugin's settings, and no tag is changed afterwards,
+    so pages with the same list share the same `Tag` objects, added to each page's mapping in
+    the order the plugin adds them (the same sets, iterated in the same order). Call after
+    `on_config`, which makes the plugin's managers; a list holding anything but strings,
+    numbers and booleans goes to the plugin's own `add` (which reports it)."""
+    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    manager = getattr(tags, "mappings", None)
+    if manager is None:
+        return
+    from material.plugins.tags.structure.mapping import Mapping
+
+    original = manager.add
+    name = manager.config.tags_name_property
+    configured: dict[tuple[Any, ...], list[Any]] = {}
+
+    def add(page: Any, markdown: str) -> Any:
+        value = page.meta.get(name, [])
+        if not value or not isinstance(value, list) or not all(type(v) in _SCALARS for v in value):
+            return original(page, markdown)
+        key = tuple((type(v), v) for v in value)
+        found = configured.get(key)
+        if found is None:
+            found = configured[key] = [manager._configure(tag) for tag in manager.format.validate(value)]  # noqa: SLF001
+        mapping = Mapping(page)
+        manager.data[page.url] = mapping
+        for tag in found:
+            mapping.tags.add(tag)
+        return mapping
+
+    manager.add = add
+
+
+_SCALARS = (str, int, float, bool)
+
+
+@contextmanager
+def listings_left_out(config: MkDocsConfig, reused: set[str]) -> Iterator[None]:
+    """While the block runs (the `env` event, where the tags plugin populates every listing),
+    the listings on reused pages are left out: populating one renders a tag template per tag
+    into its page's HTML, which a reused page does not use (its HTML is the last build's), and
+    nothing else reads what populating made (other pages' tags link to a listing through its
+    page's URL and title only)."""
+    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    listings = getattr(tags, "listings", None)
+    data = getattr(listings, "data", None)
+    if not isinstance(data, set) or not reused:
+        yield
+        return
+    assert listings is not None
+    listings.data = {listing for listing in data if listing.page.file.src_uri not in reused}
+    try:
+        yield
+    finally:
+        listings.data = data
+
+
 # --------------------------------------------------------------------------- assumptions
 
 
 def assumptions() -> dict[str, bool]:
     """What the shortcuts rely on, by name: True where it holds."""
     from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+    from material.plugins.tags.plugin import TagsPlugin  # type: ignore[import-untyped]
+    from material.plugins.tags.structure.listing.manager import ListingManager  # type: ignore[import-untyped]
     from material.plugins.tags.structure.mapping import storage as tags_storage
+    from material.plugins.tags.structure.mapping.manager import MappingManager  # type: ignore[import-untyped]
     from material.plugins.tags.structure.mapping.storage import MappingStorage  # type: ignore[import-untyped]
+    from material.plugins.tags.structure.tag.options import TagSet  # type: ignore[import-untyped]
     from mkdocs.theme import Theme
 
     return {
@@ -109,7 +173,65 @@ def assumptions() -> dict[str, bool]:
             and "def get_env(self)" in inspect.getsource(Theme),
         "the tags plugin exports with json.dump(value, file) and nothing else of json":
             _export_holds(inspect.getsource(MappingStorage.save), inspect.getsource(tags_storage)),
+        "the tags plugin makes a page's mapping from its tag list and the settings alone":
+            _mapping_holds(MappingManager, TagSet),
+        "the tags plugin populates each listing in on_env, changing only the listing and its page":
+            _populate_holds(inspect.getsource(TagsPlugin.on_env), inspect.getsource(ListingManager.populate_all),
+                            inspect.getsource(ListingManager.populate)),
     }
+
+
+def _code(function: Any) -> str:
+    """A function's source without comments, docstrings and blank lines."""
+    source = inspect.getsource(function)
+    source = re.sub(r'"""(.|\n)*?"""', "", source)
+    return "\n".join(line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("#"))
+
+
+def _mapping_holds(manager: Any, tag_set: Any) -> bool:
+    """`tags_configured_once` may share a tag list's `Tag` objects: `add` makes a mapping, adds
+    each validated tag as `_configure` makes it and nothing else; validating and configuring
+    read the list and the settings, never the page; nothing in the plugin changes a tag later."""
+    add = _code(manager.add)
+    expected = ["assert isinstance(markdown, str)", "tags = self.config.tags_name_property",
+                "if not page.meta.get(tags, []):", "return", "mapping = Mapping(page)",
+                "self.data[page.url] = mapping", "for tag in self.format.validate(page.meta[tags]):",
+                "mapping.tags.add(self._configure(tag))", "return mapping"]
+    configure = [_code(getattr(manager, name)) for name in ("_configure", "_configure_hierarchy", "_configure_shadow")]
+    return (add.splitlines()[1:] == expected and not any("page" in code for code in configure)
+            and "page" not in _code(tag_set.run_validation) and _tags_never_changed())
+
+
+def _tags_never_changed() -> bool:
+    """No module of the tags plugin assigns to a tag's name, parent or hidden flag, but the
+    `Tag` constructor and the configuring methods of the mapping manager."""
+    from importlib import resources
+
+    root = resources.files("material.plugins.tags")
+    allowed = {"structure/tag/__init__.py", "structure/mapping/manager/__init__.py"}
+
+    def sources(folder: Any, prefix: str) -> Iterator[tuple[str, str]]:
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                yield from sources(entry, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(".py"):
+                yield f"{prefix}{entry.name}", entry.read_text(encoding="utf-8")
+
+    found = list(sources(root, ""))
+    return bool(found) and not any(re.search(r"\.(hidden|parent|name)\s*=[^=]", text)
+                                   for path, text in found if path not in allowed)
+
+
+def _populate_holds(on_env: str, populate_all: str, populate: str) -> bool:
+    """`listings_left_out` may leave listings out of the `env` event: it populates the listings
+    of `self.listings.data`, each by `populate`, which assigns to the listing, its trees and
+    its page's content only."""
+    targets = set(re.findall(r"^\s*([\w.]+)\s*=[^=]", populate, re.M))
+    return ("self.listings.populate_all(self.mappings, Renderer(env, config))" in on_env
+            and "for listing in self.data:" in populate_all
+            and "self.populate(listing, mappings, renderer)" in populate_all
+            and targets <= {"page", "listing.tags", "name", "tree.content", "tree.mappings", "tree.children", "hx",
+                            "anchors", "head", "page.content", "slug", "id"})
 
 
 def _export_holds(save: str, module: str) -> bool:

@@ -3,15 +3,18 @@
 For each page the record `mkdocs_run.build()` returns (its Markdown's hash, the file lookups of
 its links, front matter, title, anchors, search entries and warnings) is kept with the status of
 the HTML file it wrote (inode, size, modification time), in one signed cache file under the cache
-folder (`render/internal-*.json`), with the site-wide signature it was made under: a JSON section
-(the index), the pages' search entries apart as one run of JSON text, so they are never decoded
-(the search index is assembled from them: mkdocs_run._SearchIndex), and each page's record as
-its own JSON text, so a record reused as it was is written back as the bytes it was read from
-(encoding every record again was a tenth of every rebuild at 1,000 incidents). The HTML itself is the published
-knowledge base, intact until the next build is swapped in: a reused page is hard-linked (or
-copied) from there, and only if the published file is still the one written (a file edited or
-replaced by hand is rendered again); the build never writes into a file of the staging folder,
-it replaces it. The generated Markdown tree is kept beside it (`render/internal-*-docs/`), so a
+folder (`render/internal-*.json`), with the site-wide signature it was made under: a marshal
+section (the index), and each page's record as its own marshal text, so a record reused as it
+was is written back as the bytes it was read from (encoding every record again was a tenth of
+every rebuild at 1,000 incidents). The HTML itself is the published knowledge base, intact
+until the next build is swapped in: a reused page is hard-linked (or copied) from there, and
+only if the published file is still the one written (a file edited or replaced by hand is
+rendered again); the build never writes into a file of the staging folder, it replaces it.
+The pages' search entries are not in the cache file either: the index notes where each page's
+are in the search index the build wrote (`mkdocs_run.SEARCH_INDEX`), and the next build takes
+them from the published one as JSON text, never decoded (the index is assembled from them:
+mkdocs_run._SearchIndex), while that file is the one written; else every page with entries is
+rendered. The generated Markdown tree is kept beside it (`render/internal-*-docs/`), so a
 rebuild writes only the pages whose text changed, and a keyed page made from unchanged inputs is
 not even read while its file has the status it was written with (`pages.Kept`).
 Like every cache here this is an optimisation only: any doubt means rendering, and the output
@@ -34,13 +37,14 @@ import jinja2.bccache
 
 from ..cachefile import CacheFile, SectionWriter, write_cache_file
 from ..publish import Status, prune, remove_files, status
-from .mkdocs_run import PageRecord, Result, Reuse
+from .mkdocs_run import SEARCH_INDEX, PageRecord, Result, Reuse
 from .pages import Kept
 from .rows import RowStore
 
 #: Bumped when the layout of the cache file changes (with marshal's own version: see _read).
-FORMAT = 6
-#: Where a page record (PageRecord.to_json) holds its search entries (kept apart, empty there).
+FORMAT = 7
+#: Where a page record (PageRecord.to_json) holds its search entries (kept apart, empty there:
+#: they are read from the published search index).
 _SEARCH = 6
 
 
@@ -94,18 +98,21 @@ class KbCache:
         self._read()
 
     def _read(self) -> None:
-        data, search, texts = read_sections(self.path, 3)
+        data, texts = read_sections(self.path, 2)
         try:
-            stored = marshal.loads(data) if data is not None and search is not None and texts is not None else None
+            stored = marshal.loads(data) if data is not None and texts is not None else None
             if not (isinstance(stored, dict) and stored.get("format") == (FORMAT, marshal.version)):
                 return
-            assert search is not None and texts is not None
+            assert texts is not None
             signature, pages = stored["signature"], stored["pages"]
             self.made = stored["made"]
+            search = _published_index(self.published, stored["search"])
             for uri, ((start, length), (first, size), status, destination, key) in pages.items():
+                if size and search is None:
+                    continue  # its search entries are not there as written: the page is rendered
                 text = texts[start : start + length]
                 record = PageRecord(*marshal.loads(text))  # signed, and written by save() below
-                record.search = search[first : first + size].decode("ascii")
+                record.search = search[first : first + size] if size and search is not None else ""
                 self.records[uri], self.texts[uri] = record, text
                 self.status[uri], self.destinations[uri], self.keys[uri] = status, destination, key
             self.previous = stored["reserve"]
@@ -170,12 +177,16 @@ class KbCache:
         published site's, which becomes the reserve once this build is swapped in. Failing only
         costs speed next time."""
         pages: dict[str, Any] = {}
-        search: list[bytes] = []
         texts: list[bytes] = []
-        offset = start = 0
+        start = 0
         site = f"{site_dir}{os.sep}"
+        spans = result.search or {}
+        index = status(site + SEARCH_INDEX) if result.search is not None else None
         for uri, record in result.records.items():
             if record is None or uri not in result.destinations:
+                continue
+            span = spans.get(uri, (0, 0))
+            if span[1] != len(record.search) or (span[1] and index is None):  # pragma: no cover - a guard
                 continue
             made = self.placed.get(uri) or status(site + result.destinations[uri])
             if made is None:
@@ -185,28 +196,43 @@ class KbCache:
                 value = record.to_json()
                 value[_SEARCH] = ""
                 text = marshal.dumps(value)
-            entries = record.search.encode("ascii")  # JSON text with ensure_ascii: never anything else
-            span = ((start, len(text)), (offset, len(entries)))
             texts.append(text)
-            search.append(entries)
-            start, offset = start + len(text), offset + len(entries)
             same = record is self.records.get(uri) and result.signature == self.signature  # reused as it was
             key = self.keys[uri] if same else page_key(result.signature, record)
-            pages[uri] = (*span, made, result.destinations[uri], key)
+            pages[uri] = ((start, len(text)), span, made, result.destinations[uri], key)
+            start += len(text)
         reserve = {self.destinations[uri]: (self.status[uri], self.keys[uri]) for uri in self.status}
         made_files = {path: (key, digest, status(self._docs + path)) for path, (key, digest) in self.kept.items()}
         stored = {"format": (FORMAT, marshal.version), "signature": result.signature, "salt": result.salt,
                   "pages": pages, "made": made_files, "reserve": reserve, "rows": self.rows.used,
-                  "theme": result.theme}
+                  "theme": result.theme, "search": index}
         data = marshal.dumps(stored)
-        blob, records = b"".join(search), b"".join(texts)
+        records = b"".join(texts)
 
         def write(writer: SectionWriter) -> None:
             writer.section(data)
-            writer.section(blob)
             writer.section(records)
 
         write_cache_file(self.directory, self.path, write)
+
+
+def _published_index(published: Path, written: Status | None) -> str | None:
+    """The published knowledge base's search index as the last build wrote it (same inode, size
+    and modification time as then, checked on the open file), or None: reused pages' search
+    entries are taken from it (`save` notes where each page's are), like their HTML from the
+    published pages, instead of being kept in the cache file as well (35 MB of it at 5,000
+    incidents, read, verified and written again every build)."""
+    if written is None:
+        return None
+    try:
+        with open(os.path.join(published, SEARCH_INDEX), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if (info.st_ino, info.st_size, info.st_mtime_ns) != tuple(written):
+                return None
+            data = handle.read()
+        return data.decode("ascii") if len(data) == info.st_size else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _link(source: str, destination: str) -> bool:
