@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -140,3 +141,34 @@ def test_the_first_second_of_today_is_measured() -> None:
     now = t(28, 0) + timedelta(seconds=1)
     d = one_day([span(t(27, 23), now, MAJOR, open=True)], day=28, now=now)
     assert (d.downtime_seconds, d.uptime, d.worst) == (1.0, 0.0, MAJOR)
+
+
+def _worst_by_brute_force(spans: list[Span]) -> list[Segment]:
+    """The rule itself, one elementary interval at a time: between two consecutive span ends,
+    the worst level of the spans covering it; touching intervals of one level merged."""
+    rank = {MAINT: 1, DEGRADED: 2, PARTIAL: 3, MAJOR: 4}
+    moments = sorted({moment for s in spans if s.end > s.start for moment in (s.start, s.end)})
+    segments: list[Segment] = []
+    for start, end in zip(moments, moments[1:], strict=False):
+        levels = [s.level for s in spans if s.start <= start < s.end]
+        if not levels:
+            continue
+        worst = max(levels, key=rank.__getitem__)
+        if segments and segments[-1].end == start and segments[-1].level is worst:
+            segments[-1] = Segment(segments[-1].start, end, worst)
+        else:
+            segments.append(Segment(start, end, worst))
+    return segments
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_flatten_is_the_worst_state_at_every_instant_whatever_the_order_of_events_at_one_moment(seed: int) -> None:
+    """Spans on a coarse grid, so many start and end at the same moments, in every level and in
+    any order: flatten sorts its events whole, and must not depend on their order at one moment."""
+    rng = random.Random(seed)
+    spans = []
+    for _ in range(rng.randint(0, 12)):
+        start = rng.randint(0, 12)
+        spans.append(span(t(20, start), t(20, start + rng.randint(0, 6)), rng.choice([MAJOR, PARTIAL, DEGRADED, MAINT])))
+    rng.shuffle(spans)
+    assert flatten(spans) == _worst_by_brute_force(spans), spans

@@ -71,33 +71,42 @@ def weight(level: ImpactLevel, weights: UptimeWeights) -> float:
 
 
 def flatten(spans: Iterable[Span]) -> list[Segment]:
-    """Non-overlapping segments, each in the worst state active over it, in time order."""
+    """Non-overlapping segments, each in the worst state active over it, in time order.
+
+    The events are sorted whole, not by (time, delta): the order of the events at one moment
+    changes nothing, as a segment is cut only when time moves on, from the states active after
+    all of them (the public projection flattens 26,000 spans a build at 20,000 incidents, and a
+    key function per event, a `max` over one state and a call per segment were 40 % of it)."""
     events: list[tuple[datetime, int, ImpactLevel]] = []
+    add = events.append
     for span in spans:
-        if span.end > span.start:
-            events.append((span.start, 1, span.level))
-            events.append((span.end, -1, span.level))
-    events.sort(key=lambda e: (e[0], e[1]))
+        start, end = span.start, span.end
+        if end > start:
+            add((start, 1, span.level))
+            add((end, -1, span.level))
+    if not events:
+        return []
+    events.sort()
+    rank = SEVERITY_RANK.__getitem__
     active: dict[ImpactLevel, int] = {}
     segments: list[Segment] = []
-    previous: datetime | None = None
+    last: Segment | None = None  # segments[-1]
+    previous = events[0][0]
     for moment, delta, level in events:
-        if previous is not None and moment > previous and active:
-            worst = max(active, key=SEVERITY_RANK.__getitem__)
-            _append(segments, Segment(previous, moment, worst))
-        active[level] = active.get(level, 0) + delta
-        if active[level] == 0:
+        if active and moment > previous:
+            worst = next(iter(active)) if len(active) == 1 else max(active, key=rank)
+            if last is not None and last.end == previous and last.level is worst:
+                last = segments[-1] = Segment(last.start, moment, worst)  # it continues the last one
+            else:
+                last = Segment(previous, moment, worst)
+                segments.append(last)
+        count = active.get(level, 0) + delta
+        if count:
+            active[level] = count
+        else:
             del active[level]
         previous = moment
     return segments
-
-
-def _append(segments: list[Segment], segment: Segment) -> None:
-    """Append, merging with the previous segment when it continues it in the same state."""
-    if segments and segments[-1].end == segment.start and segments[-1].level is segment.level:
-        segments[-1] = Segment(segments[-1].start, segment.end, segment.level)
-    else:
-        segments.append(segment)
 
 
 def downtime(segments: Sequence[Segment], start: datetime, end: datetime, weights: UptimeWeights) -> float:
