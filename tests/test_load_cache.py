@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from generator import progress
 from generator.cli import main
-from generator.load import Loaded, load_site
+from generator.load import Loaded, load_site, reading
 from generator.load import cache as cache_module
 from generator.load.cache import LoadCache
 from generator.load.checks import facts_of
@@ -204,8 +204,8 @@ def test_one_changed_file_repickles_only_its_chunk(tmp_path: Path, monkeypatch: 
     path = root / "incidents" / "i05.yaml"
     path.write_text(path.read_text().replace("title: Broken", "title: Changed"))
     after = loaded_with(root, cache_dir)
-    assert len(pickled) == 2 and pickled[0] == pickled[1], "only the chunk of the changed file is pickled again"
-    assert "incidents/i05.yaml" in pickled[0] and len(pickled[0]) <= 4  # (its own problems and facts, its records)
+    assert len(pickled) == 3 and pickled[0] == pickled[1] == pickled[2], "only the chunk of the changed file is pickled again"
+    assert "incidents/i05.yaml" in pickled[0] and len(pickled[0]) <= 4  # (its own problems, its records, its facts)
     same(after, loaded_with(root, None))
     same(loaded_with(root, cache_dir), after)  # the copied chunks read back intact
 
@@ -281,12 +281,28 @@ class _Steps(progress.Meter):
     def __init__(self) -> None:
         self.stages: list[tuple[str, int]] = []
         self.done = 0
+        self.steps: list[int] = []
 
     def stage(self, label: str, total: int) -> None:
         self.stages.append((label, total))
 
     def advance(self, count: int = 1) -> None:
         self.done += count
+        self.steps.append(count)
+
+
+def test_files_the_cache_knows_are_counted_in_steps_as_they_are_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trust_fresh_files(monkeypatch)
+    monkeypatch.setattr(reading, "_COUNT_EVERY", 4)
+    files = {f"incidents/i{n:02d}.yaml": BAD_INCIDENT.replace("INC-9", f"INC-{n}") for n in range(10)}
+    root = make_content(tmp_path / "content", files)
+    load_site(root, now(), cache=LoadCache(tmp_path / "cache"))
+    steps = _Steps()
+    with progress.metering(steps):
+        load_site(root, now(), cache=LoadCache(tmp_path / "cache"))
+    assert steps.stages == [("Reading content files", 10)] and steps.steps == [4, 4, 2]
 
 
 def test_every_file_read_is_counted_once_with_workers_and_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

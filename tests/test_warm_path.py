@@ -11,7 +11,9 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from generator.load import cache as cache_module
-from generator.load import crosscache
+from generator.load import check_folder, crosscache
+from generator.load.cache import LoadCache
+from generator.load.fields import parse_time
 from generator.responder import store
 from tests.sitekit import make_content
 
@@ -154,3 +156,101 @@ def test_an_update_with_a_cold_cache_fills_it_for_the_next_one(
     assert set(parsed) == {"incidents/i3.yaml"}, "only the file being changed is parsed"
     assert "First." in (content / "incidents" / "i2.yaml").read_text()
     assert "Second." in (content / "incidents" / "i3.yaml").read_text()
+
+
+def errors(content: Path, cache: Path | None, overrides: dict[str, str] | None = None) -> list[str]:
+    """The errors `check_folder` finds, as a responder's check asks for them (errors only,
+    with the cache) or as `validate` does (every problem, no cache)."""
+    checked = check_folder(content, parse_time(NOW), overrides=overrides, cache=LoadCache(cache) if cache else None,
+                           errors_only=cache is not None)
+    return sorted(str(problem) for problem in checked.problems.errors)
+
+
+def test_a_responders_check_for_errors_finds_every_error_a_full_check_finds(
+    tmp_path: Path, checks_run: list[int]
+) -> None:
+    """A responder's check skips what the cache's index knows of clean files; it must still see
+    the errors of files that have their own, and those across files that a change brings, even
+    when the cache lost the facts of the clean files with a damaged chunk."""
+    content = make_content(tmp_path / "content", {"incidents/a.yaml": incident("INC-1"),
+                                                  "incidents/b.yaml": incident("INC-22"),
+                                                  "incidents/c.yaml": incident("INC-333").replace("minor", "sev5")})
+    cache = tmp_path / "cache"
+    assert validate(content, cache).exit_code == 1  # c.yaml's severity: the cache is warm now
+    own = errors(content, None)
+    assert [message.split(": ", 1)[0] for message in own] == [f"{content}/incidents/c.yaml:4"]
+    assert errors(content, cache) == own
+    duplicate = {"incidents/b.yaml": incident("INC-1")}
+    both = errors(content, None, duplicate)
+    assert any("duplicate incident id 'INC-1'" in message for message in both) and len(both) == 2
+    assert errors(content, cache, duplicate) == both
+    for chunk in cache.glob("load-*-*.pickle"):  # every chunk damaged: the facts come from the files
+        chunk.write_bytes(b"damaged")
+    for stored in cache.glob("cross-*.pickle"):  # and the checks across files run again
+        stored.unlink()
+    assert errors(content, cache, duplicate) == both
+    assert validate(content, cache).output == validate(content, None).output
+
+
+def test_a_change_that_repeats_an_id_is_refused_with_a_warm_cache(tmp_path: Path, checks_run: list[int]) -> None:
+    content = make_content(tmp_path / "content", {"incidents/a.yaml": incident("INC-1"),
+                                                  "incidents/b.yaml": incident("INC-22")})
+    cache = tmp_path / "cache"
+    assert validate(content, cache).exit_code == 0
+    target = content / "incidents" / "b.yaml"
+    with pytest.raises(store.Refused) as refused:
+        store.commit(content, {target: incident("INC-1")}, parse_time(NOW), cache_dir=cache)
+    assert f"{target}:1: duplicate incident id 'INC-1'" in str(refused.value)
+    assert "INC-22" in target.read_text(), "nothing was written"
+    store.commit(content, {target: incident("INC-22", "Found it.")}, parse_time(NOW), cache_dir=cache)
+    assert "Found it." in target.read_text()
+
+
+def test_a_cache_begun_again_reads_its_index_again_only_when_another_save_replaced_it(
+    tmp_path: Path, checks_run: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`update` finds the incident and checks the change with one LoadCache, whose index is
+    read once; an index saved since by another process must be read, never the old one used."""
+    content = make_content(tmp_path / "content", {"incidents/a.yaml": incident("INC-1")})
+    cache_dir = tmp_path / "cache"
+    assert validate(content, cache_dir).exit_code == 0
+    reads: list[Path] = []
+    real = LoadCache._read
+
+    def counted(self: LoadCache, path: Path) -> None:
+        reads.append(path)
+        real(self, path)
+
+    monkeypatch.setattr(LoadCache, "_read", counted)
+    cache = LoadCache(cache_dir)
+    target = content / "incidents" / "a.yaml"
+    assert store.find_incident(content, "INC-1", cache_dir, cache) == target
+    store.commit(content, {target: incident("INC-1", "Found it.")}, parse_time(NOW), cache_dir=cache_dir, cache=cache)
+    assert len(reads) == 1, "the index was read once for finding and checking"
+    (content / "incidents" / "b.yaml").write_text(incident("INC-22"))
+    assert validate(content, cache_dir).exit_code == 0  # another process saves a new index
+    assert store.find_incident(content, "INC-22", cache_dir, cache) == content / "incidents" / "b.yaml"
+    fresh = LoadCache(cache_dir)
+    assert store.find_incident(content, "INC-22", cache_dir, fresh) == content / "incidents" / "b.yaml"
+    assert cache.index == fresh.index and "incidents/b.yaml" in cache.index
+
+
+def test_validate_reads_the_facts_again_when_the_cache_lost_them(
+    tmp_path: Path, checks_run: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`validate` takes the files' facts from the cache only when the checks across files run;
+    facts lost then (a damaged section) mean loading again, never checking without them."""
+    content = make_content(tmp_path / "content", {"incidents/a.yaml": incident("INC-1"),
+                                                  "incidents/b.yaml": incident("INC-22")})
+    cache = tmp_path / "cache"
+    assert validate(content, cache).exit_code == 0
+    (content / "incidents" / "b.yaml").write_text(incident("INC-1"))  # the checks across files run again
+    real = LoadCache._half
+
+    def no_facts(self: LoadCache, chunk: int, half: int) -> dict[str, object]:
+        return {} if half == 2 else real(self, chunk, half)
+
+    monkeypatch.setattr(LoadCache, "_half", no_facts)
+    duplicate = validate(content, cache)
+    assert "duplicate incident id 'INC-1'" in duplicate.output
+    assert duplicate.output == validate(content, None).output

@@ -24,7 +24,6 @@ from ..responder import incidents as edits
 from ..responder.components import unknown_component
 from ..responder.ids import free_path, next_id, slugify
 from ..responder.maintenance import new_maintenance
-from ..responder.postmortem import scaffold
 from ..responder.store import Refused, catalogue, commit, find_incident, record_ids
 from ..responder.yamlrt import dump_doc, load_doc
 from .common import (
@@ -74,9 +73,12 @@ def _author(by: str | None) -> str:
     return by or os.environ.get("USER") or getpass.getuser()
 
 
-def _write(content: Path, path: Path, text: str, now: datetime, new: bool, cache_dir: Path | None) -> None:
+def _write(
+    content: Path, path: Path, text: str, now: datetime, new: bool, cache_dir: Path | None,
+    cache: LoadCache | None = None,
+) -> None:
     try:
-        commit(content, {path: text}, now, new=[path] if new else [], cache_dir=cache_dir)
+        commit(content, {path: text}, now, new=[path] if new else [], cache_dir=cache_dir, cache=cache)
     except Refused as error:
         _refused(error)
 
@@ -86,9 +88,10 @@ def _edit(
 ) -> Path:
     """Load incident `incident`, apply `change`, validate and write it back, all under the
     content folder's lock (two responders at once: one after the other, both kept)."""
+    cache = LoadCache(cache_dir) if cache_dir is not None else None  # its index read once for both
     with content_locked(content):
         try:
-            path = find_incident(content, incident, cache_dir)
+            path = find_incident(content, incident, cache_dir, cache)
             doc = load_doc(path.read_text(encoding="utf-8"))
             change(doc)
         except LookupError as error:
@@ -97,7 +100,7 @@ def _edit(
             raise click.BadParameter(str(error), param_hint=error.option) from None
         except (ValueError, edits.EditError) as error:
             raise click.ClickException(str(error)) from None
-        _write(content, path, dump_doc(doc), now, new=False, cache_dir=cache_dir)
+        _write(content, path, dump_doc(doc), now, new=False, cache_dir=cache_dir, cache=cache)
     return path
 
 
@@ -323,6 +326,8 @@ def reopen_command(
 @cache_options
 def postmortem_command(incident: str, content: Path, now: str | None, cache_dir: Path | None, no_cache: bool) -> None:
     """Scaffold postmortems/ID.md from INCIDENT (never overwrites an existing review)."""
+    from ..responder.postmortem import scaffold  # the timeline's derivations: only this command needs them
+
     check_content_folder(content)
     moment = parse_now(now)
     cache = build_cache(content, cache_dir, no_cache)

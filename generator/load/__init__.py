@@ -27,7 +27,7 @@ from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
 from .lazy import IncidentRef, LazyIncidents
 from .notify import read_notify
-from .reading import MIN_FILES, Kind, Reader, context_bytes, read_files, read_kinds
+from .reading import MIN_FILES, Kind, Later, Lost, Reader, context_bytes, facts_now, read_files, read_kinds
 from .records import read_incident, read_maintenance
 from .yamlsafe import Node, YamlError, parse
 
@@ -81,11 +81,22 @@ def check_folder(
     max_bytes: int | None = None,
     overrides: Mapping[str, str] | None = None,
     cache: LoadCache | None = None,
+    errors_only: bool = False,
 ) -> Checked:
     """The problems of the folder as of `now` (the same as `load_site`'s) and its counts,
-    without building the site: with a cache, unchanged files are not even unpickled."""
+    without building the site: with a cache, unchanged files are not even unpickled, but for
+    their own problems (their facts only when the checks across files must run again).
+
+    With `errors_only` (a responder's check for the errors a change brings), the problems hold
+    every error but not every warning: a file the cache's index knows as clean reports none,
+    and nothing of it is unpickled unless the checks across files must run again (at 20,000
+    incidents its chunks' problems and facts were a quarter of an `update`)."""
     with gc_paused():
-        checked = _load(root, now, max_bytes, overrides, cache, need_site=False)
+        try:
+            checked = _load(root, now, max_bytes, overrides, cache, need_site=False, later=True,
+                            errors_only=errors_only)
+        except Lost:  # a damaged chunk lost some file's facts: every file is looked up again, facts first
+            checked = _load(root, now, max_bytes, overrides, cache, need_site=False)
     assert isinstance(checked, Checked)
     return checked
 
@@ -98,6 +109,8 @@ def _load(
     cache: LoadCache | None,
     need_site: bool,
     lazy: bool = False,
+    later: bool = False,
+    errors_only: bool = False,
 ) -> Loaded | Checked:
     problems = Problems()
     folder = ContentFolder(root, problems, max_bytes or DEFAULT_MAX_BYTES, overrides)
@@ -157,12 +170,14 @@ def _load(
     # parsed now are read soon: a file new to the load cache is new to the kept public views
     # too (projcache.py), so it is projected from its record.
     read = read_kinds(folder, [
-        Kind(incident_files, incident, need_site and not lazily, lazily), Kind(window_files, window, need_site),
-        Kind(postmortem_files, read_postmortem, need_site), Kind(runbook_files, runbook, need_site),
+        Kind(incident_files, incident, need_site and not lazily, lazily, later, errors_only),
+        Kind(window_files, window, need_site, False, later, errors_only),
+        Kind(postmortem_files, read_postmortem, need_site, False, later, errors_only),
+        Kind(runbook_files, runbook, need_site, False, later, errors_only),
     ], cache)
     if not need_site:
         facts = [f for found in read for _, f in found]
-        cross = checked(cache, folder.prefix, lambda: SiteFacts.gather(settings, services, facts))
+        cross = checked(cache, folder.prefix, lambda: SiteFacts.gather(settings, services, facts_now(cache, facts)))
         if cache is not None:
             _keep(cache, folder)
         problems.extend(cross.at(now))
@@ -195,7 +210,8 @@ def _load(
 
 
 def _lazy(
-    cache: LoadCache, folder: ContentFolder, reader: Reader[Incident], found: list[tuple[Incident | None, Facts]]
+    cache: LoadCache, folder: ContentFolder, reader: Reader[Incident],
+    found: list[tuple[Incident | None, Facts | Later]],
 ) -> LazyIncidents:
     """The incidents read with `need_records=False` as a `LazyIncidents`: a file parsed by this
     load keeps its record; any other's is unpickled from the cache when asked for (and parsed

@@ -31,7 +31,7 @@ def chunk_path(index: Path, name: str) -> Path:
     return index.with_name(f"{index.stem}-{name}{index.suffix}")
 
 
-def open_chunk(index: Path, name: str, sections: int = 2) -> CacheFile | None:
+def open_chunk(index: Path, name: str, sections: int = 3) -> CacheFile | None:
     """The chunk `name`, open, if it is there and is the very file of that name (see module),
     with that many sections."""
     file = CacheFile.open(chunk_path(index, name))
@@ -44,8 +44,8 @@ def open_chunk(index: Path, name: str, sections: int = 2) -> CacheFile | None:
 
 
 def write_chunk(cache_dir: Path, index: Path, *sections: bytes) -> str | None:
-    """Write a new chunk of these sections (a load cache's: the pickled own problems and facts,
-    then the records); its name, or None when it could not be written."""
+    """Write a new chunk of these sections (a load cache's: the pickled own problems, the
+    records, the facts); its name, or None when it could not be written."""
     nonce = new_nonce()
     name = nonce.hex()
 

@@ -16,7 +16,7 @@ from .. import progress
 from ..model import Postmortem
 from ..problems import Level, Problem, Problems
 from ..workers import run_all_then, workers
-from .cache import MISSING, LoadCache, Pickled, StoredProblem, dumps, facts_digest, gc_paused
+from .cache import CLEAN, FACTS, MISSING, Indexed, LoadCache, Pickled, StoredProblem, dumps, facts_digest, gc_paused
 from .checks import Facts, facts_of
 from .files import ContentFile, ContentFolder, read_regular_bytes
 
@@ -55,13 +55,19 @@ def read_files(
     cache: LoadCache | None,
     need_records: bool = True,
     prefetch: bool = False,
-) -> list[tuple[T | None, Facts]]:
+    later: bool = False,
+    errors_only: bool = False,
+) -> list[tuple[T | None, Facts | Later]]:
     """Every file's record and facts, from the cache when the file is unchanged, else from
     `reader`; each file's own problems go to the folder's problems. Without `need_records`,
     a file found in the cache gives its facts only (its record is None), unpickling nothing,
     and a file parsed in a worker process gives its record as `Pickled` bytes (load/lazy.py
     unpickles it when read); with `prefetch` too (the caller will read the records of the
     files parsed now), those are unpickled as the workers send them, while they parse the rest.
+    With `later` too (the checks across files may not need them), a file the cache knows gives
+    `Later` for its facts, taken from the cache only if those checks must run again
+    (`facts_now`); with `errors_only` as well, one the cache knows as clean (it gave facts, and
+    none of its own problems is an error) reports none of its warnings either.
 
     A file is read unless its status says it is unchanged; then the checks reading would do
     (symlinks, size) are done on its status. Only decoding, parsing and conversion are skipped.
@@ -69,7 +75,7 @@ def read_files(
     worker processes when there are many (generator/workers.py); their results and problems
     are then taken in file order, so messages and records are the same as in one process.
     """
-    return read_kinds(folder, [Kind(files, reader, need_records, prefetch)], cache)[0]
+    return read_kinds(folder, [Kind(files, reader, need_records, prefetch, later, errors_only)], cache)[0]
 
 
 class Kind(NamedTuple):
@@ -79,9 +85,13 @@ class Kind(NamedTuple):
     reader: Reader[Any]
     need_records: bool = True
     prefetch: bool = False
+    later: bool = False
+    errors_only: bool = False
 
 
-def read_kinds(folder: ContentFolder, kinds: Sequence[Kind], cache: LoadCache | None) -> list[list[tuple[Any, Facts]]]:
+def read_kinds(
+    folder: ContentFolder, kinds: Sequence[Kind], cache: LoadCache | None
+) -> list[list[tuple[Any, Facts | Later]]]:
     """`read_files` of each kind, in order, with the files to parse of every kind parsed by one
     pool of workers: a pool per kind waited for its last chunk and forked again (the post-mortems'
     own pool was 0.39 s of a cold build at 5,000 incidents), while the files of the next kind were
@@ -91,7 +101,7 @@ def read_kinds(folder: ContentFolder, kinds: Sequence[Kind], cache: LoadCache | 
         looked: list[list[_Step]] = []
         todo: list[tuple[ContentFile, bytes, int]] = []
         for number, kind in enumerate(kinds):
-            steps = [_counted(_look_up(folder, file, cache, kind.need_records)) for file in kind.files]
+            steps = _looked_up(folder, kind, cache)
             for file, step in zip(kind.files, steps, strict=True):
                 if step.read is not None:
                     data, info = step.read
@@ -110,10 +120,10 @@ def read_kinds(folder: ContentFolder, kinds: Sequence[Kind], cache: LoadCache | 
 
 def _taken(
     folder: ContentFolder, kind: Kind, steps: list[_Step], parsed: Iterator[Any], cache: LoadCache | None
-) -> list[tuple[Any, Facts]]:
+) -> list[tuple[Any, Facts | Later]]:
     """The records and facts of one kind's files, in order, from their looking up and the
     parsed results; their problems reported, the parsed files stored in the cache."""
-    results: list[tuple[Any, Facts]] = []
+    results: list[tuple[Any, Facts | Later]] = []
     for file, step in zip(kind.files, steps, strict=True):
         folder.problems.extend(step.problems)
         if step.read is None:
@@ -132,12 +142,58 @@ def _taken(
     return results
 
 
-def _counted(step: _Step) -> _Step:
-    """A file the cache knew (or could not read) is a step of the progress stage now; one to
-    parse counts once parsed (`_parse_all`)."""
-    if step.read is None:
-        progress.advance()
-    return step
+#: Files looked up between two steps of the progress meter (a step per file was 0.03 s a load
+#: of 24,000 files, the meter's clock read each time; the meter redraws ten times a second).
+_COUNT_EVERY = 256
+
+
+def _looked_up(folder: ContentFolder, kind: Kind, cache: LoadCache | None) -> list[_Step]:
+    """`_look_up` of each file of `kind`. A file the cache knew (or could not read) is a step of
+    the progress stage now; one to parse counts once parsed (`_parse_all`)."""
+    steps = []
+    known = 0
+    for file in kind.files:
+        step = _look_up(folder, file, cache, kind.need_records, kind.later, kind.errors_only)
+        steps.append(step)
+        if step.read is None:
+            known += 1
+            if known == _COUNT_EVERY:
+                progress.advance(known)
+                known = 0
+    if known:
+        progress.advance(known)
+    return steps
+
+
+class Later:
+    """The facts of a clean file the load cache knows, not unpickled yet (`facts_now`)."""
+
+    __slots__ = ("indexed", "rel")
+
+    def __init__(self, rel: str, indexed: Indexed) -> None:
+        self.rel, self.indexed = rel, indexed
+
+
+class Lost(Exception):
+    """The facts of a `Later` are gone with a damaged chunk: load again without `later`."""
+
+
+def facts_now(cache: LoadCache | None, facts: Iterable[Facts | Later]) -> list[Facts]:
+    """`facts` with each `Later` replaced by the facts the cache keeps (raises `Lost`)."""
+    found = []
+    for fact in facts:
+        if isinstance(fact, Later):
+            assert cache is not None
+            kept = cache.facts(fact.rel, fact.indexed)
+            if kept is MISSING:
+                raise Lost(fact.rel)
+            fact = kept
+        found.append(fact)
+    return found
+
+
+#: No problems (one list shared by every clean file's step: nothing adds to it).
+_NONE: list[Problem] = []
 
 
 class _Step:
@@ -152,16 +208,28 @@ class _Step:
         self.key = b""  # of the bytes read, once they are handed to the parsing
 
 
-def _look_up(folder: ContentFolder, file: ContentFile, cache: LoadCache | None, need_records: bool) -> _Step:
+def _look_up(
+    folder: ContentFolder, file: ContentFile, cache: LoadCache | None, need_records: bool, later: bool = False,
+    errors_only: bool = False,
+) -> _Step:
     """The file from the cache, else its bytes (read here, in the parent: reading checks
     symlinks and sizes)."""
     indexed = cache.unchanged(folder, file) if cache is not None else None
     if indexed is not None and not need_records:  # the common case of validate, without ceremony
         assert cache is not None
-        kept = cache.own(file.rel, indexed)
-        if kept is not MISSING:
+        if errors_only and indexed[5] == CLEAN:  # nothing of it is unpickled unless the checks run
             cache.use(file.rel, indexed)
-            return _Step(restore(file, kept[0]) if kept[0] else [], (None, kept[1]) if kept[1] is not None else None)
+            return _Step(_NONE, (None, Later(file.rel, indexed)))
+        stored = cache.problems(file.rel, indexed)
+        if stored is not MISSING:
+            if later:
+                found: Any = (None, Later(file.rel, indexed)) if indexed[5] & FACTS else None
+            else:
+                facts = cache.facts(file.rel, indexed)
+                found = MISSING if facts is MISSING else (None, facts) if facts is not None else None
+            if found is not MISSING:
+                cache.use(file.rel, indexed)
+                return _Step(restore(file, stored) if stored else [], found)
     problems = folder.problems
     own = Problems()
     folder.problems = own

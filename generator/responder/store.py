@@ -101,13 +101,14 @@ def _id_of_document(text: str) -> str | None:
     return None
 
 
-def _open_cache(content: Path, cache_dir: Path | None) -> LoadCache | None:
-    """The load cache of `content` with its index read (then closed: only the index is used);
-    None without a usable cache."""
-    if cache_dir is None:
-        return None
+def _open_cache(content: Path, cache_dir: Path | None, cache: LoadCache | None = None) -> LoadCache | None:
+    """The load cache of `content` (`cache`, else one of `cache_dir`) with its index read
+    (then closed: only the index is used); None without a usable cache."""
+    if cache is None:
+        if cache_dir is None:
+            return None
+        cache = LoadCache(cache_dir)
     folder = ContentFolder(content, Problems(), DEFAULT_MAX_BYTES)  # to read site.yaml and services.yaml
-    cache = LoadCache(cache_dir)
     cache.begin(content, context_bytes(folder, ("site.yaml", "services.yaml")))
     cache.close()
     return cache if cache.index else None
@@ -152,16 +153,19 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def find_incident(content: Path, incident: str, cache_dir: Path | None = None) -> Path:
-    """The file of incident `incident` (an id, or a path to the file). With a `cache_dir`, the
-    file the load cache's index names is checked alone (finding one among 20,000 files by
-    their ids took most of a responder's second); otherwise, or when that file changed or the
-    id differs in case, the ids of unchanged files come from the index and every other file
-    is read."""
+def find_incident(
+    content: Path, incident: str, cache_dir: Path | None = None, cache: LoadCache | None = None
+) -> Path:
+    """The file of incident `incident` (an id, or a path to the file). With a `cache_dir` (or
+    a `cache` of it, which `commit` can then use without reading its index again), the file
+    the load cache's index names is checked alone (finding one among 20,000 files by their
+    ids took most of a responder's second); otherwise, or when that file changed or the id
+    differs in case, the ids of unchanged files come from the index and every other file is
+    read."""
     as_path = Path(incident)
     if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
         return as_path
-    cache = _open_cache(content, cache_dir)
+    cache = _open_cache(content, cache_dir, cache)
     read: dict[str, str] = {}
     if cache is not None and (indexed := _indexed_file(cache, content, incident, read)) is not None:
         return indexed
@@ -193,10 +197,12 @@ def catalogue(content: Path) -> tuple[Service, ...]:
 
 
 def _errors(
-    root: Path, now: datetime, overrides: Mapping[str, str] | None = None, cache_dir: Path | None = None
+    root: Path, now: datetime, overrides: Mapping[str, str] | None = None, cache_dir: Path | None = None,
+    cache: LoadCache | None = None,
 ) -> set[Problem]:
-    cache = LoadCache(cache_dir) if cache_dir is not None else None
-    checked = check_folder(root, now, overrides=overrides, cache=cache)
+    if cache is None and cache_dir is not None:
+        cache = LoadCache(cache_dir)
+    checked = check_folder(root, now, overrides=overrides, cache=cache, errors_only=True)
     return set(checked.problems.errors)
 
 
@@ -211,19 +217,20 @@ def _told(problem: Problem, changes: Mapping[Path, str]) -> str:
 
 
 def check_changes(
-    content: Path, changes: Mapping[Path, str], now: datetime, cache_dir: Path | None = None
+    content: Path, changes: Mapping[Path, str], now: datetime, cache_dir: Path | None = None,
+    cache: LoadCache | None = None,
 ) -> list[str]:
     """Errors the changes would introduce, found by loading the folder with the changes laid
     over it in memory (nothing is copied or written). The folder is loaded a second time, to
     tell old errors from new ones, only when the changed folder has errors at all. With a
     `cache_dir`, unchanged files come from the load cache (at 20,000 incidents, seconds instead
-    of a minute during an outage)."""
+    of a minute during an outage); `cache` is a load cache of it already used (`find_incident`)."""
     root = content.resolve()
     overrides = {path.resolve().relative_to(root).as_posix(): text for path, text in changes.items()}
-    after = _errors(content, now, overrides, cache_dir)
+    after = _errors(content, now, overrides, cache_dir, cache)
     if not after:
         return []
-    return [_told(p, changes) for p in sorted(after - _errors(content, now, cache_dir=cache_dir))]
+    return [_told(p, changes) for p in sorted(after - _errors(content, now, cache_dir=cache_dir, cache=cache))]
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -251,15 +258,17 @@ def commit(
     now: datetime,
     new: Iterable[Path] = (),
     cache_dir: Path | None = None,
+    cache: LoadCache | None = None,
 ) -> None:
     """Validate `changes` (path -> full new text) together, then write each atomically.
 
     Paths in `new` must not exist yet (a scaffold never overwrites). Raises `Refused`.
+    `cache`: a load cache of `cache_dir` that `find_incident` used (its index is read once).
     """
     existing = [str(p) for p in new if p.exists()]
     if existing:
         raise Refused([f"{p}: already exists; not overwriting it" for p in existing])
-    problems = check_changes(content, changes, now, cache_dir)
+    problems = check_changes(content, changes, now, cache_dir, cache)
     if problems:
         raise Refused(problems)
     for path, text in sorted(changes.items()):
