@@ -421,7 +421,7 @@ def _unchanged(page: Page, record: PageRecord | None, files: Files, looked: dict
 def _plain_tags(config: MkDocsConfig) -> bool:
     """The tags plugin (if any) reads nothing of a page's Markdown but its listing directives:
     not the deprecated `tags_file` or `tags_extra_files`, which add listings of their own."""
-    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    tags = shortcuts.tags_plugin(config)
     settings = getattr(tags, "config", None)
     return tags is None or (settings is not None and not settings.get("tags_file")
                             and not settings.get("tags_extra_files"))
@@ -446,7 +446,7 @@ def _read_all(config: MkDocsConfig, files: Files, pages: list[Page], known: Mapp
     plugin collects each page's tags there). A page with a record gets its front matter from
     it instead of parsing the YAML again; a `shallow` one also gets empty Markdown (it holds no
     listing, the tags plugin reads only its front matter; see _build)."""
-    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    tags = shortcuts.tags_plugin(config)
     read = _Read([], {}, {})
     failure: BaseException | None = None
     with _capturing() as capture:  # one capture for all pages, each page's records apart
@@ -481,7 +481,7 @@ def _read_all(config: MkDocsConfig, files: Files, pages: list[Page], known: Mapp
 
 def _listing_key(config: MkDocsConfig) -> str:
     """What a tag listing shows: every tagged page's URL, title and tags, in page order."""
-    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    tags = shortcuts.tags_plugin(config)
     mappings = getattr(tags, "mappings", None)
     paths: dict[tuple[int, ...], str] = {}  # pages with the same tag list share its tags (shortcuts)
     digest = hashlib.sha256()

@@ -91,6 +91,11 @@ def tags_export_encoded_in_c() -> Iterator[None]:
         storage.json = original
 
 
+def tags_plugin(config: MkDocsConfig) -> Any:
+    """The tags plugin of the configuration, under either name it can be given, or None."""
+    return config.plugins.get("material/tags") or config.plugins.get("tags")
+
+
 def tags_configured_once(config: MkDocsConfig) -> None:
     """The tags plugin validates and configures a page's tags (`MappingManager.add`: a `Tag` per
     name, its hierarchy and shadow flags) for every page, every build: a third of a second at
@@ -100,7 +105,7 @@ def tags_configured_once(config: MkDocsConfig) -> None:
     the order the plugin adds them (the same sets, iterated in the same order). Call after
     `on_config`, which makes the plugin's managers; a list holding anything but strings,
     numbers and booleans goes to the plugin's own `add` (which reports it)."""
-    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    tags = tags_plugin(config)
     manager = getattr(tags, "mappings", None)
     if manager is None:
         return
@@ -137,7 +142,7 @@ def listings_left_out(config: MkDocsConfig, reused: set[str]) -> Iterator[None]:
     into its page's HTML, which a reused page does not use (its HTML is the last build's), and
     nothing else reads what populating made (other pages' tags link to a listing through its
     page's URL and title only)."""
-    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    tags = tags_plugin(config)
     listings = getattr(tags, "listings", None)
     data = getattr(listings, "data", None)
     if not isinstance(data, set) or not reused:
