@@ -115,9 +115,13 @@ _CODE_HASH = code_hash()
 def _status(file: Path | int) -> Status | None:
     """The status of a file (a path or an open descriptor), None if it cannot be taken."""
     try:
-        info = os.stat(file)
+        return _fields(os.stat(file))
     except OSError:
         return None
+
+
+def _fields(info: os.stat_result) -> Status:
+    """What a status is made of: size, modification and change times, inode."""
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
@@ -125,7 +129,7 @@ def status_of(info: os.stat_result) -> Status | None:
     """The status to keep for a file just read, or None when it was modified too recently."""
     if info.st_mtime_ns > time.time_ns() - RACY_NS or info.st_ctime_ns > time.time_ns() - RACY_NS:
         return None
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+    return _fields(info)
 
 
 class LoadCache:
@@ -229,8 +233,7 @@ class LoadCache:
             info = os.lstat(file.shown)
         except OSError:
             return None
-        status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        if status != indexed[1] or not stat.S_ISREG(info.st_mode) or info.st_size > folder.max_bytes:
+        if _fields(info) != indexed[1] or not stat.S_ISREG(info.st_mode) or info.st_size > folder.max_bytes:
             return None
         return indexed if folder.folder_inside(file.shown) else None
 
@@ -302,7 +305,7 @@ class LoadCache:
             info = os.lstat(path)
         except OSError:
             return None
-        if (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) != indexed[1]:
+        if _fields(info) != indexed[1]:
             return None
         return indexed[4]
 
