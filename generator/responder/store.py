@@ -197,11 +197,8 @@ def catalogue(content: Path) -> tuple[Service, ...]:
 
 
 def _errors(
-    root: Path, now: datetime, overrides: Mapping[str, str] | None = None, cache_dir: Path | None = None,
-    cache: LoadCache | None = None,
+    root: Path, now: datetime, cache: LoadCache | None, overrides: Mapping[str, str] | None = None
 ) -> set[Problem]:
-    if cache is None and cache_dir is not None:
-        cache = LoadCache(cache_dir)
     checked = check_folder(root, now, overrides=overrides, cache=cache, errors_only=True)
     return set(checked.problems.errors)
 
@@ -227,10 +224,12 @@ def check_changes(
     of a minute during an outage); `cache` is a load cache of it already used (`find_incident`)."""
     root = content.resolve()
     overrides = {path.resolve().relative_to(root).as_posix(): text for path, text in changes.items()}
-    after = _errors(content, now, overrides, cache_dir, cache)
+    if cache is None and cache_dir is not None:
+        cache = LoadCache(cache_dir)  # one for both loads, as when `find_incident` gave it
+    after = _errors(content, now, cache, overrides)
     if not after:
         return []
-    return [_told(p, changes) for p in sorted(after - _errors(content, now, cache_dir=cache_dir, cache=cache))]
+    return [_told(p, changes) for p in sorted(after - _errors(content, now, cache))]
 
 
 def atomic_write(path: Path, text: str) -> None:
