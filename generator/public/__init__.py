@@ -66,5 +66,3 @@ def projected(site: Site, now: datetime) -> PublicPage:
     with gc_paused():
         return project(site, now)
 
-
-__all__ = ["frozen_heap", "projected", "render_public"]
