@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import check_folder, load_site, reading
+from generator.load import check_folder, load_site
 from generator.load.cache import LoadCache
 from generator.load.lazy import LazyIncidents
 from generator.problems import Problem
-from generator.workers import workers
 from tests.sitekit import make_content, now
 from tests.test_load_worker_records import INCIDENT, POSTMORTEM
+from tests.test_load_worker_records import forked as parsed_in_two_workers
 
 BAD_POSTMORTEM = """\
 ---
@@ -42,19 +42,6 @@ def folder(root: Path) -> Path:
     return make_content(root, files)
 
 
-def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Parse in two worker processes (even for a folder this small); each pool's count."""
-    counts: list[int] = []
-
-    def counted(tasks: int, minimum: int) -> int:
-        counts.append(workers(tasks, minimum))
-        return counts[-1]
-
-    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
-    monkeypatch.setattr(reading, "workers", counted)
-    return counts
-
-
 def at(problems: list[Problem], name: str) -> list[tuple[str, int, str]]:
     return [(Path(p.path).name, p.line, p.message) for p in problems if Path(p.path).name == name]
 
@@ -69,7 +56,7 @@ def test_every_kind_parsed_in_one_pool_reads_as_one_process(tmp_path: Path, monk
     assert bad and all(line > 1 for _, line, _ in bad), "the post-mortem's YAML error is at its line"
     assert at(expected, "INC-9.md") and at(expected, "broken.yaml") and at(expected, "i07.yaml")
     assert len(alone.site.postmortems) == 3 and len(alone.site.incidents) == 24
-    counts = pools(monkeypatch)
+    counts = parsed_in_two_workers(monkeypatch)  # each pool's count
     for cache in (None, LoadCache(tmp_path / "cache")):  # no cache, then a cold one
         counts.clear()
         forked = load_site(root, now(), cache=cache)
