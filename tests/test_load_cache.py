@@ -20,6 +20,7 @@ from generator.load import Loaded, load_site, reading
 from generator.load import cache as cache_module
 from generator.load.cache import LoadCache
 from generator.load.checks import facts_of
+from generator.load.makers import maker_of
 from generator.workers import workers
 from tests.sitekit import EXAMPLE, NOW, make_content, now
 
@@ -322,8 +323,8 @@ def test_every_file_read_is_counted_once_with_workers_and_cache(tmp_path: Path, 
 
 class _Reference(pickle.Pickler):
     """The rule written out the slow, plain way: every dataclass whose fields are all `init`
-    fields as a call of its class with its fields in order, enum members as `getattr(class,
-    name)`, the rest as pickle does it."""
+    fields as a call of its maker (frozen slotted ones, load/makers.py) or else its class with
+    its fields in order, enum members as `getattr(class, name)`, the rest as pickle does it."""
 
     def reducer_override(self, obj: object) -> object:
         if isinstance(obj, enum.Enum):
@@ -331,11 +332,11 @@ class _Reference(pickle.Pickler):
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             fields = dataclasses.fields(obj)
             if all(f.init for f in fields):
-                return type(obj), tuple(getattr(obj, f.name) for f in fields)
+                return maker_of(type(obj)) or type(obj), tuple(getattr(obj, f.name) for f in fields)
         return NotImplemented
 
 
-def test_records_are_pickled_as_calls_of_their_classes(tmp_path: Path) -> None:
+def test_records_are_pickled_as_calls_of_their_makers_or_classes(tmp_path: Path) -> None:
     site = load_site(EXAMPLE, now()).site
     values = [site, list(site.incidents), [facts_of(i) for i in site.incidents], (site.postmortems, None, 3)]
     for value in values:
@@ -343,6 +344,6 @@ def test_records_are_pickled_as_calls_of_their_classes(tmp_path: Path) -> None:
         _Reference(reference, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         assert cache_module.dumps(value) == reference.getvalue()
         assert pickle.loads(cache_module.dumps(value)) == value
-    # Loading calls the classes: never the standard reduction's per-object dataclasses.fields().
+    # Loading calls the makers: never the standard reduction's per-object dataclasses.fields().
     ops = {op.name for op, _, _ in pickletools.genops(cache_module.dumps(site.incidents[0]))}
     assert "REDUCE" in ops and "BUILD" not in ops and "NEWOBJ" not in ops
