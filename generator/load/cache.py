@@ -401,7 +401,7 @@ class LoadCache:
                 index[rel] = (self.new[rel][0], self.new[rel][1], len(names), *self.new[rel][3:])
             names.append(name)
         if not write_cache_file(self.directory, self.path,
-                                lambda writer: writer.pickled((FORMAT, self.context, index, names))):
+                                lambda writer: writer.flat((FORMAT, self.context, index, names))):
             return
         if keep_open:  # records of the entries this load used stay readable once their file is gone
             self._open_used()

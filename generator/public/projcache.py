@@ -155,7 +155,7 @@ class ProjectionCache:
                     return
             names[month] = name
         index = (FORMAT, self.salt, self.new, names)
-        if write_cache_file(self.directory, self.path, lambda writer: writer.pickled(index)):
+        if write_cache_file(self.directory, self.path, lambda writer: writer.flat(index)):
             remove_unnamed(self.path, names.values())
 
 

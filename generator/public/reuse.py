@@ -179,4 +179,4 @@ class PageCache:
         """Keep this build's keys, and the published site's, which becomes the reserve once this
         build is swapped in; a failure only costs speed."""
         entries = (FORMAT, self.salt, self.new, self.old)
-        write_cache_file(self.path.parent.parent, self.path, lambda writer: writer.pickled(entries))
+        write_cache_file(self.path.parent.parent, self.path, lambda writer: writer.flat(entries))
