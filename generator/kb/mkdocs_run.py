@@ -241,7 +241,8 @@ def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse
     if config.strict:
         logging.getLogger("mkdocs").addHandler(warnings)
     try:
-        with shortcuts.compiled_templates(config, templates), shortcuts.tags_export_encoded_in_c():
+        with (shortcuts.compiled_templates(config, templates), shortcuts.tags_export_encoded_in_c(),
+              shortcuts.inline_patterns_listed()):
             result = _build(config, sources, reuse, templates, unread or {})
         if counts := warnings.get_counts():
             message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)

@@ -1,5 +1,5 @@
-"""Shortcuts through MkDocs' and Material's own set-up that every build pays for and that
-change no byte of output; each relies on an internal, checked by `assumptions()` (which
+"""Shortcuts through MkDocs', Material's and Python-Markdown's own work that every build pays
+for and that change no byte of output; each relies on an internal, checked by `assumptions()` (which
 mkdocs_run.assumptions() includes, so tests/test_kb_incremental.py fails loudly when one breaks).
 """
 
@@ -91,6 +91,33 @@ def tags_export_encoded_in_c() -> Iterator[None]:
         storage.json = original
 
 
+@contextmanager
+def inline_patterns_listed() -> Iterator[None]:
+    """While the block runs, Python-Markdown's inline processor tries the inline patterns from a
+    list of them, in the registry's order, instead of from the registry: it tries every pattern
+    on every piece of text, and `Registry.__getitem__` sorts and looks the pattern up again each
+    time (a twentieth of converting a page). The same patterns in the same order make the same
+    HTML; the processor gets its registry back when its run ends. (No extension registers an
+    inline pattern while a page is converted: they register when the converter is made.)"""
+    from markdown.treeprocessors import InlineProcessor
+
+    original = InlineProcessor.run
+
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        registry = self.inlinePatterns
+        self.inlinePatterns = list(registry)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            self.inlinePatterns = registry
+
+    InlineProcessor.run = run  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        InlineProcessor.run = original  # type: ignore[method-assign]
+
+
 def tags_plugin(config: MkDocsConfig) -> Any:
     """The tags plugin of the configuration, under either name it can be given, or None."""
     return config.plugins.get("material/tags") or config.plugins.get("tags")
@@ -161,6 +188,8 @@ def listings_left_out(config: MkDocsConfig, reused: set[str]) -> Iterator[None]:
 
 def assumptions() -> dict[str, bool]:
     """What the shortcuts rely on, by name: True where it holds."""
+    from markdown.treeprocessors import InlineProcessor
+    from markdown.util import Registry
     from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
     from material.plugins.tags.plugin import TagsPlugin  # type: ignore[import-untyped]
     from material.plugins.tags.structure.listing.manager import ListingManager  # type: ignore[import-untyped]
@@ -171,6 +200,9 @@ def assumptions() -> dict[str, bool]:
     from mkdocs.theme import Theme
 
     return {
+        "the inline processor reads its patterns by len() and index only; a registry iterates in index order":
+            _inline_patterns_hold(inspect.getsource(InlineProcessor), _code(Registry.__iter__),
+                                  _code(Registry.__getitem__)),
         "add_files_from_theme lists the theme once, filtered by the static templates only":
             _theme_listing_holds(inspect.getsource(Files.add_files_from_theme)),
         "Theme.get_env makes each Jinja environment; search's on_config makes its own":
@@ -245,6 +277,17 @@ def _export_holds(save: str, module: str) -> bool:
     calls = set(re.findall(r"\bjson\.\w+\([^)]*\)", module))
     return ("json.dump(dict(mappings = data), f)" in save
             and {c.split("(")[0] for c in calls} <= {"json.dump", "json.load"})
+
+
+def _inline_patterns_hold(processor: str, iterate: str, index: str) -> bool:
+    """`inline_patterns_listed` may hand the processor a list: it takes its patterns from
+    the converter's registry when made, then reads them only as `len()` and `[index]`; iterating
+    a registry yields its items in index order (both sorted by priority first)."""
+    uses = re.findall(r"self\.inlinePatterns\b\S*(?: = \S+)?", processor)
+    return (sorted(uses) == ["self.inlinePatterns = md.inlinePatterns", "self.inlinePatterns)",
+                             "self.inlinePatterns[patternIndex],"]
+            and "self._sort()" in iterate and "iter([self._data[k] for k, p in self._priority])" in iterate
+            and "self._sort()" in index and "return self._data[self._priority[key].name]" in index)
 
 
 def _theme_listing_holds(source: str) -> bool:
