@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from generator.load.cache import dumps
 from generator.load.checks import IncidentFacts, facts_of
 from generator.load.makers import maker_of
 from generator.model import Incident
+from generator.public import reuse
 from generator.public.projection import PublicImpact, PublicIncident, PublicUpdate, project
 from tests.sitekit import EXAMPLE, REPO, now
 
@@ -74,6 +77,14 @@ class Derived:
     double: int = field(init=False, default=0)
 
 
+@dataclass(frozen=True, slots=True, init=False)
+class OwnInit:
+    number: int
+
+    def __init__(self, text: str) -> None:
+        object.__setattr__(self, "number", int(text))
+
+
 @dataclass(frozen=True)
 class Unslotted:
     number: int
@@ -94,7 +105,18 @@ def test_only_classes_whose_init_just_sets_their_fields_get_a_maker() -> None:
         number: int
 
     assert maker_of(Sample) is not None
-    for cls in (Checked, Derived, Unslotted, Mutable, Plain, Local, int, tuple):
+    for cls in (Checked, Derived, OwnInit, Unslotted, Mutable, Plain, Local, int, tuple):
         assert maker_of(cls) is None, cls
     for value in (Checked(3), Unslotted(4), Mutable(5)):  # pickled as calls of the class, as before
         assert pickle.loads(dumps(value)) == value
+
+
+def test_the_public_salt_changes_with_the_makers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept public views are rebuilt by the makers: changing how makes them new ones."""
+    copy = tmp_path / "generator"
+    shutil.copytree(REPO / "generator", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(reuse, "_ROOT", copy)
+    before = reuse.code_salt()
+    makers = copy / "load" / "makers.py"
+    makers.write_text(makers.read_text() + "\n# another way of making them\n")
+    assert reuse.code_salt() != before

@@ -27,11 +27,12 @@ _MAKERS: dict[str, Maker] = {}
 
 
 def maker_of(cls: type) -> Maker | None:
-    """The maker of `cls`: a frozen dataclass with slots, every field set by `__init__` and
-    nothing else done there (no `__post_init__`), found by its name at the top of its module;
-    else None (pickled by its constructor, as before)."""
+    """The maker of `cls`: a frozen dataclass with slots, every field set by the `__init__`
+    `@dataclass` wrote and nothing else done there (no `__post_init__`), found by its name at the
+    top of its module; else None (pickled as a call of the class, as before)."""
     params = cls.__dict__.get("__dataclass_params__")
-    if (params is None or not params.frozen or "__slots__" not in cls.__dict__ or hasattr(cls, "__post_init__")
+    if (params is None or not params.frozen or not params.init or "__slots__" not in cls.__dict__
+            or hasattr(cls, "__post_init__")
             or getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is not cls):
         return None
     if not all(f.init and isinstance(getattr(cls, f.name, None), MemberDescriptorType)

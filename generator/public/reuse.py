@@ -36,8 +36,10 @@ from .projection import PublicIncident
 #: Bumped when the layout of the manifest changes.
 FORMAT = 3
 _ROOT = Path(__file__).resolve().parent.parent
-#: Everything that shapes a public page besides its data.
-_CODE_GLOBS = ("public/**/*.py", "templates/public/*", "static/public/*", "derive/*.py", "model.py")
+#: Everything that shapes a public page besides its data, and how the kept views are pickled
+#: (load/makers.py rebuilds them).
+_CODE_GLOBS = ("public/**/*.py", "templates/public/*", "static/public/*", "derive/*.py", "model.py",
+               "load/makers.py")
 _LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3")
 
 #: (key, inode, size, mtime in ns) of one written file.
