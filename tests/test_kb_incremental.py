@@ -712,3 +712,24 @@ def test_pages_sharing_a_tag_list_keep_their_own_tags_when_one_list_changes(
     page = (builds.out / "internal" / "incidents" / "INC-2.html").read_text()
     assert "Severity: major" in page and "Severity: minor" not in page
     assert "Severity: minor" in (builds.out / "internal" / "incidents" / "INC-3.html").read_text()
+
+
+def test_tags_configured_once_per_name_keep_hierarchies_and_shadow_tags(
+    content: Path, tmp_path: Path, builds: Builds
+) -> None:
+    """Each distinct tag is configured once and shared by every list holding it (mkdocs_shortcuts.
+    tags_configured_once): with hierarchical tags (`Severity: minor` under `Severity`) and shadow
+    tags (the years, hidden), pages, the tags page and the search index are what MkDocs' own
+    build makes, before and after a tag list changes."""
+    settings = (REPO / "generator" / "kb" / "mkdocs.yml").read_text()
+    tags = '  - tags:\n      tags_hierarchy: true\n      tags_hierarchy_separator: ": "\n      shadow_tags_prefix: "Year"\n'
+    assert "  - tags\n" in settings
+    (content.parent / "mkdocs.yml").write_text(settings.replace("  - tags\n", tags))
+    first = builds.run(content, START)
+    assert differences(clean_build(content, START, tmp_path / "clean"), first) == []
+    path = content / "incidents" / "inc-2.yaml"
+    text = path.read_text()
+    path.write_text(re.sub(r"severity: \w+", "severity: major" if "severity: minor" in text else "severity: minor", text))
+    incremental = builds.run(content, START)
+    assert builds.last.reused
+    assert differences(clean_build(content, START, tmp_path / "clean-2"), incremental) == []
