@@ -76,6 +76,9 @@ log = logging.getLogger("mkdocs.commands.build")
 
 #: One file lookup a page's links made: (uri, the target's URL or None, is it excluded).
 Lookup = tuple[str, "str | None", bool]
+#: A page's search entries as JSON text (_fragment): made by this build, or as the bytes the last
+#: build wrote into its index (page_cache.py), which are ASCII.
+Fragment = str | memoryview
 #: A log record a page's build emitted: (logger name, level, message).
 LogEntry = tuple[str, int, str]
 
@@ -90,7 +93,7 @@ class PageRecord:
     title: str | None  # the title taken from the first heading while rendering
     anchors: list[str]  # ids on the page, for other pages' anchor links
     links: dict[str, dict[str, str]]  # target src_uri -> {anchor: link as written}
-    search: str  # the page's entries of the search index, as JSON text inside its "docs" list (_fragment)
+    search: Fragment  # the page's entries of the search index, as JSON text inside its "docs" list (_fragment)
     logs: list[tuple[int, str, int, str]]  # (phase, logger, level, message)
     listing: str = ""  # on a page holding a tag listing: the hash of every page it lists (_listing_key)
 
@@ -362,7 +365,7 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
                          _in_workers(_render, todo, key=lambda p: -len(p.content or ""), counted=True), strict=True))
     finally:
         _STATE.clear()
-    fragments: dict[str, str] = {}
+    fragments: dict[str, Fragment] = {}
     for page in pages:
         uri = page.file.src_uri
         if uri in reused:
@@ -412,11 +415,19 @@ def _unchanged(page: Page, record: PageRecord | None, files: Files, looked: dict
     for uri, url, excluded in record.lookups:
         found = looked.get(uri)
         if found is None:
-            target = files.get_file_from_path(uri)
+            target = _file_at(files, uri)
             found = looked[uri] = (target.url, _excluded(target)) if target is not None else (None, False)
         if found[0] != url or found[1] != excluded:
             return False
     return True
+
+
+def _file_at(files: Files, uri: str) -> File | None:
+    """`files.get_file_from_path(uri)`, which makes a PurePath of every path it is given (half
+    of the reuse checks of a rebuild at 5,000 incidents); a path that is a file's `src_uri` is
+    already in the form it makes, so only the others go through it."""
+    found = files.src_uris.get(uri)
+    return found if found is not None else files.get_file_from_path(uri)
 
 
 def _plain_tags(config: MkDocsConfig) -> bool:
@@ -484,16 +495,15 @@ def _listing_key(config: MkDocsConfig) -> str:
     """What a tag listing shows: every tagged page's URL, title and tags, in page order."""
     tags = shortcuts.tags_plugin(config)
     mappings = getattr(tags, "mappings", None)
-    paths: dict[tuple[int, ...], str] = {}  # pages with the same tag list share its tags (shortcuts)
-    digest = hashlib.sha256()
+    paths: dict[tuple[int, ...], list[Any]] = {}  # pages with the same tag list share its tags (shortcuts)
+    shown: list[Any] = []  # encoded once: a json.dumps per page was a third of this
     for mapping in mappings or ():
         key = tuple(map(id, mapping.tags))
-        shown = paths.get(key)
-        if shown is None:
-            shown = paths[key] = json.dumps(sorted(_tag_path(t) for t in mapping.tags))
-        digest.update(json.dumps([mapping.item.url, mapping.item.title]).encode("utf-8", "surrogatepass"))
-        digest.update(shown.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()
+        tags = paths.get(key)
+        if tags is None:
+            tags = paths[key] = sorted(_tag_path(t) for t in mapping.tags)
+        shown.append((mapping.item.url, mapping.item.title, tags))
+    return hashlib.sha256(json.dumps(shown).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _tag_path(tag: Any) -> list[Any]:
@@ -669,9 +679,10 @@ class _SearchIndex:
     pages' entries are never decoded: the plugin writes `{"config":...,"docs":[...]}` as
     `json.dumps` of its entries would (the plugin makes the "config" part itself). Notes where
     each page's entries are in the text (`spans`, in bytes: the text is ASCII), so the next
-    build can take them from the file written (page_cache.py)."""
+    build can take them from the file written (page_cache.py), as bytes: the index is made as
+    bytes in one join (`_Encoded`)."""
 
-    def __init__(self, index: Any, fragments: list[tuple[str, str]]) -> None:
+    def __init__(self, index: Any, fragments: list[tuple[str, Fragment]]) -> None:
         self.index, self.fragments = index, fragments
         self.spans: dict[str, tuple[int, int]] = {}
         self.written = False
@@ -680,17 +691,38 @@ class _SearchIndex:
         empty = str(self.index.generate_search_index(prev))
         if not empty.endswith(_EMPTY_DOCS):  # pragma: no cover - assumptions() checks this
             raise BuildError("the search plugin's index does not end with its list of entries")
-        head = empty[: -len(_EMPTY_DOCS)] + '"docs":['
-        position = len(head.encode("utf-8"))
-        parts: list[str] = []
+        head = (empty[: -len(_EMPTY_DOCS)] + '"docs":[').encode("utf-8")
+        position = len(head)
+        parts: list[bytes | memoryview] = [head]
         for uri, fragment in self.fragments:
             if fragment:
-                position += 1 if parts else 0  # the comma before it
-                self.spans[uri] = (position, len(fragment))  # JSON text with ensure_ascii: one byte a character
-                parts.append(fragment)
-                position += len(fragment)
+                if len(parts) > 1:
+                    parts.append(b",")
+                    position += 1
+                data = fragment.encode("ascii") if isinstance(fragment, str) else fragment  # JSON with ensure_ascii
+                self.spans[uri] = (position, len(data))
+                parts.append(data)
+                position += len(data)
+        parts.append(b"]}")
         self.written = True
-        return head + ",".join(parts) + "]}"
+        return _Encoded(b"".join(parts))
+
+
+class _Encoded(str):
+    """The search index as the plugin writes it: `data.encode("utf-8")` of what
+    `generate_search_index` returns, and nothing else (assumptions() checks this), so that
+    returns its bytes already made. Joining the index at 5,000 incidents (35 MB) as text, adding
+    its head and encoding it copied it three times (a tenth of a second of every rebuild)."""
+
+    def __new__(cls, data: bytes) -> _Encoded:
+        made = super().__new__(cls, "")
+        made.data = data
+        return made
+
+    data: bytes
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        return self.data
 
 
 _EMPTY_DOCS = '"docs":[]}'
@@ -800,6 +832,9 @@ def assumptions() -> list[str]:
             and "self.files.get_file_from_path" in inspect.getsource(
                 __import__("mkdocs.structure.pages", fromlist=["_RelativePathTreeprocessor"])
                 ._RelativePathTreeprocessor.path_to_url),
+        "Files.get_file_from_path looks src_uris up by PurePath(path).as_posix()":
+            "return self._src_uris.get(PurePath(path).as_posix())" in inspect.getsource(Files.get_file_from_path)
+            and "return self._src_uris" in inspect.getsource(vars(Files)["src_uris"].fget),
         "Page keeps _title_from_render, present_anchor_ids, links_to_anchors":
             all(name in inspect.getsource(Page.render)
                 for name in ("_title_from_render", "present_anchor_ids", "links_to_anchors")),
@@ -834,11 +869,13 @@ def _index_file_holds(source: str) -> bool:
     """The index generated is written, encoded, into `SEARCH_INDEX` under the site folder (the
     page cache takes reused pages' entries from there, by `_SearchIndex.spans`)."""
     compact = re.sub(r"\s+", "", source)
+    code = "\n".join(line for line in source.splitlines() if not line.strip().startswith("#"))
     folder, name = SEARCH_INDEX.split("/")
     return (f'base=os.path.join(config.site_dir,"{folder}")' in compact
             and f'path=os.path.join(base,"{name}")' in compact
             and "data=self.search_index.generate_search_index(self.search_index_prev)" in compact
-            and 'utils.write_file(data.encode("utf-8"),path)' in compact)
+            and 'utils.write_file(data.encode("utf-8"),path)' in compact
+            and len(re.findall(r"\bdata\b", code)) == 2)  # made, encoded and written: nothing else (_Encoded)
 
 
 def _build_order_holds() -> bool:

@@ -12,11 +12,11 @@ only if the published file is still the one written (a file edited or replaced b
 rendered again); the build never writes into a file of the staging folder, it replaces it.
 The pages' search entries are not in the cache file either: the index notes where each page's
 are in the search index the build wrote (`mkdocs_run.SEARCH_INDEX`), and the next build takes
-them from the published one as JSON text, never decoded (the index is assembled from them:
-mkdocs_run._SearchIndex), while that file is the one written; else every page with entries is
-rendered. The generated Markdown tree is kept beside it (`render/internal-*-docs/`), so a
-rebuild writes only the pages whose text changed, and a keyed page made from unchanged inputs is
-not even read while its file has the status it was written with (`pages.Kept`).
+them from the published one as JSON text, never decoded nor copied (slices of its bytes: the
+index is assembled from them, mkdocs_run._SearchIndex), while that file is the one written;
+else every page with entries is rendered. The generated Markdown tree is kept beside it
+(`render/internal-*-docs/`), so a rebuild writes only the pages whose text changed, and a keyed
+page made from unchanged inputs is not even read while its file has the status it was written with (`pages.Kept`).
 Like every cache here this is an optimisation only: any doubt means rendering, and the output
 is the same bytes either way.
 """
@@ -106,7 +106,8 @@ class KbCache:
             assert texts is not None
             signature, pages = stored["signature"], stored["pages"]
             self.made = stored["made"]
-            search = _published_index(self.published, stored["search"])
+            index = _published_index(self.published, stored["search"])
+            search = memoryview(index) if index is not None else None  # slices of it share its bytes
             for uri, ((start, length), (first, size), status, destination, key) in pages.items():
                 if size and search is None:
                     continue  # its search entries are not there as written: the page is rendered
@@ -141,6 +142,13 @@ class KbCache:
             return
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.kept[path] = (key.hex(), hashlib.sha256(data).hexdigest())
+
+    def _status_kept(self, path: str) -> Status | None:
+        """A kept docs file's status: as checked by `get` when it was taken unread (sync_tree
+        writes only the others), else looked at (a stat per file was a tenth of saving)."""
+        if path in self.unchanged:
+            return self.made[path][2]
+        return status(self._docs + path)
 
     def prepare(self, site_dir: Path) -> None:
         """Make the staging folder (empty, or the reserve generation) hold only pages this cache
@@ -202,7 +210,7 @@ class KbCache:
             pages[uri] = ((start, len(text)), span, made, result.destinations[uri], key)
             start += len(text)
         reserve = {self.destinations[uri]: (self.status[uri], self.keys[uri]) for uri in self.status}
-        made_files = {path: (key, digest, status(self._docs + path)) for path, (key, digest) in self.kept.items()}
+        made_files = {path: (key, digest, self._status_kept(path)) for path, (key, digest) in self.kept.items()}
         stored = {"format": (FORMAT, marshal.version), "signature": result.signature, "salt": result.salt,
                   "pages": pages, "made": made_files, "reserve": reserve, "rows": self.rows.used,
                   "theme": result.theme, "search": index}
@@ -216,7 +224,7 @@ class KbCache:
         write_cache_file(self.directory, self.path, write)
 
 
-def _published_index(published: Path, written: Status | None) -> str | None:
+def _published_index(published: Path, written: Status | None) -> bytes | None:
     """The published knowledge base's search index as the last build wrote it (same inode, size
     and modification time as then, checked on the open file), or None: reused pages' search
     entries are taken from it (`save` notes where each page's are), like their HTML from the
@@ -230,8 +238,8 @@ def _published_index(published: Path, written: Status | None) -> str | None:
             if (info.st_ino, info.st_size, info.st_mtime_ns) != tuple(written):
                 return None
             data = handle.read()
-        return data.decode("ascii") if len(data) == info.st_size else None
-    except (OSError, UnicodeDecodeError):
+        return data if len(data) == info.st_size else None
+    except OSError:
         return None
 
 
