@@ -88,6 +88,7 @@ class KbCache:
         self.placed: dict[str, Status] = {}
         self.signature, self.salt, self.records = "", "", dict[str, PageRecord]()
         self.theme: tuple[str, list[str]] | None = None  # the theme's static files as last listed
+        self.lookups: dict[str, tuple[str | None, bool]] | None = None  # where links led (Result.lookups)
         #: keyed docs file -> (key, SHA-256 of its bytes, its status in the kept tree), last build
         self.made: dict[str, tuple[str, str, Status | None]] = {}
         self.kept: dict[str, tuple[str, str]] = {}  # keyed docs file -> (key, SHA-256), this build
@@ -120,9 +121,11 @@ class KbCache:
             salt = stored["salt"]
             self.rows = RowStore(stored["rows"])
             self.theme = stored["theme"]
+            lookups = stored.get("lookups")
+            self.lookups = lookups if isinstance(lookups, dict) else None
         except (ValueError, TypeError, KeyError, IndexError, EOFError, UnicodeDecodeError):
             self.records, self.status, self.keys, self.destinations, self.previous = {}, {}, {}, {}, {}
-            self.texts, self.rows, self.made, self.theme = {}, RowStore({}), {}, None
+            self.texts, self.rows, self.made, self.theme, self.lookups = {}, RowStore({}), {}, None, None
             return
         self.signature, self.salt = signature, salt
 
@@ -174,7 +177,7 @@ class KbCache:
                 self.placed[uri] = self.status[uri]
             return True
 
-        return Reuse(self.records, self.signature, place, self.salt, self.theme)
+        return Reuse(self.records, self.signature, place, self.salt, self.theme, self.lookups)
 
     def finish(self, result: Result, site_dir: Path) -> None:
         """Remove the reserve's pages this build did not make (deleted incidents, ...)."""
@@ -213,7 +216,7 @@ class KbCache:
         made_files = {path: (key, digest, self._status_kept(path)) for path, (key, digest) in self.kept.items()}
         stored = {"format": (FORMAT, marshal.version), "signature": result.signature, "salt": result.salt,
                   "pages": pages, "made": made_files, "reserve": reserve, "rows": self.rows.used,
-                  "theme": result.theme, "search": index}
+                  "theme": result.theme, "search": index, "lookups": result.lookups}
         data = marshal.dumps(stored)
         records = b"".join(texts)
 
