@@ -369,8 +369,10 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
     heap.keep()  # the converted pages, forked into the workers that render them
     _STATE[:] = [config, doc_files, nav, env]
     try:
-        built = dict(zip((p.file.src_uri for p in todo),
-                         _in_workers(_render, todo, key=lambda p: -len(p.content or ""), counted=True), strict=True))
+        with shortcuts.navigation_once_per_folder(env, nav):
+            built = dict(zip((p.file.src_uri for p in todo),
+                             _in_workers(_render, todo, key=lambda p: -len(p.content or ""), counted=True),
+                             strict=True))
     finally:
         _STATE.clear()
     fragments: dict[str, Fragment] = {}

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import resources
 from typing import Any
 
 import jinja2
@@ -118,6 +120,69 @@ def inline_patterns_listed() -> Iterator[None]:
         InlineProcessor.run = original  # type: ignore[method-assign]
 
 
+#: Material's navigation partial and the partials it includes (`navigation_once_per_folder`)...
+NAVIGATION = ("partials/nav.html", "partials/nav-item.html", "partials/logo.html", "partials/source.html")
+#: ...and the templates including it, for every page.
+_INCLUDERS = ("main.html", "base.html")
+#: What each of them reads that it does not make (jinja2.meta), and which of those it may read
+#: from the including template's variables (set in one branch only, read in another).
+_NAVIGATION_READS = {
+    "partials/nav.html": {"config", "features", "lang", "nav"},
+    "partials/nav-item.html": {"checked", "config", "features", "first", "indeterminate", "index", "is_pruned",
+                               "is_section", "page", "tabindex", "toc"},
+    "partials/logo.html": {"config", "icon"},
+    "partials/source.html": {"config", "lang"},
+}
+_FROM_INCLUDER = {"checked", "first", "indeterminate", "index", "is_pruned", "is_section", "tabindex", "toc", "icon"}
+
+
+@contextmanager
+def navigation_once_per_folder(env: jinja2.Environment, nav: Any) -> Iterator[None]:
+    """While the block runs (pages' theme templates rendered with `env`), Material's navigation
+    partial, the whole navigation rendered into every page (a tenth of rendering one), is
+    rendered once per folder for the pages outside the navigation, and its HTML repeated for
+    the others. On such a page no item of the navigation is active or is the page, so the
+    partial reads nothing of the page but its URL, through the `url` filter, which makes links
+    relative to the page's folder. Only with Material's own partials: an override in a theme
+    folder is rendered for every page."""
+    own = str(resources.files("material") / "templates") + os.sep
+    try:
+        templates = [env.get_template(name) for name in (*NAVIGATION, *_INCLUDERS)]
+    except jinja2.TemplateNotFound:  # another theme
+        templates = []
+    if not templates or not all((template.filename or "").startswith(own) for template in templates):
+        yield
+        return
+    partial = templates[0]
+    original = partial.root_render_func
+    in_nav = {id(page) for page in nav.pages}
+    made: dict[str, str] = {}
+
+    def render(context: Any) -> Iterator[str]:
+        page = context.get("page")
+        if page is None or id(page) in in_nav or "template" in page.meta:  # its own main template
+            yield from original(context)
+            return
+        folder = url_folder(page.url)
+        html = made.get(folder)
+        if html is None:
+            html = made[folder] = "".join(original(context))
+        yield html
+
+    partial.root_render_func = render
+    try:
+        yield
+    finally:
+        partial.root_render_func = original
+
+
+def url_folder(url: str) -> str:
+    """What MkDocs makes links relative to on the page at `url` (`utils.get_relative_url`): its
+    folder, when the last part of the URL is a file name (holds a dot)."""
+    folder, _, name = url.rpartition("/")
+    return folder if "." in name else url
+
+
 def tags_plugin(config: MkDocsConfig) -> Any:
     """The tags plugin of the configuration, under either name it can be given, or None."""
     return config.plugins.get("material/tags") or config.plugins.get("tags")
@@ -216,6 +281,8 @@ def assumptions() -> dict[str, bool]:
     from mkdocs.theme import Theme
 
     return {
+        "Material's navigation reads nothing of a page outside it but its folder, through the url filter":
+            _navigation_holds(),
         "the inline processor reads its patterns by len() and index only; a registry iterates in index order":
             _inline_patterns_hold(inspect.getsource(InlineProcessor), _code(Registry.__iter__),
                                   _code(Registry.__getitem__)),
@@ -315,6 +382,44 @@ def _export_holds(save: str, module: str) -> bool:
     calls = set(re.findall(r"\bjson\.\w+\([^)]*\)", module))
     return ("json.dump(dict(mappings = data), f)" in save
             and {c.split("(")[0] for c in calls} <= {"json.dump", "json.load"})
+
+
+def _navigation_holds() -> bool:
+    """`navigation_once_per_folder` may repeat the navigation's HTML: its partials read only the
+    names listed, `page` only to compare it with items of the navigation (which a page outside
+    it is not) and, for the active item only, its table of contents; the templates including it
+    set none of the names it may read from them but icons from the configuration; an include
+    renders the partial's `root_render_func`; the `url` filter makes links relative to
+    `get_relative_url(path, page.url)`, which drops the file name; a page is marked active
+    through its parents, which a page outside the navigation has none of."""
+    from jinja2 import compiler, meta
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.structure.pages import Page
+    from mkdocs.theme import Theme
+    from mkdocs.utils import get_relative_url, normalize_url
+    from mkdocs.utils import templates as mkdocs_templates
+
+    env = Theme(name="material").get_env()
+    sources = {name: env.loader.get_source(env, name)[0] for name in (*NAVIGATION, *_INCLUDERS)}  # type: ignore[union-attr]
+    reads = {name: meta.find_undeclared_variables(env.parse(sources[name])) for name in NAVIGATION}
+    uses = re.findall(r"[^\n]*\bpage\b[^\n]*", sources["partials/nav-item.html"])
+    includer = "".join(sources[name] for name in _INCLUDERS)
+    sets = set(re.findall(r"{%-?\s*set (\w+)", includer)) & _FROM_INCLUDER
+    icons = re.findall(r"{%-?\s*set icon = ([^%]*)%}", includer)
+    return (reads == _NAVIGATION_READS
+            and [use.strip() for use in uses] == ["{% if page in nav_item.pages %}", "{% set nav_item = page %}",
+                                                 '{% set class = "md-nav__link--active" if index == page %}',
+                                                 "{% elif nav_item == page %}", "{% set toc = page.toc %}"]
+            and not any(re.search(r"\bpage\b", sources[name]) for name in NAVIGATION if "nav-item" not in name)
+            and sets <= {"icon"} and all(icon.startswith("config.theme.icon.") for icon in icons)
+            and "gen = template.root_render_func(" in inspect.getsource(compiler.CodeGenerator.visit_Include)
+            and "normalize_url(str(value), page=context['page'], base=context['base_url'])"
+            in inspect.getsource(mkdocs_templates.url_filter)
+            and "get_relative_url(path, page.url)" in inspect.getsource(normalize_url)
+            and all(get_relative_url("x/y.html", url) == get_relative_url("x/y.html", url_folder(url))
+                    for url in ("a/b.html", "a/b/", "a/b/c.d.html", "index.html", "a.b/c"))
+            and "self.parent.active = bool(value)" in inspect.getsource(Page)
+            and "page.active = True" in inspect.getsource(mkdocs_build._build_page))
 
 
 def _inline_patterns_hold(processor: str, iterate: str, index: str) -> bool:
