@@ -21,7 +21,7 @@ from . import heap, rows
 from .engine import load, run_build
 from .page_cache import KbCache
 from .pages import Kept
-from .tree import generate, sync_tree
+from .tree import generate, sync_tree_meanwhile
 
 
 def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
@@ -40,17 +40,22 @@ def _render(site: Site, dest: Path, context: RenderContext) -> None:
         outputs = generate(site, context.now, cache)
     heap.keep()  # the records, the index of the site, the generated Markdown
     with _docs_folder(cache) as docs:
-        sync_tree(outputs, docs, frozenset(cache.unchanged) if cache is not None else frozenset())
-        context.progress(f"Building the knowledge base ({len(outputs)} files) with MkDocs")
-        config = load(site, context.content, docs, dest)
-        reuse = None
-        if cache is not None:
-            cache.prepare(dest)
-            reuse = cache.reuse()
-        sources = {o.path: o.content for o in outputs if not isinstance(o.content, Kept)}
-        unread = {o.path: o.content.sha256 for o in outputs if isinstance(o.content, Kept)}
-        templates = cache.templates if cache is not None else None
-        warnings, result = run_build(config, context.now, context.strict, sources, reuse, templates, unread)
+        written = sync_tree_meanwhile(outputs, docs, frozenset(cache.unchanged) if cache is not None else frozenset())
+        try:
+            context.progress(f"Building the knowledge base ({len(outputs)} files) with MkDocs")
+            config = load(site, context.content, docs, dest)
+            reuse = None
+            if cache is not None:
+                cache.prepare(dest)
+                reuse = cache.reuse()
+            sources = {o.path: o.content for o in outputs if not isinstance(o.content, Kept)}
+            unread = {o.path: o.content.sha256 for o in outputs if isinstance(o.content, Kept)}
+            templates = cache.templates if cache is not None else None
+            warnings, result = run_build(config, context.now, context.strict, sources, reuse, templates, unread,
+                                         written)
+        finally:
+            if written is not None:  # the tree complete before the cache notes its files, or a temporary one goes
+                written()
         for warning in warnings:
             if context.warn is not None:
                 context.warn(warning)

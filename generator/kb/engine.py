@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
@@ -121,6 +121,7 @@ def run_build(
     reuse: Reuse | None = None,
     templates: jinja2.BytecodeCache | None = None,
     unread: Mapping[str, str] | None = None,
+    written: Callable[[], None] | None = None,
 ) -> tuple[list[str], Result | None]:
     """Build the site; returns MkDocs' warnings and, when the build ran in phases, what it made
     of each page. Strict: any warning is an error.
@@ -129,7 +130,8 @@ def run_build(
     the last build wrote them, by path -> SHA-256) and a configuration `mkdocs_run` supports,
     pages are converted and rendered on every core and reused from `reuse`; else this is
     MkDocs' own build (which reads every file from the docs folder). The output is the same
-    bytes either way."""
+    bytes either way. `written`: waits for the docs folder being written meanwhile, which the
+    phased build does not (it lists the files given: `mkdocs_run.listed_files`) and MkDocs' own does."""
     config["strict"] = strict
     phased = sources is not None and mkdocs_run.supported(config)
     if not phased:  # the phased build counts its pages itself, reused ones too
@@ -146,8 +148,10 @@ def run_build(
             try:
                 if phased:
                     assert sources is not None
-                    result = mkdocs_run.build(config, sources, reuse, templates, unread)
+                    result = mkdocs_run.build(config, sources, reuse, templates, unread, written is not None)
                 else:
+                    if written is not None:
+                        written()
                     mkdocs_build(config, dirty=False)
             finally:
                 config.plugins.on_shutdown()

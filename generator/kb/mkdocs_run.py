@@ -39,7 +39,7 @@ import os
 import pickle
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -50,6 +50,7 @@ import jinja2
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
+from mkdocs.structure import files as mkdocs_files
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
 from mkdocs.structure.pages import Page
@@ -239,13 +240,16 @@ def markdown_key(text: str) -> str:
 
 
 def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None,
-          templates: jinja2.BytecodeCache | None = None, unread: Mapping[str, str] | None = None) -> Result:
+          templates: jinja2.BytecodeCache | None = None, unread: Mapping[str, str] | None = None,
+          listed: bool = False) -> Result:
     """Build the site as `mkdocs build` would (the caller ran `on_startup` and set up logging),
     taking each generated file's content from `sources` (docs-relative path -> content) rather
     than from the docs folder, and reusing pages from `reuse` when they are unchanged. The
     theme's compiled templates are kept in `templates` when given. `unread`: files of the docs
     folder known to hold what the previous build read there, by path -> their Markdown's SHA-256
-    (markdown_key); they are read only if their page is rendered."""
+    (markdown_key); they are read only if their page is rendered. `listed`: the docs folder
+    holds exactly the files of `sources` and `unread` (or will: it may still be being written),
+    so MkDocs lists them from there instead of walking the folder (`listed_files`)."""
     warnings = CountHandler()
     warnings.setLevel(logging.WARNING)
     if config.strict:
@@ -253,7 +257,7 @@ def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse
     try:
         with (shortcuts.compiled_templates(config, templates), shortcuts.tags_export_encoded_in_c(),
               shortcuts.inline_patterns_listed()):
-            result = _build(config, sources, reuse, templates, unread or {})
+            result = _build(config, sources, reuse, templates, unread or {}, listed)
         if counts := warnings.get_counts():
             message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {message} in strict mode!")
@@ -269,11 +273,11 @@ def build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse
 
 
 def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reuse | None,
-           templates: jinja2.BytecodeCache | None, unread: Mapping[str, str]) -> Result:
+           templates: jinja2.BytecodeCache | None, unread: Mapping[str, str], listed: bool) -> Result:
     config = config.plugins.on_config(config)
     shortcuts.tags_configured_once(config)
     config.plugins.on_pre_build(config=config)
-    files = get_files(config)
+    files = listed_files(config, [*sources, *unread]) if listed else get_files(config)
     env = config.theme.get_env()
     env.bytecode_cache = templates
     theme = shortcuts.add_theme_files(files, env, config, config_salt, reuse.theme if reuse is not None else None)
@@ -413,6 +417,52 @@ def _build(config: MkDocsConfig, sources: Mapping[str, str | bytes], reuse: Reus
         lookups.update((uri, (url, excluded)) for uri, url, excluded in converted[page.file.src_uri].lookups)
     return Result(made, site_signature, destinations, sorted(reused), [p.file.src_uri for p in todo], salt, theme,
                   spans, lookups)
+
+
+def listed_files(config: MkDocsConfig, paths: Collection[str]) -> Files:
+    """`get_files(config)` for a docs folder holding exactly `paths` (docs-relative, POSIX), without
+    looking at it: MkDocs' own function, walking the listing instead of the folder, so the tree
+    can be written while MkDocs builds from the files' contents in memory."""
+    original = vars(mkdocs_files)["os"]
+    setattr(mkdocs_files, "os", _ListedOs(config["docs_dir"], paths))  # noqa: B010 - the module's os, as it names it
+    try:
+        return get_files(config)
+    finally:
+        setattr(mkdocs_files, "os", original)  # noqa: B010
+
+
+class _ListedOs:
+    """The `os` module, but for `walk`, which walks a listing of files (top-down, into each
+    subfolder in the order the caller leaves the list of subfolders in, as `os.walk` does)."""
+
+    def __init__(self, top: str, paths: Collection[str]) -> None:
+        self.top = top
+        self.tree: dict[str, tuple[list[str], list[str]]] = {"": ([], [])}  # folder -> (subfolders, files)
+        for path in paths:
+            folder, _, name = path.rpartition("/")
+            self._folder(folder)[1].append(name)
+
+    def _folder(self, folder: str) -> tuple[list[str], list[str]]:
+        found = self.tree.get(folder)
+        if found is None:
+            parent, _, name = folder.rpartition("/")
+            self._folder(parent)[0].append(name)
+            found = self.tree[folder] = ([], [])
+        return found
+
+    def walk(self, top: str, followlinks: bool = False) -> Iterator[tuple[str, list[str], list[str]]]:
+        assert top == self.top and followlinks
+        yield from self._walk("")
+
+    def _walk(self, folder: str) -> Iterator[tuple[str, list[str], list[str]]]:
+        subfolders, files = self.tree[folder]
+        names = list(subfolders)
+        yield (os.path.join(self.top, *folder.split("/")) if folder else self.top), names, list(files)
+        for name in names:
+            yield from self._walk(f"{folder}/{name}" if folder else name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
 
 
 #: What the workers of the phase being run read: [config, files] or [config, doc_files, nav, env].
@@ -858,6 +908,8 @@ def assumptions() -> list[str]:
                 for word in ("on_pre_page", "read_source", "on_page_markdown", "page.render", "on_page_content")),
         "build() runs the events and steps in the order replayed here": _build_order_holds(),
         "File._content holds generated content": "self._content" in inspect.getsource(File.copy_file),
+        "get_files looks at the docs folder only through os.walk(docs_dir, followlinks=True), sorting subfolders":
+            _listing_holds(inspect.getsource(get_files)),
         "Page.render(config, files) looks files up only through get_file_from_path":
             params(Page.render) == ["self", "config", "files"]
             and "self.files.get_file_from_path" in inspect.getsource(
@@ -907,6 +959,15 @@ def _index_file_holds(source: str) -> bool:
             and "data=self.search_index.generate_search_index(self.search_index_prev)" in compact
             and 'utils.write_file(data.encode("utf-8"),path)' in compact
             and len(re.findall(r"\bdata\b", code)) == 2)  # made, encoded and written: nothing else (_Encoded)
+
+
+def _listing_holds(source: str) -> bool:
+    """`listed_files` may hand get_files a walk of a listing: it walks the folder once, with
+    `os.walk(config['docs_dir'], followlinks=True)`, sorts the subfolders in place and reads
+    nothing else of the disk (its `os` calls are that walk and path arithmetic)."""
+    calls = set(re.findall(r"\bos\.[\w.]+", source))
+    return ("os.walk(config['docs_dir'], followlinks=True)" in source and "dirnames.sort()" in source
+            and calls == {"os.walk", "os.path.relpath", "os.path.join"})
 
 
 def _build_order_holds() -> bool:
