@@ -8,6 +8,7 @@ knowledge base's pages, the public pages) as `statuspress build` does.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -60,6 +61,16 @@ class Rebuilder:
         return self.rebuild()
 
     def rebuild(self) -> bool:
+        """Build once; True when the build succeeded. What the build left behind is collected
+        before returning: a build freezes the heap it starts with, garbage included (the
+        collector is kept off the loaded site while building: kb/heap.py), so the last build's
+        pages, which hold one another in cycles, would otherwise live through the next one."""
+        try:
+            return self._rebuild()
+        finally:
+            gc.collect()
+
+    def _rebuild(self) -> bool:
         request = BuildRequest(content=self.content, out=self.out, now=resolve_now(None), targets=(self.target,),
                                progress=self._progress, cache_dir=self.cache_dir)
         try:

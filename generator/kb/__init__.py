@@ -17,7 +17,7 @@ from pathlib import Path
 from ..context import RenderContext
 from ..model import Site
 from ..wording import counted
-from . import heap, rows
+from . import heap, index, metrics_pages, rows
 from .engine import load, run_build
 from .page_cache import KbCache
 from .pages import Kept
@@ -28,9 +28,15 @@ def render_internal(site: Site, dest: Path, context: RenderContext) -> None:
     """Generate the Markdown tree and build it with MkDocs into `dest`.
 
     The collector is kept off the loaded site, and what the build makes that lives through it,
-    while building (heap.py): every full collection walked the whole site and the page records again."""
+    while building (heap.py): every full collection walked the whole site and the page records again.
+    The memos of the latest site (its index, its metrics) are dropped when the build ends: a
+    preview builds again and again in one process, and kept the last site until the next build."""
     with heap.frozen():
-        _render(site, dest, context)
+        try:
+            _render(site, dest, context)
+        finally:
+            index.forget()
+            metrics_pages.forget()
 
 
 def _render(site: Site, dest: Path, context: RenderContext) -> None:

@@ -122,6 +122,11 @@ def build_index(site: Site, now: datetime) -> Kb:
     return kb
 
 
+def forget() -> None:
+    """Drop the latest index (and its site): once a build has made its pages, nothing asks."""
+    _LATEST.clear()
+
+
 def _make_index(site: Site, now: datetime) -> Kb:
     incidents = {i.id: i for i in site.incidents}
     reviews = {p.incident: p for p in site.postmortems}

@@ -80,6 +80,11 @@ def _memo(key: str, site: Site, now: datetime, make: Callable[[], T]) -> T:
     return value
 
 
+def forget() -> None:
+    """Drop the latest values (and their site): once a build has made its pages, nothing asks."""
+    _cache.clear()
+
+
 def report_for(site: Site, now: datetime) -> Report:
     """The metrics report of the KB period, grouped by month, computed once per (site, now)."""
     return _memo("report", site, now, lambda: compute(site, now, make_period(now), "month"))
