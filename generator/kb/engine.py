@@ -19,7 +19,6 @@ from typing import Any
 import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.config.base import BaseConfigOption
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
@@ -29,6 +28,7 @@ from .. import progress
 from ..model import Site
 from ..problems import ContentError, Problem
 from . import mkdocs_run
+from . import mkdocs_shortcuts as shortcuts
 from .mkdocs_run import Result, Reuse
 from .registry import navigation
 
@@ -60,7 +60,7 @@ def load(site: Site, content: Path, docs: Path, dest: Path | None, **overrides: 
     if dest is not None:
         overrides["site_dir"] = str(dest.resolve())
     config = load_config(config_file=str(config_file(content)), docs_dir=str(docs.resolve()), **overrides)
-    forget_validated()
+    shortcuts.forget_validated()
     if dest is not None and Path(config.site_dir) != dest.resolve():  # pragma: no cover - a guard
         raise KbBuildError(config.config_file_path, f"MkDocs would write to {config.site_dir}, not {dest}", [])
     if config.site_name == PLACEHOLDER_NAME:
@@ -69,31 +69,6 @@ def load(site: Site, content: Path, docs: Path, dest: Path | None, **overrides: 
         config["nav"] = navigation()
     add_overrides(config)
     return config
-
-
-def forget_validated() -> None:
-    """Drop what validating a configuration left in MkDocs' configuration schema, one set of
-    option objects shared by every configuration (MkDocsConfig's class attributes): options keep
-    the configuration they validated (`_config`), the plugins option the plugins it made
-    (`plugins`) and every plugin with a startup event (`plugin_cache`, for `mkdocs serve`,
-    which reloads the configuration but starts its plugins once). Through them a process that
-    builds again and again (the preview) kept the last build's configuration, plugins and,
-    through the tags plugin, every page until the next build had made its own. Each build
-    here starts and shuts its plugins down itself (`run_build`), so they need not live on."""
-    options = [option for _, option in MkDocsConfig._schema]
-    seen: set[int] = set()
-    while options:
-        option = options.pop()
-        if id(option) in seen:
-            continue
-        seen.add(id(option))
-        state = vars(option)
-        if state.get("_config") is not None:
-            state["_config"] = None
-        if isinstance(state.get("plugin_cache"), dict):
-            state["plugin_cache"].clear()
-            state.pop("plugins", None)
-        options.extend(value for value in state.values() if isinstance(value, BaseConfigOption))
 
 
 def add_overrides(config: MkDocsConfig) -> None:

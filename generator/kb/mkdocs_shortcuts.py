@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from mkdocs.config.base import BaseConfigOption
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
@@ -183,6 +184,31 @@ def url_folder(url: str) -> str:
     return folder if "." in name else url
 
 
+def forget_validated() -> None:
+    """Drop what validating a configuration left in MkDocs' configuration schema, one set of
+    option objects shared by every configuration (MkDocsConfig's class attributes): options keep
+    the configuration they validated (`_config`), the plugins option the plugins it made
+    (`plugins`) and every plugin with a startup event (`plugin_cache`, for `mkdocs serve`,
+    which reloads the configuration but starts its plugins once). Through them a process that
+    builds again and again (the preview) kept the last build's configuration, plugins and,
+    through the tags plugin, every page until the next build had made its own. Each build
+    here starts and shuts its plugins down itself (`run_build`), so they need not live on."""
+    options = [option for _, option in MkDocsConfig._schema]
+    seen: set[int] = set()
+    while options:
+        option = options.pop()
+        if id(option) in seen:
+            continue
+        seen.add(id(option))
+        state = vars(option)
+        if state.get("_config") is not None:
+            state["_config"] = None
+        if isinstance(state.get("plugin_cache"), dict):
+            state["plugin_cache"].clear()
+            state.pop("plugins", None)
+        options.extend(value for value in state.values() if isinstance(value, BaseConfigOption))
+
+
 def tags_plugin(config: MkDocsConfig) -> Any:
     """The tags plugin of the configuration, under either name it can be given, or None."""
     return config.plugins.get("material/tags") or config.plugins.get("tags")
@@ -278,9 +304,12 @@ def assumptions() -> dict[str, bool]:
     from material.plugins.tags.structure.mapping.manager import MappingManager  # type: ignore[import-untyped]
     from material.plugins.tags.structure.mapping.storage import MappingStorage  # type: ignore[import-untyped]
     from material.plugins.tags.structure.tag.options import TagSet  # type: ignore[import-untyped]
+    from mkdocs.config import config_options
     from mkdocs.theme import Theme
 
     return {
+        "validated options keep their configuration as _config, the plugins option plugins and plugin_cache":
+            _validated_state_holds(inspect.getsource(config_options)),
         "Material's navigation reads nothing of a page outside it but its folder, through the url filter":
             _navigation_holds(),
         "the inline processor reads its patterns by len() and index only; a registry iterates in index order":
@@ -299,6 +328,16 @@ def assumptions() -> dict[str, bool]:
             _populate_holds(inspect.getsource(TagsPlugin.on_env), inspect.getsource(ListingManager.populate_all),
                             inspect.getsource(ListingManager.populate)),
     }
+
+
+def _validated_state_holds(options: str) -> bool:
+    """`forget_validated` finds what validating leaves behind: the schema is (name, option)
+    pairs; options keep the configuration they validate as `_config`, the plugins option its
+    collection as `plugins` and its plugins as `plugin_cache`."""
+    schema = MkDocsConfig._schema
+    return (isinstance(schema, tuple) and all(isinstance(o, BaseConfigOption) for _, o in schema)
+            and "self._config = config" in options and "self.plugins = plugins.PluginCollection()" in options
+            and "self.plugin_cache[inst_name] = plugin" in options)
 
 
 def _code(function: Any) -> str:
