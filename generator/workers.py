@@ -129,7 +129,7 @@ def started(
     pool.shutdown()
 
 
-def in_background(run: Callable[[], None]) -> Callable[[], None]:
+def in_background(run: Callable[[], object]) -> Callable[[], None]:
     """Run `run` in a forked process while this one goes on; what it returns waits for that
     process to end. For work whose result this process does not read (writing a cache file)
     while it works on alone and the other core would be idle. Call it only where `workers()`
@@ -139,7 +139,7 @@ def in_background(run: Callable[[], None]) -> Callable[[], None]:
     return process.join
 
 
-def _silenced(run: Callable[[], None]) -> None:
+def _silenced(run: Callable[[], object]) -> None:
     try:
         with progress.silenced():
             run()

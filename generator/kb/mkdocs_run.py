@@ -499,7 +499,12 @@ def _moved(files: Files, previous: Mapping[str, Found]) -> tuple[dict[str, Found
 
 def _lookup(files: Files, uri: str) -> Found:
     """What a page's link to `uri` finds, as a page record keeps it."""
-    target = _file_at(files, uri)
+    return _found(_file_at(files, uri))
+
+
+def _found(target: File | None) -> Found:
+    """What a lookup found, as records keep it: compared with what a page's links found when
+    it was rendered (`_RecordingFiles`), so both must make it here."""
     return (target.url, _excluded(target)) if target is not None else (None, False)
 
 
@@ -580,10 +585,10 @@ def _listing_key(config: MkDocsConfig) -> str:
     shown: list[Any] = []  # encoded once: a json.dumps per page was a third of this
     for mapping in mappings or ():
         key = tuple(map(id, mapping.tags))
-        tags = paths.get(key)
-        if tags is None:
-            tags = paths[key] = sorted(_tag_path(t) for t in mapping.tags)
-        shown.append((mapping.item.url, mapping.item.title, tags))
+        names = paths.get(key)
+        if names is None:
+            names = paths[key] = sorted(_tag_path(t) for t in mapping.tags)
+        shown.append((mapping.item.url, mapping.item.title, names))
     return hashlib.sha256(json.dumps(shown).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -631,7 +636,7 @@ class _RecordingFiles:
 
     def get_file_from_path(self, path: str) -> File | None:
         found = self.files.get_file_from_path(path)
-        self.lookups[path] = (path, found.url if found else None, found is not None and _excluded(found))
+        self.lookups[path] = (path, *_found(found))
         return found
 
     def __getattr__(self, name: str) -> Any:

@@ -37,7 +37,7 @@ import jinja2.bccache
 
 from ..cachefile import CacheFile, SectionWriter, write_cache_file
 from ..publish import Status, prune, remove_files, status
-from .mkdocs_run import SEARCH_INDEX, PageRecord, Result, Reuse
+from .mkdocs_run import SEARCH_INDEX, Found, PageRecord, Result, Reuse
 from .pages import Kept
 from .rows import RowStore
 
@@ -88,7 +88,7 @@ class KbCache:
         self.placed: dict[str, Status] = {}
         self.signature, self.salt, self.records = "", "", dict[str, PageRecord]()
         self.theme: tuple[str, list[str]] | None = None  # the theme's static files as last listed
-        self.lookups: dict[str, tuple[str | None, bool]] | None = None  # where links led (Result.lookups)
+        self.lookups: dict[str, Found] | None = None  # where links led (Result.lookups)
         #: keyed docs file -> (key, SHA-256 of its bytes, its status in the kept tree), last build
         self.made: dict[str, tuple[str, str, Status | None]] = {}
         self.kept: dict[str, tuple[str, str]] = {}  # keyed docs file -> (key, SHA-256), this build

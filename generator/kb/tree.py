@@ -48,11 +48,7 @@ def sync_tree_meanwhile(outputs: list[Output], docs: Path, unchanged: frozenset[
         sync_tree(outputs, docs, unchanged)
         return None
     docs.mkdir(parents=True, exist_ok=True)  # MkDocs' configuration checks that it is there
-    return in_background(lambda: _sync_quietly(outputs, docs, unchanged))
-
-
-def _sync_quietly(outputs: list[Output], docs: Path, unchanged: frozenset[str]) -> None:
-    sync_tree(outputs, docs, unchanged)
+    return in_background(lambda: sync_tree(outputs, docs, unchanged))
 
 
 def sync_tree(outputs: list[Output], docs: Path, unchanged: frozenset[str] = frozenset()) -> int:
