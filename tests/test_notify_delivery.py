@@ -429,3 +429,25 @@ def test_a_damaged_ledger_stops_the_run_with_its_line(tmp_path: Path, http: Http
     assert result.exit_code == 1
     assert f"{ledger}:6: not a ledger entry (a merge conflict?); fix or remove the line" in result.output
     assert http.requests == []
+
+
+def test_the_ledger_beside_the_content_folder_is_the_same_from_inside_it(
+    tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`cd content && statuspress notify --content .` uses the ledger beside the folder, the one
+    a run from the repository uses: before, it started a second ledger inside the content folder,
+    whose first run recorded the new incident as sent without sending it (and a run from the
+    repository afterwards sent what that one had already sent)."""
+    env = environ(http)
+    content = organisation(tmp_path, smtp.port, resolved=True)
+    assert notify(content, env, "2026-11-28T12:00:00Z").exit_code == 0  # first run: history marked
+    write_tree(content, {"incidents/inc-2.yaml": INCIDENT.replace("INC-1", "INC-2").format(
+        severity="minor", resolution=RESOLVED, resolved_update=RESOLVED_UPDATE)})
+    monkeypatch.chdir(content / "incidents")
+    for spelled in ("..", "../."):
+        sent = notify(Path(spelled), env, "2026-11-28T12:00:00Z", "--channel", "discord")
+        assert sent.exit_code == 0 and sent.output.strip().splitlines()[-1] == ("4 sent" if spelled == ".." else "0 sent")
+    monkeypatch.chdir(content)
+    assert notify(Path("."), env, "2026-11-28T12:00:00Z", "--channel", "discord").output.strip() == "0 sent"
+    assert delivered(http, smtp)["discord"] == [i.replace("INC-1", "INC-2") for i in PUBLIC_IDS]
+    assert sorted(p.name for p in content.iterdir()) == ["incidents", "notify.yaml", "services.yaml", "site.yaml"]

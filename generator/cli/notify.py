@@ -25,6 +25,12 @@ from .common import (
 )
 
 
+def beside(content: Path) -> Path:
+    """The default ledger, beside the content folder however it is spelled: `Path('.').parent`
+    is `.` itself, which put a second ledger inside the folder for `--content .`."""
+    return Path(os.path.abspath(content)).parent / DEFAULT_NAME
+
+
 @click.command("notify")
 @content_option
 @now_option
@@ -58,7 +64,7 @@ def notify_command(
         known = ", ".join(c.name for c in config.channels) or "none"
         raise click.UsageError(f"--channel: unknown channel {', '.join(unknown)} (channels: {known})")
     options = Options(
-        ledger=ledger or content.parent / DEFAULT_NAME, dry_run=dry_run, mark_sent=mark_sent, channels=channels,
+        ledger=ledger or beside(content), dry_run=dry_run, mark_sent=mark_sent, channels=channels,
         max_messages=max_messages, lock_wait=wait, environ=dict(os.environ), clock=lambda: datetime.now(UTC),
         echo=click.echo,
     )
