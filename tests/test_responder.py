@@ -282,3 +282,31 @@ def test_with_the_cache_an_incident_is_found_by_the_id_its_file_has_now(
     unchanged = run(content, "update", "INC-2026-010", "Untouched file.", "--now", T0, *cache)
     assert unchanged.exit_code == 0, unchanged.output
     assert "Untouched file." in (content / "incidents" / "2026-11-28-same.yaml").read_text()
+
+
+@pytest.mark.parametrize("command", ["update", "resolve", "reopen", "postmortem"])
+def test_an_incident_file_outside_the_folders_incidents_is_a_usage_error(
+    content: Path, tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """INCIDENT given as a path must be a file of `CONTENT/incidents`: a copy in another clone
+    (before: a traceback from the validation of the change) or a maintenance file (before:
+    treated as an incident) is refused before anything is read or written."""
+    other = make_content(tmp_path / "other" / "content", {"incidents/2026-11-28-errors.yaml": COMMENTED})
+    window = content / "maintenance" / "2026-12-03-db.yaml"
+    window.parent.mkdir(exist_ok=True)
+    window.write_text("id: MNT-1\ntitle: Upgrade\ncomponents: [api]\nscheduled_start: 2026-12-03T02:00:00Z\n"
+                      "scheduled_end: 2026-12-03T04:00:00Z\n")
+    before = {p: p.read_bytes() for p in (*content.rglob("*.yaml"), *other.rglob("*.yaml"))}
+    message = ["Still looking."] if command == "update" else []
+    monkeypatch.chdir(tmp_path)
+    for given in (other / "incidents" / "2026-11-28-errors.yaml", Path("content/maintenance/2026-12-03-db.yaml")):
+        result = run(Path("content"), command, str(given), *message, "--now", T0)
+        assert result.exit_code == 2, result.output
+        assert f"{given} is not a file of content/incidents; give the incident's id or its file there" in result.output
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (content / "postmortems").exists() or not list((content / "postmortems").iterdir())
+    # a path into the folder's own incidents is the incident, however it is spelled
+    monkeypatch.chdir(content / "incidents")
+    result = CliRunner().invoke(main, [command, "./2026-11-28-errors.yaml", *message, "--content", "..", "--now", T0],
+                                catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output  # reopen of an open incident is refused (1), not a usage error

@@ -164,6 +164,11 @@ def find_incident(
     read."""
     as_path = Path(incident)
     if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
+        if as_path.parent.resolve() != (content / "incidents").resolve() or as_path.name.startswith("."):
+            # another clone's copy, a maintenance window: never edited as this folder's incident
+            raise LookupError(
+                f"{incident} is not a file of {content / 'incidents'}; give the incident's id or its file there"
+            )
         return as_path
     cache = _open_cache(content, cache_dir, cache)
     read: dict[str, str] = {}
