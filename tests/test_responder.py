@@ -310,3 +310,24 @@ def test_an_incident_file_outside_the_folders_incidents_is_a_usage_error(
     result = CliRunner().invoke(main, [command, "./2026-11-28-errors.yaml", *message, "--content", "..", "--now", T0],
                                 catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output  # reopen of an open incident is refused (1), not a usage error
+
+
+
+def test_an_empty_message_title_or_note_is_a_usage_error_and_nothing_is_written(content: Path) -> None:
+    """`statuspress update INC "$MSG"` with MSG unset posted a blank update to every subscriber."""
+    path = content / "incidents/2026-11-28-errors.yaml"
+    before = sorted(p.name for p in path.parent.iterdir()), path.read_bytes()
+    for args, name in (
+        (["update", "INC-2026-007", ""], "'[MESSAGE]'"),
+        (["update", "INC-2026-007", "  ", "--status", "identified"], "'[MESSAGE]'"),
+        (["update", "INC-2026-007", "--internal", " "], "'--internal'"),
+        (["resolve", "INC-2026-007", " "], "'[MESSAGE]'"),
+        (["new", "incident", "--title", "", "--severity", "minor", "--component", "api"], "'--title'"),
+        (["new", "incident", "--title", "API slow", "--severity", "minor", "--component", "api", "--message", " "], "'--message'"),
+        (["new", "maintenance", "--title", " ", "--component", "api", "--start", "in 1 hour", "--end", "in 2 hours"], "'--title'"),
+    ):
+        result = CliRunner().invoke(main, [*args, "--content", str(content), "--now", T0])
+        assert result.exit_code == 2, (args, result.output)
+        assert f"Invalid value for {name}: is empty; nothing was written" in result.output, result.output
+    assert (sorted(p.name for p in path.parent.iterdir()), path.read_bytes()) == before
+    assert not (content / "maintenance").exists() or not list((content / "maintenance").iterdir())

@@ -254,3 +254,23 @@ def test_duplicate_service_ids(tmp_path: Path) -> None:
     line = services.splitlines().index("  - id: api", 3) + 1
     found = problems_for(tmp_path, {"services.yaml": services})
     assert f"content/services.yaml:{line}: duplicate service id 'api' (first defined at content/services.yaml:3)" in found
+
+
+@pytest.mark.parametrize(
+    ("file", "replace", "by", "expected"),
+    [
+        ("incidents/a.yaml", "title: API errors", "title: ''", "content/incidents/a.yaml:2: title: required text is empty"),
+        ("incidents/a.yaml", "title: API errors", 'title: " \\t "', "content/incidents/a.yaml:2: title: required text is empty"),
+        ("incidents/a.yaml", "    body: Fixed.", "    body: Fixed.\ntimeline:\n  - at: 2026-11-20T14:20:00Z\n    by: dana\n    text: ''",
+         "content/incidents/a.yaml:22: timeline[0].text: required text is empty"),
+        ("maintenance/m.yaml", "title: Database upgrade", "title: '   '", "content/maintenance/m.yaml:2: title: required text is empty"),
+        # an update that only changed the status (imported history) may have no text
+        ("incidents/a.yaml", "body: Fixed.", "body: ''", None),
+    ],
+)
+def test_required_text_that_is_empty_or_blank_is_an_error(tmp_path: Path, file: str, replace: str, by: str,
+                                                          expected: str | None) -> None:
+    """A title customers would read as nothing: on the page, in feeds, calendars and e-mails."""
+    template = INCIDENT if file.startswith("incidents") else MAINTENANCE
+    assert replace in template
+    assert problems_for(tmp_path, {file: template.replace(replace, by, 1)}) == ([expected] if expected else [])

@@ -41,6 +41,14 @@ def _choice(kind: type[Severity] | type[IncidentType] | type[Detection]) -> clic
     return click.Choice([member.value for member in kind])
 
 
+def _written(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Text to publish or note: an empty one (`"$MSG"` with MSG unset) would reach every
+    subscriber as a blank update, so it is refused before anything is read or written."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; nothing was written (is a shell variable unset?)")
+    return value
+
+
 def _time(option: str, value: str | None, now: datetime) -> datetime | None:
     """A time option: ISO 8601, `now`, `10 min ago` or `in 2 hours`."""
     if value is None:
@@ -126,13 +134,13 @@ def new_group() -> None:
 
 
 @new_group.command("incident")
-@click.option("--title", required=True, help="Short title, shown publicly for external incidents.")
+@click.option("--title", required=True, callback=_written, help="Short title, shown publicly for external incidents.")
 @click.option("--severity", type=_choice(Severity), required=True, help="From the severity guidelines.")
 @click.option("--type", "kind", type=_choice(IncidentType), default="external", show_default=True)
 @click.option("--component", "components", multiple=True, metavar="ID[:LEVEL]",
               help=f"Affected component (repeatable); LEVEL defaults to {edits.DEFAULT_LEVEL.value}.")
 @click.option("--detected-by", type=_choice(Detection), default="monitoring", show_default=True)
-@click.option("--message", default=None,
+@click.option("--message", default=None, callback=_written,
               help=f'First public update, status investigating (external default: "{edits.DEFAULT_FIRST_MESSAGE}").')
 @click.option("--id", "incident_id", default=None, help="Incident id (default INC-YEAR-NNN, the next free one).")
 @click.option("--started-at", default=None, metavar="TIME",
@@ -181,11 +189,11 @@ def new_incident_command(
 
 
 @new_group.command("maintenance")
-@click.option("--title", required=True, help="Short public title.")
+@click.option("--title", required=True, callback=_written, help="Short public title.")
 @click.option("--component", "components", multiple=True, required=True, metavar="ID", help="Component (repeatable).")
 @click.option("--start", required=True, metavar="TIME", help="Scheduled start, e.g. 'in 3 days'.")
 @click.option("--end", required=True, metavar="TIME", help="Scheduled end.")
-@click.option("--message", default=None, help="First public update (status scheduled).")
+@click.option("--message", default=None, callback=_written, help="First public update (status scheduled).")
 @click.option("--id", "maintenance_id", default=None, help="Id (default MNT-YEAR-NNN, the next free one).")
 @content_option
 @now_option
@@ -219,10 +227,11 @@ def new_maintenance_command(
 
 @click.command("update")
 @click.argument("incident")
-@click.argument("message", required=False)
+@click.argument("message", required=False, callback=_written)
 @click.option("--status", type=click.Choice(["investigating", "identified", "monitoring"]), default=None,
               help="Status of the public update (default: the latest one's).")
-@click.option("--internal", "note", default=None, metavar="NOTE", help="Add a note to the internal timeline.")
+@click.option("--internal", "note", default=None, metavar="NOTE", callback=_written,
+              help="Add a note to the internal timeline.")
 @click.option("--by", default=None, help="Author of the internal note (default: $USER).")
 @click.option("--notify", "for_stakeholders", is_flag=True,
               help="Mark the internal note for the internal notification channels (stakeholders).")
@@ -265,7 +274,7 @@ def update_command(
 
 @click.command("resolve")
 @click.argument("incident")
-@click.argument("message", required=False)
+@click.argument("message", required=False, callback=_written)
 @click.option("--mitigated-at", default=None, metavar="TIME",
               help="When user impact stopped, e.g. '10 min ago' (default: now).")
 @content_option
@@ -288,7 +297,7 @@ def resolve_command(
 
 @click.command("reopen")
 @click.argument("incident")
-@click.argument("message", required=False)
+@click.argument("message", required=False, callback=_written)
 @click.option("--status", type=click.Choice(["investigating", "identified", "monitoring"]), default="investigating",
               show_default=True, help="Status of the public update that reopens it.")
 @click.option("--component", "components", multiple=True, metavar="ID:LEVEL",

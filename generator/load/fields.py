@@ -151,14 +151,20 @@ class Fields:
 
     # ------------------------------------------------------------------ scalars
 
-    def text(self, key: str, required: bool = False, default: str = "") -> str:
+    def text(self, key: str, required: bool = False, default: str = "", allow_blank: bool = False) -> str:
+        """Text; required text must not be empty or blank (a title shown as nothing) unless
+        `allow_blank` (an update's body: imports keep updates that only changed the status)."""
         node = self.node(key, required)
         if node is None:
             return default
         if isinstance(node.value, bool) or not isinstance(node.value, str | int | float):
             self.bad(key, f"expected text; got {node.kind}")
             return default
-        return self.checked(node.line, key, as_written(node), default)
+        value = as_written(node)
+        if required and not allow_blank and not value.strip():
+            self.bad(key, "required text is empty")
+            return default
+        return self.checked(node.line, key, value, default)
 
     def checked(self, line: int, key: str, value: str, default: str) -> str:
         """`value`, or `default` after reporting a control character that a YAML escape such as
@@ -169,10 +175,12 @@ class Fields:
         self.error(line, f"{self.where}{key}: control character U+{ord(bad.group()):04X} in text")
         return default
 
-    def markdown(self, key: str, required: bool = False, knowledge_base: bool = False) -> str:
+    def markdown(
+        self, key: str, required: bool = False, knowledge_base: bool = False, allow_blank: bool = False
+    ) -> str:
         """Markdown text: `text()`, and the rule on characters holds for what it renders to (a
         character reference such as `&#x1b;` must not publish a control character)."""
-        value = self.text(key, required)
+        value = self.text(key, required, allow_blank=allow_blank)
         bad = forbidden_published(value, knowledge_base)
         if bad is None:
             return value

@@ -116,7 +116,7 @@ def read_updates(parent: Fields, file: ContentFile) -> list[Update]:
     for f in parent.items("updates"):
         at = f.time("at", required=True)
         status = f.enum("status", UpdateStatus, required=True)
-        body = f.markdown("body", required=True, knowledge_base=True)
+        body = f.markdown("body", required=True, knowledge_base=True, allow_blank=True)
         f.finish()
         if at is not None and status is not None:
             updates.append(Update(at, status, body, Source(file.rel, f.line)))
