@@ -22,6 +22,12 @@ from .wording import counted
 Fingerprint = tuple[tuple[str, int, int], ...]
 
 
+def port_refused(port: int, error: OSError) -> str:
+    """What to say when the preview cannot listen on `port` (most often another preview)."""
+    return (f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}; is another `statuspress serve` "
+            "running there? Stop it or choose another --port")
+
+
 def fingerprint(content: Path) -> Fingerprint:
     """(path, mtime, size) of every content file, sorted: changes when any file does."""
     entries = []

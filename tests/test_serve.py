@@ -4,10 +4,12 @@ content changes (driven poll by poll, no timing)."""
 from __future__ import annotations
 
 import re
+import socket
 import threading
 import urllib.request
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
@@ -74,6 +76,28 @@ def test_fingerprint_ignores_hidden_files_and_sees_new_ones(tmp_path: Path) -> N
 def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--content", str(tmp_path / "nope"), "--port", "0"])
     assert result.exit_code == 2 and "content folder not found" in result.output
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_a_port_in_use_is_a_clear_error_before_anything_is_built(tmp_path: Path, internal: bool) -> None:
+    """Another preview still running on the port: before, a traceback after the whole first build."""
+    content = make_content(tmp_path / "content", {"incidents/a.yaml": INCIDENT.format(title="x")})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--content", str(content), "--port", str(port),
+                                           "--out", str(tmp_path / "out"), *(["--internal"] if internal else [])])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == (
+        f"Error: cannot serve on 127.0.0.1:{port}: Address already in use; is another `statuspress serve` "
+        "running there? Stop it or choose another --port")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--content", str(tmp_path), "--port", "99999"])
+    assert result.exit_code == 2 and "--port" in result.output and "Traceback" not in result.output
 
 
 REVIEW = """\

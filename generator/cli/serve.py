@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from ..preview import Rebuilder, fingerprint
+from ..preview import Rebuilder, fingerprint, port_refused
 from .common import build_cache, cache_options, check_content_folder, content_option
 
 __all__ = ["Rebuilder", "fingerprint", "make_server", "serve", "serve_command"]
@@ -36,9 +36,16 @@ def make_server(directory: Path, port: int) -> ThreadingHTTPServer:
 def serve(content: Path, out: Path, target: str, port: int, interval: float = 1.0,
           cache_dir: Path | None = None) -> None:
     """Build, serve, and poll for changes until interrupted."""
+    try:  # before the first build, which takes a while in a large organisation
+        server = make_server(out / target, port)
+    except OSError as error:
+        raise click.ClickException(port_refused(port, error)) from None
     rebuilder = Rebuilder(content, out, target, lambda message: click.echo(message, err=True), cache_dir)
-    rebuilder.poll()
-    server = make_server(out / target, port)
+    try:
+        rebuilder.poll()
+    except BaseException:
+        server.server_close()
+        raise
     host, bound = server.server_address[:2]
     click.echo(f"Serving the {target} site at http://{host!s}:{bound}/ (Ctrl+C to stop)", err=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -57,7 +64,8 @@ def serve(content: Path, out: Path, target: str, port: int, interval: float = 1.
 @click.command("serve")
 @content_option
 @click.option("--internal", is_flag=True, help="Preview the knowledge base instead of the public site.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Where to build (default: a temporary folder).")
 @cache_options

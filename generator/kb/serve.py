@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 from mkdocs.livereload import LiveReloadServer
 
 from ..cachefile import default_cache_dir
-from ..preview import Rebuilder
+from ..preview import Rebuilder, port_refused
 from .engine import config_file
 
 
@@ -71,6 +72,14 @@ def serve_internal(content: Path, out: Path, port: int = 8001, host: str = "127.
                    cache_dir: Path | None = None) -> None:
     """Build the knowledge base from `content` and serve it on http://host:port/ until Ctrl-C."""
     _show_mkdocs_log()
+    try:  # before the first build, which takes a minute in a large organisation (MkDocs' server
+        # binds only when it starts serving, after it)
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            probe.bind((host, port))
+    except OSError as error:
+        _say(f"Error: {port_refused(port, error)}")
+        raise SystemExit(1) from None
     server, _ = live_server(content, out, port, host, cache_dir)
     try:
         server.serve()  # type: ignore[no-untyped-call]
