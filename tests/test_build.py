@@ -123,7 +123,8 @@ def test_second_concurrent_build_is_refused(content: Path, tmp_path: Path) -> No
     with build_lock(out):
         result = CliRunner().invoke(main, ["build", "--public", "--content", str(content), "--out", str(out)])
     assert result.exit_code == 2
-    assert "another build is writing to" in result.output
+    assert result.output.splitlines()[-1] == f"Error: another build is writing to {out}; try again when it has finished"
+    assert "Usage:" not in result.output and "--help" not in result.output
 
 
 def test_validate_exit_codes(content: Path) -> None:

@@ -128,8 +128,9 @@ def build_command(
             loaded = build(request)
     except ContentError as error:
         fail_on_content(error, strict)
-    except BuildLocked as error:
-        raise click.UsageError(str(error)) from None
+    except BuildLocked as error:  # not a usage mistake: no "Usage:" lines, the same exit code
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from None
     except OSError as error:
         click.echo(f"build failed: {error}; the published site is unchanged", err=True)
         raise SystemExit(1) from None
