@@ -161,3 +161,20 @@ def test_a_failure_no_record_explains_is_reported_at_the_content_folder(
         result.output.splitlines()
     )
     assert snapshot(out / "public") == before
+
+
+def test_an_invalid_mkdocs_yml_is_reported_at_that_file_and_the_site_stays(tmp_path: Path) -> None:
+    """A plugin MkDocs cannot find: before, `content:1: cannot render the internal site: Abort:
+    Aborted with a configuration error!`, with MkDocs' reason printed apart, naming no file."""
+    content = make_content(tmp_path / "repo" / "content", {"incidents/a.yaml": GOOD})
+    settings = tmp_path / "repo" / "mkdocs.yml"
+    settings.write_text("site_name: Acme\nplugins:\n  - search\n  - nosuchplugin\n")
+    out = tmp_path / "site"
+    (out / "public").mkdir(parents=True)
+    (out / "public" / "index.html").write_text("previous site")
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--now", NOW, "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert f'{settings}:1: invalid MkDocs configuration: Config value \'plugins\': The "nosuchplugin" plugin is not installed' \
+        in result.output.splitlines()
+    assert "Traceback" not in result.output and "Abort" not in result.output
+    assert (out / "public" / "index.html").read_text() == "previous site"

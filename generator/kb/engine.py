@@ -59,7 +59,22 @@ def load(site: Site, content: Path, docs: Path, dest: Path | None, **overrides: 
     knowledge base into the installed package while `OUT/internal` was published empty."""
     if dest is not None:
         overrides["site_dir"] = str(dest.resolve())
-    config = load_config(config_file=str(config_file(content)), docs_dir=str(docs.resolve()), **overrides)
+    settings = config_file(content)
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()  # MkDocs logs why a configuration is invalid, then raises a bare Abort
+    propagate = logger.propagate
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        config = load_config(config_file=str(settings), docs_dir=str(docs.resolve()), **overrides)
+    except Exception as error:  # Abort, ConfigurationError, a YAML error ...
+        reason = "; ".join(collect.messages) or str(error) or type(error).__name__
+        raise KbBuildError(str(settings), f"invalid MkDocs configuration: {reason}", []) from error
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    for message in collect.messages:  # a valid configuration's warnings go where they went before
+        logger.warning(message)
     shortcuts.forget_validated()
     if dest is not None and Path(config.site_dir) != dest.resolve():  # pragma: no cover - a guard
         raise KbBuildError(config.config_file_path, f"MkDocs would write to {config.site_dir}, not {dest}", [])
