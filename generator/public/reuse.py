@@ -37,9 +37,10 @@ from .projection import PublicIncident
 FORMAT = 3
 _ROOT = Path(__file__).resolve().parent.parent
 #: Everything that shapes a public page besides its data, and how the kept views are pickled
-#: (load/makers.py rebuilds them).
+#: (load/makers.py rebuilds them). The Markdown sanitiser and linkifier live outside public/
+#: (the loader's checks read them too), but every Markdown body on a page is their output.
 _CODE_GLOBS = ("public/**/*.py", "templates/public/*", "static/public/*", "derive/*.py", "model.py",
-               "load/makers.py")
+               "load/makers.py", "published.py", "linkify.py")
 _LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3")
 
 #: (key, inode, size, mtime in ns) of one written file.
