@@ -347,3 +347,37 @@ def test_records_are_pickled_as_calls_of_their_makers_or_classes(tmp_path: Path)
     # Loading calls the makers: never the standard reduction's per-object dataclasses.fields().
     ops = {op.name for op, _, _ in pickletools.genops(cache_module.dumps(site.incidents[0]))}
     assert "REDUCE" in ops and "BUILD" not in ops and "NEWOBJ" not in ops
+
+
+def lazily(root: Path, cache_dir: Path | None, max_bytes: int | None = None) -> tuple[list[object], list[object]]:
+    """The incidents and sorted problems of a public build's load (lazy with a cache)."""
+    loaded = load_site(root, now(), max_bytes=max_bytes, cache=LoadCache(cache_dir) if cache_dir else None,
+                       lazy=cache_dir is not None)
+    incidents = list(loaded.site.incidents)
+    if cache_dir is not None:
+        loaded.site.incidents.close()  # type: ignore[attr-defined]
+    return incidents, loaded.problems.sorted()
+
+
+def test_a_lazy_load_refuses_a_known_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files a warm build knows by status are still held to the size limit it is given."""
+    root, cache_dir = twelve_incidents_in_chunks_of_four(tmp_path, monkeypatch)
+    lazily(root, cache_dir)
+    small = (root / "incidents" / "i03.yaml").stat().st_size - 1
+    incidents, problems = lazily(root, cache_dir, max_bytes=small)
+    assert any("i03.yaml" in str(problem) for problem in problems)
+    assert (incidents, problems) == lazily(root, None, max_bytes=small)
+
+
+def test_a_lazy_load_refuses_known_files_whose_folder_now_leads_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving the incidents folder out and linking it back keeps every file's status; a warm
+    build still refuses the files, as reading them would."""
+    root, cache_dir = twelve_incidents_in_chunks_of_four(tmp_path, monkeypatch)
+    lazily(root, cache_dir)
+    (root / "incidents").rename(tmp_path / "elsewhere")
+    (root / "incidents").symlink_to(tmp_path / "elsewhere")
+    incidents, problems = lazily(root, cache_dir)
+    assert problems and not incidents
+    assert (incidents, problems) == lazily(root, None)

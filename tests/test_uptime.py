@@ -172,3 +172,17 @@ def test_flatten_is_the_worst_state_at_every_instant_whatever_the_order_of_event
         spans.append(span(t(20, start), t(20, start + rng.randint(0, 6)), rng.choice([MAJOR, PARTIAL, DEGRADED, MAINT])))
     rng.shuffle(spans)
     assert flatten(spans) == _worst_by_brute_force(spans), spans
+
+
+def test_only_the_segments_inside_a_window_count_however_much_history_surrounds_it() -> None:
+    """downtime() and daily() skip the history before the window (by bisection) and stop after
+    it: the segments that touch it still count in full, those that merely meet its edges not."""
+    history = [Segment(t(d, 0), t(d, 1), MAJOR) for d in range(1, 10)]  # an hour down each day
+    history += [Segment(t(10, 23), t(11, 2), PARTIAL), Segment(t(11, 5), t(11, 6), MAJOR)]
+    history += [Segment(t(d, 0), t(d, 1), MAJOR) for d in range(12, 20)]
+    # Day 11: 2 h partial (weight 0.3) from the segment that began the day before, 1 h major.
+    assert downtime(history, t(11, 0), t(12, 0), W) == pytest.approx(2 * 3600 * 0.3 + 3600)
+    day = daily(history, date(2026, 11, 11), 1, W, t(28, 0))[0]
+    assert day.downtime_seconds == pytest.approx(2 * 3600 * 0.3 + 3600)
+    assert day.worst is MAJOR
+    assert downtime(history, t(9, 1), t(10, 23), W) == 0.0  # between two segments, touching both

@@ -14,6 +14,7 @@ Everything here is pure: spans in, numbers out.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -110,13 +111,24 @@ def flatten(spans: Iterable[Span]) -> list[Segment]:
 
 
 def downtime(segments: Sequence[Segment], start: datetime, end: datetime, weights: UptimeWeights) -> float:
-    """Weighted downtime in seconds within [start, end)."""
+    """Weighted downtime in seconds within [start, end). `segments` are `flatten`'s: in order
+    and disjoint, so those that end by `start` are skipped by bisection, and the walk stops at
+    the first that begins at `end` or later (neither kind overlaps the window, so the sum is
+    the same, term for term). A component's uptime over the bars' 90 days walked its whole
+    history every build (12,000 segments over ten components at 20,000 incidents)."""
     total = 0.0
-    for segment in segments:
+    for index in range(bisect_right(segments, start, key=_end), len(segments)):
+        segment = segments[index]
+        if segment.start >= end:
+            break
         overlap = (min(segment.end, end) - max(segment.start, start)).total_seconds()
         if overlap > 0:
             total += overlap * weight(segment.level, weights)
     return total
+
+
+def _end(segment: Segment) -> datetime:
+    return segment.end
 
 
 def availability(segments: Sequence[Segment], start: datetime, end: datetime, weights: UptimeWeights) -> float:
@@ -140,7 +152,7 @@ def daily(
     Linear in days + segments: segments are walked once, in order.
     """
     result: list[DayUptime] = []
-    index = 0
+    index = bisect_right(segments, day_start(first), key=_end)  # not the whole history walked to the first day
     for offset in range(days):
         day = first + timedelta(days=offset)
         start = day_start(day)

@@ -26,6 +26,7 @@ from .crosscache import checked
 from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
 from .lazy import IncidentRef, LazyIncidents
+from .makers import maker_of
 from .notify import read_notify
 from .reading import MIN_FILES, Kind, Later, Lost, Reader, context_bytes, facts_now, read_files, read_kinds
 from .records import read_incident, read_maintenance
@@ -209,6 +210,10 @@ def _load(
     return Loaded(site, problems, notify)
 
 
+#: `IncidentRef(rel, key, facts)` by its slots' own setters (load/makers.py): 20,000 a warm build.
+_ref = maker_of(IncidentRef) or IncidentRef
+
+
 def _lazy(
     cache: LoadCache, folder: ContentFolder, reader: Reader[Incident],
     found: list[tuple[Incident | None, Facts | Later]],
@@ -218,10 +223,11 @@ def _lazy(
     again if the cache lost it)."""
     refs: list[IncidentRef] = []
     parsed: dict[str, Incident | Pickled] = {}  # Pickled: parsed in a worker, not unpickled yet
+    new = cache.new
     for record, facts in found:
         assert isinstance(facts, IncidentFacts)
         rel = facts.source.path
-        refs.append(IncidentRef(rel, cache.new[rel][0], facts))
+        refs.append(_ref(rel, new[rel][0], facts))
         if record is not None:  # unpickled already as it came from a worker: the record, not its bytes
             parsed[rel] = record.load() if isinstance(record, Pickled) and record.loaded() else record
     refs.sort(key=lambda r: (r.facts.started_at, r.facts.id))

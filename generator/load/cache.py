@@ -39,7 +39,7 @@ import pickle
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -237,6 +237,41 @@ class LoadCache:
         if _fields(info) != indexed[1] or not stat.S_ISREG(info.st_mode) or info.st_size > folder.max_bytes:
             return None
         return indexed if folder.folder_inside(file.shown) else None
+
+    def kept(self, folder: ContentFolder, files: Sequence[ContentFile]) -> list[tuple[Indexed, _Own] | None]:
+        """For each of `files`, its entry with its own problems and facts when `unchanged` finds
+        it and its chunk holds both (as `unchanged`, `problems` and `facts` one after another
+        would), else None (look it up in full). One loop over a warm build's 20,000 incidents:
+        each call of those took the entry, its chunk's sections and the folder's settings again,
+        about a fifth of the load."""
+        index, overrides, max_bytes, inside = self.index, folder.overrides, folder.max_bytes, folder.folder_inside
+        lstat, regular, fact_types = os.lstat, stat.S_ISREG, _FACT_TYPES
+        halves: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        found: list[tuple[Indexed, _Own] | None] = []
+        for file in files:
+            rel, shown = file.rel, file.shown
+            indexed = index.get(rel)
+            if indexed is None or indexed[1] is None or indexed[2] < 0 or rel in overrides:
+                found.append(None)
+                continue
+            try:
+                info = lstat(shown)
+            except OSError:
+                found.append(None)
+                continue
+            if ((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) != indexed[1]  # _fields(info)
+                    or not regular(info.st_mode) or info.st_size > max_bytes or not inside(shown)):
+                found.append(None)
+                continue
+            pair = halves.get(indexed[2])
+            if pair is None:
+                pair = halves[indexed[2]] = (self._half(indexed[2], 0), self._half(indexed[2], 2))
+            problems, facts = pair[0].get(rel, MISSING), pair[1].get(rel, MISSING)
+            if isinstance(problems, list) and (facts is None or isinstance(facts, fact_types)):
+                found.append((indexed, (problems, facts)))
+            else:
+                found.append(None)
+        return found
 
     def lookup(self, rel: str, key: bytes, info: os.stat_result | None) -> Indexed | None:
         """The entry of a file read again, if its bytes are the ones the entry was made from

@@ -152,8 +152,19 @@ def _looked_up(folder: ContentFolder, kind: Kind, cache: LoadCache | None) -> li
     the progress stage now; one to parse counts once parsed (`_parse_all`)."""
     steps = []
     known = 0
-    for file in kind.files:
-        step = _look_up(folder, file, cache, kind.need_records, kind.later, kind.errors_only)
+    # A warm build's incidents (no record read now): the files the cache knows in one pass,
+    # the others looked up one by one as ever.
+    fast = cache is not None and not (kind.need_records or kind.later or kind.errors_only)
+    kept = cache.kept(folder, kind.files) if cache is not None and fast else None
+    for number, file in enumerate(kind.files):
+        found = kept[number] if kept is not None else None
+        if found is not None:
+            assert cache is not None
+            indexed, (stored, facts) = found
+            cache.new[file.rel] = indexed  # `cache.use()`: the index's own entry, so nothing changed
+            step = _Step(restore(file, stored) if stored else _NONE, (None, facts) if facts is not None else None)
+        else:
+            step = _look_up(folder, file, cache, kind.need_records, kind.later, kind.errors_only)
         steps.append(step)
         if step.read is None:
             known += 1
