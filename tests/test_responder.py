@@ -96,6 +96,17 @@ def test_update_keeps_comments_order_and_quoting(content: Path) -> None:
     assert [u.status.value for u in found.updates] == ["investigating", "identified"]
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["crlf", "crlf-and-bom"])
+def test_update_keeps_a_windows_files_line_ends_and_byte_order_mark(content: Path, bom: bytes) -> None:
+    path = content / "incidents/2026-11-28-errors.yaml"
+    path.write_bytes(bom + COMMENTED.replace("\n", "\r\n").encode())
+    result = run(content, "update", "INC-2026-007", "--status", "identified", "Found it.", "--now", T0)
+    assert result.exit_code == 0, result.output
+    added = "  - at: 2026-11-28T14:02:00Z\r\n    status: identified\r\n    body: Found it.\r\n"
+    assert path.read_bytes() == bom + (COMMENTED.replace("\n", "\r\n") + added).encode()
+    assert [u.status.value for u in incident(content, "INC-2026-007").updates] == ["investigating", "identified"]
+
+
 def test_comment_lines_at_the_end_stay_at_the_end(content: Path) -> None:
     path = content / "incidents/2026-11-28-errors.yaml"
     path.write_text(COMMENTED + "# TODO: add roles\n")

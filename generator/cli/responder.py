@@ -25,6 +25,7 @@ from ..responder.components import unknown_component
 from ..responder.ids import free_path, next_id, slugify
 from ..responder.maintenance import new_maintenance
 from ..responder.store import Refused, catalogue, commit, find_incident, record_ids
+from ..responder.textfile import read_spelled
 from ..responder.yamlrt import dump_doc, load_doc
 from .common import (
     build_cache,
@@ -100,7 +101,8 @@ def _edit(
     with content_locked(content):
         try:
             path = find_incident(content, incident, cache_dir, cache)
-            doc = load_doc(path.read_text(encoding="utf-8"))
+            text, spelling = read_spelled(path.read_bytes())
+            doc = load_doc(text)
             change(doc)
         except LookupError as error:
             raise click.UsageError(str(error.args[0])) from None
@@ -108,7 +110,7 @@ def _edit(
             raise click.BadParameter(str(error), param_hint=error.option) from None
         except (ValueError, edits.EditError) as error:
             raise click.ClickException(str(error)) from None
-        _write(content, path, dump_doc(doc), now, new=False, cache_dir=cache_dir, cache=cache)
+        _write(content, path, spelling.apply(dump_doc(doc)), now, new=False, cache_dir=cache_dir, cache=cache)
     return path
 
 
