@@ -115,6 +115,16 @@ def test_embed_page_shows_the_status_line_and_active_incidents_without_script(ou
     assert "Secret VPN" not in text and "INC-2" not in text
 
 
+def test_embed_heading_says_status_once(calm: Path, tmp_path: Path) -> None:
+    heading = soup(calm / urls.EMBED).select_one("h1")
+    assert heading is not None and heading.get_text() == "Acme status"
+    named = make_content(tmp_path / "content")
+    site = named / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("name: Acme", "name: Larkspur Status"), encoding="utf-8")
+    heading = soup(build_public(named, tmp_path / "out", NOW) / urls.EMBED).select_one("h1")
+    assert heading is not None and heading.get_text() == "Larkspur Status"  # not "Larkspur Status status"
+
+
 def test_embed_page_when_all_is_well(calm: Path) -> None:
     page = soup(calm / urls.EMBED)
     assert banner(calm) == "All Systems Operational"
