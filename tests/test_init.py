@@ -154,6 +154,19 @@ def test_init_refuses_a_folder_with_content(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "a-file is a file, not a folder" in refused.stderr
 
 
+@pytest.mark.parametrize(("name", "title"), [('Ops "Blue" <Team>', 'Ops "Blue" <Team> status'),
+                                               ("Larkspur Status", "Larkspur Status")])
+def test_readme_frame_snippet_is_html_whatever_the_name(tmp_path: Path, name: str, title: str) -> None:
+    result = statuspress(tmp_path, "init", "site", "--name", name, "--url", "https://status.example.com/")
+    assert result.returncode == 0, result.stderr
+    readme = (tmp_path / "site" / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"`(<iframe .*?</iframe>)`", readme)
+    assert snippet is not None
+    frame = BeautifulSoup(snippet.group(1), "html.parser").iframe
+    assert frame is not None and frame["title"] == title
+    assert frame["src"] == "https://status.example.com/embed/index.html"
+
+
 def test_init_never_overwrites_a_file(tmp_path: Path) -> None:
     """A fresh GitHub repository (README, licence, .gitignore, .git) is fine; its files stay as they are."""
     (tmp_path / ".git").mkdir()
