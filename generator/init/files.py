@@ -15,6 +15,7 @@ import jinja2
 import yaml
 
 from ..model import Settings
+from ..public.pages.labels import status_title
 from .hosts import HOSTS, Host
 from .s3 import aws_commands, variables
 
@@ -40,7 +41,7 @@ COMMON: tuple[tuple[str, str, bool], ...] = (
 def environment() -> jinja2.Environment:
     """Templates of text files (YAML, Markdown, shell, CI): no HTML escaping; `[[ ]]` and `[% %]`
     delimiters because the files themselves use `${{ }}`, `{{ }}` and `$`."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=False,
         undefined=jinja2.StrictUndefined,
@@ -54,6 +55,8 @@ def environment() -> jinja2.Environment:
         comment_start_string="[#",
         comment_end_string="#]",
     )
+    env.filters["status_title"] = status_title  # as the embed page heads itself
+    return env
 
 
 def quoted(value: str) -> str:

@@ -64,6 +64,7 @@ def environment() -> jinja2.Environment:
         day=labels.day,
         duration=labels.duration,
         percent=labels.percent,
+        status_title=labels.status_title,
     )
     env.filters["href"] = _href
     env.globals.update(urls=urls, banner=labels.banner, csp=CSP, views=views)

@@ -89,6 +89,12 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 @lru_cache(maxsize=1 << 16)
+def status_title(name: str) -> str:
+    """The site's name as a status heading: "Acme status", but "Larkspur Status" alone (a
+    name that already ends in "status" is not followed by it again)."""
+    return name if name.lower().endswith("status") else f"{name} status"
+
+
 def iso(moment: datetime) -> str:
     """Machine-readable UTC time for `<time datetime>`."""
     m = moment.astimezone(UTC)
