@@ -154,8 +154,8 @@ def _looked_up(folder: ContentFolder, kind: Kind, cache: LoadCache | None) -> li
     known = 0
     # A warm build's incidents (no record read now): the files the cache knows in one pass,
     # the others looked up one by one as ever.
-    fast = cache is not None and not (kind.need_records or kind.later or kind.errors_only)
-    kept = cache.kept(folder, kind.files) if cache is not None and fast else None
+    records_now = kind.need_records or kind.later or kind.errors_only
+    kept = cache.kept(folder, kind.files) if cache is not None and not records_now else None
     for number, file in enumerate(kind.files):
         found = kept[number] if kept is not None else None
         if found is not None:

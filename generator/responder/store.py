@@ -23,6 +23,7 @@ from ..load.yamlsafe import YamlError, parse
 from ..model import Service
 from ..problems import Problem, Problems
 from .lines import on_disk
+from .textfile import read_spelled
 
 
 class Refused(Exception):
@@ -148,7 +149,7 @@ def _file_id(path: Path) -> str | None:
 def _text(path: Path) -> str | None:
     """The text of a record file, or None when it cannot be read (a FIFO is skipped)."""
     try:
-        return read_regular_bytes(path).decode("utf-8").replace("\r\n", "\n")
+        return read_spelled(read_regular_bytes(path))[0]
     except (OSError, UnicodeDecodeError):
         return None
 
