@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -160,6 +161,10 @@ def test_widget_script_is_small_and_self_contained(outage: Path) -> None:
     text = data.decode("utf-8")
     assert "__WORDS__" not in text and '"Major outage"' in text  # the site's own words, filled in
     assert '"critical":["\\u2716","#b42318"]' in text  # the major-outage icon and badge colour
+    words = json.loads(re.search(r"var WORDS = (\{.*?\});", text).group(1))
+    # A cancelled window is `completed` in the API, but a completed one is not "Cancelled".
+    assert words["update"]["completed"] == "Completed"
+    assert words["update"]["in_progress"] == "In progress"
     assert "innerHTML" not in text and "document.cookie" not in text and "eval(" not in text
     node = shutil.which("node")
     if node is not None:

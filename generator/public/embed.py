@@ -38,7 +38,9 @@ def script_words() -> dict[str, dict[str, list[str] | str]]:
     }
     component: dict[str, list[str] | str] = {s.value: labels.state_label(s) for s in ComponentStatus}
     update: dict[str, list[str] | str] = {s.value: labels.word(s.value) for s in UpdateStatus}
-    update.update({MAINTENANCE_STATUS[s]: labels.word(s.value) for s in MaintenanceStatus})
+    for status in MaintenanceStatus:
+        # The API reports a cancelled window as `completed`: that word stays "Completed".
+        update.setdefault(MAINTENANCE_STATUS[status], labels.word(status.value))
     return {"page": page, "component": component, "update": update}
 
 
