@@ -46,7 +46,7 @@ def _netloc_problem(netloc: str) -> str | None:
     match = _NETLOC.fullmatch(netloc)
     host = match["host"] if match else netloc
     if not host or not _is_host(host):
-        return f"{host!r} is not a host name (letters, digits, '-' and '.'; IDNs in punycode)"
+        return f"{host!r} is not a host name (ASCII letters, digits, '-' and '.'; IDNs in punycode)"
     port = match["port"] if match else None
     if port is not None and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
         return f"port {port} is out of range (1 to 65535)"
@@ -70,5 +70,5 @@ def _path_problem(path: str) -> str | None:
     if any(s in (".", "..") for s in segments):
         return "the path has a '.' or '..' segment"
     if any(_SEGMENT.fullmatch(s) is None for s in segments):
-        return "the path may hold only letters, digits, '-', '.', '_', '~', '%XX' and '/'"
+        return "the path may hold only ASCII letters, digits, '-', '.', '_', '~', '%XX' and '/' (percent-encode others)"
     return None
