@@ -506,6 +506,16 @@ def test_a_cstate_config_that_cannot_be_read_is_a_warning(tmp_path: Path, config
     assert [i.id for i in load(content).site.incidents] == ["CS-good"]
 
 
+def test_a_folder_without_a_cstate_config_is_a_warning(tmp_path: Path) -> None:
+    site = _cstate_site(tmp_path / "cstate", "", {"good.md": GOOD_ISSUE})
+    (site / "config.yml").unlink()
+    content = make_content(tmp_path / "content")
+    result = _import("cstate", site, content)
+    assert result.exit_code == 0, result.output
+    assert f"warning: {site}/config.yml: not found (nor config.yaml); no systems imported" in result.output
+    assert [i.id for i in load(content).site.incidents] == ["CS-good"]
+
+
 def test_the_example_still_validates(tmp_path: Path) -> None:
     root = tmp_path / "content"
     shutil.copytree(EXAMPLE, root)

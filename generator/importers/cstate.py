@@ -81,6 +81,7 @@ def read_systems(folder: Path, plan: Plan) -> list[ServiceSpec]:
         if path.exists():
             break
     else:
+        plan.warnings.append(f"{folder / 'config.yml'}: not found (nor config.yaml); no systems imported")
         return []
     try:
         config = plain(parse(_read_text(path)))
