@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.cli.serve import Rebuilder, fingerprint, make_server
+from tests.headerskit import headers_for, parse_headers
 from tests.sitekit import make_content
 
 INCIDENT = """\
@@ -58,6 +60,45 @@ def test_serves_the_public_site_and_rebuilds_on_change(tmp_path: Path) -> None:
         assert rebuilder.poll() is False
         assert any("severity: expected one of major, medium, minor; got 'sev5'" in m for m in messages)
         assert "API errors everywhere" in BeautifulSoup(fetch(port), "html.parser").get_text()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def test_the_preview_sends_each_paths_security_headers_and_the_404_page(tmp_path: Path) -> None:
+    """As Netlify and Cloudflare Pages serve the site: a policy problem shows before publishing."""
+    content = make_content(tmp_path / "content", {"incidents/a.yaml": INCIDENT.format(title="Slow API")})
+    assert Rebuilder(content, tmp_path / "out", "public", print).poll() is True
+    public = tmp_path / "out" / "public"
+    rules = parse_headers((public / "_headers").read_text(encoding="utf-8"))
+    asset = ["/assets/" + path.name for path in (public / "assets").iterdir()][:1]
+    assert asset
+    server = make_server(public, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        for path in ("/", "/index.html", "/incidents/INC-1.html", "/api/v2/summary.json", "/embed/index.html",
+                     "/feeds/all.rss", "/maintenance.ics", *asset):
+            status, headers, _ = _get(port, path)
+            assert status == 200, path
+            wanted = headers_for(rules, path)
+            assert wanted.pop("cache-control").startswith("public, max-age=")
+            assert {name: headers[name] for name in wanted} == wanted, path
+            assert headers["cache-control"] == "no-store", path  # never a page from before a rebuild
+        assert "x-frame-options" not in _get(port, "/embed/index.html")[1]
+        for path in ("/nope.html", "/incidents/INC-404.html", "/_headers", "/assets/"):
+            status, headers, body = _get(port, path)
+            assert status == 404, path
+            assert "There is no page at this address" in BeautifulSoup(body, "html.parser").get_text(), path
+            assert headers["x-content-type-options"] == "nosniff"
     finally:
         server.shutdown()
         server.server_close()

@@ -7,29 +7,61 @@ live-reloading server (kb/serve.py). Both rebuild through the build cache, incre
 from __future__ import annotations
 
 import functools
+import io
 import tempfile
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import click
 
 from ..preview import Rebuilder, fingerprint, port_refused
+from ..public import urls
+from ..public.headers import preview_headers
 from .common import build_cache, cache_options, check_content_folder, content_option
 
 __all__ = ["Rebuilder", "fingerprint", "make_server", "serve", "serve_command"]
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _HostLikeHandler(SimpleHTTPRequestHandler):
+    """Serves the public site as Netlify and Cloudflare Pages do: each path's security headers
+    from `_headers`' table, the 404 page for a path not on the site (a folder without `index.html`
+    too), `_headers` itself never."""
+
+    def send_head(self) -> Any:
+        path = unquote(urlsplit(self.path).path)
+        found = Path(self.translate_path(self.path))
+        if path == "/" + urls.HEADERS or not (found.is_file() or (found / "index.html").is_file()):
+            return self._not_found()  # hosts list no folder either
+        return super().send_head()
+
+    def _not_found(self) -> io.BytesIO | None:
+        try:
+            body = (Path(self.directory) / urls.NOT_FOUND).read_bytes()
+        except OSError:
+            self.send_error(404)
+            return None
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        for name, value in preview_headers(unquote(urlsplit(self.path).path)):
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         """Keep the terminal for build messages."""
 
 
 def make_server(directory: Path, port: int) -> ThreadingHTTPServer:
     """An HTTP server for `directory` on 127.0.0.1 only (never the network)."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler = functools.partial(_HostLikeHandler, directory=str(directory))
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 

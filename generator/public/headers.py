@@ -90,6 +90,22 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def _matches(pattern: str, path: str) -> bool:
+    return path.startswith(pattern[:-1]) if pattern.endswith("*") else path == pattern
+
+
+def preview_headers(path: str) -> tuple[tuple[str, str], ...]:
+    """What `statuspress serve` sends for a request `path`: the security headers the hosts send
+    for it (so a policy problem shows before publishing), but `no-store` instead of their caching,
+    so a preview never shows a page from before the last rebuild."""
+    found = list(EVERYWHERE)
+    for rule in RULES:
+        if _matches(rule.pattern, path):
+            found += [(name, value) for name, value in rule.headers() if name != "Cache-Control"]
+            break
+    return (*found, ("Cache-Control", "no-store"))
+
+
 def headers_text() -> str:
     """The `_headers` file: a path pattern line, then its headers indented by two spaces."""
     lines = [
