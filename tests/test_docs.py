@@ -197,3 +197,13 @@ def test_every_test_security_md_names_exists(module: str, name: str | None) -> N
         assert re.search(rf"^def {name}\(", path.read_text(encoding="utf-8"), re.MULTILINE), (
             f"SECURITY.md names {module}::{name}, which is not a test there"
         )
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/benchmark-history.md"])
+def test_relative_links_in_the_docs_point_at_files_in_the_repository(name: str) -> None:
+    page = REPO / name
+    text = re.sub(r"`[^`\n]*`", "", page.read_text(encoding="utf-8"))  # examples in code are not links
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    files = [t.partition("#")[0] for t in targets if not re.match(r"[a-z]+:|#", t)]
+    assert files, name
+    assert [f for f in files if not (page.parent / f).exists()] == []
