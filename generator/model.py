@@ -8,10 +8,11 @@ keywords). All datetimes are timezone-aware and in UTC; dates are plain `datetim
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 
 def yaml_name(f: dataclasses.Field[Any]) -> str:
@@ -253,6 +254,27 @@ class Update:
     source: Source = field(default=Source("", 0), metadata=doc("internal"))
 
 
+class _Posted(Protocol):
+    @property
+    def at(self) -> datetime: ...
+
+
+PostedT = TypeVar("PostedT", bound=_Posted)
+
+
+def newest_first(updates: Iterable[PostedT]) -> list[PostedT]:
+    """Updates newest first. Of two posted in the same second the one later in the file is the
+    newer: the responder commands append, so `new incident` and `resolve` run by automation in
+    one second must read as resolved (the feeds' `-2` ids count in file order too)."""
+    return sorted(reversed(list(updates)), key=lambda u: u.at, reverse=True)
+
+
+def latest(updates: Iterable[PostedT]) -> PostedT | None:
+    """The newest update as `newest_first` orders them; None when there is none."""
+    found = newest_first(updates)
+    return found[0] if found else None
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """An internal timeline note. Never public."""
@@ -321,9 +343,8 @@ class Maintenance:
     @property
     def status(self) -> MaintenanceStatus:
         """The status of the latest update (`scheduled` when there is none)."""
-        if not self.updates:
-            return MaintenanceStatus.SCHEDULED
-        return max(self.updates, key=lambda u: u.at).status
+        newest = latest(self.updates)
+        return newest.status if newest is not None else MaintenanceStatus.SCHEDULED
 
 
 # --------------------------------------------------------------------------- reviews and runbooks

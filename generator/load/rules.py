@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from ..model import Incident, IncidentType, Maintenance, Service, UpdateStatus
+from ..model import Incident, IncidentType, Maintenance, Service, UpdateStatus, latest
 
 Report = Callable[[int, str], None]
 
@@ -30,8 +30,8 @@ def check_incident(
             "external incident affects only internal services; make it internal or add a public one",
         )
     if incident.resolved_at is None and incident.updates:
-        last = max(incident.updates, key=lambda u: u.at)
-        if last.status is UpdateStatus.RESOLVED:
+        last = latest(incident.updates)
+        if last is not None and last.status is UpdateStatus.RESOLVED:
             report(last.source.line, "last update says resolved but the incident has no resolved_at")
 
 

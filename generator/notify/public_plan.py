@@ -34,7 +34,7 @@ def public_messages(page: PublicPage, reminder: timedelta) -> list[Message]:
 
 def keyed(times_newest_first: list[datetime]) -> list[str]:
     """The update keys (as the feeds and API make them), oldest first."""
-    return list(reversed(update_keys(times_newest_first)))
+    return update_keys(list(reversed(times_newest_first)))
 
 
 def _names(page: PublicPage, component_ids: tuple[str, ...]) -> str:

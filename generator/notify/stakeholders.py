@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, time, timedelta
 
 from ..derive.durations import durations
-from ..model import Incident, ReviewStatus, Site, UpdateStatus
+from ..model import Incident, ReviewStatus, Site, UpdateStatus, latest, newest_first
 from ..public.feeds import INCIDENT_WORDS, update_keys
 from ..public.pages.labels import duration, state_label
 from ..public.projection import PublicPage
@@ -78,8 +78,8 @@ def state_at(incident: Incident, at: datetime) -> str:
     """The status the incident's updates gave it at `at` (`resolved` once resolved)."""
     if incident.resolved_at is not None and incident.resolved_at <= at:
         return UpdateStatus.RESOLVED.value
-    posted = [u for u in incident.updates if u.at <= at]
-    return max(posted, key=lambda u: u.at).status.value if posted else UpdateStatus.INVESTIGATING.value
+    newest = latest(u for u in incident.updates if u.at <= at)
+    return newest.status.value if newest is not None else UpdateStatus.INVESTIGATING.value
 
 
 def incident_messages(site: Site, incident: Incident, kb_url: str, now: datetime) -> Iterator[Message]:
@@ -101,7 +101,7 @@ def incident_messages(site: Site, incident: Incident, kb_url: str, now: datetime
         ),
         status=incident.severity.value,  # the ledger remembers the severity announced
     )
-    posted = sorted((u for u in incident.updates if u.at <= now), key=lambda u: u.at, reverse=True)
+    posted = newest_first(u for u in incident.updates if u.at <= now)
     for update, key in zip(reversed(posted), keyed([u.at for u in posted]), strict=True):
         word = INCIDENT_WORDS[update.status.value]
         yield _base(site, incident, kb_url, Kind.INCIDENT_UPDATE, f"update/{key}", update.at, f"{word}: {title}",

@@ -94,14 +94,21 @@ def utc_stamp(at: datetime) -> str:
 
 
 def update_keys(times: Sequence[datetime]) -> list[str]:
-    """A key per update of one record: its UTC time, plus `-2`, `-3`... for later updates posted
-    at the same second (in file order), so two updates never share an id."""
+    """A key per update of one record, `times` oldest first: its UTC time, plus `-2`, `-3`...
+    for later updates posted at the same second (in file order), so two updates never share an
+    id."""
     seen: dict[datetime, int] = {}
     keys = []
     for at in times:
         seen[at] = seen.get(at, 0) + 1
         keys.append(utc_stamp(at) + (f"-{seen[at]}" if seen[at] > 1 else ""))
     return keys
+
+
+def newest_first_keys(times: Sequence[datetime]) -> list[str]:
+    """`update_keys` for times newest first (as the projection lists updates): the suffixes
+    still count in posting order, so an update keeps its id whichever way it is listed."""
+    return list(reversed(update_keys(list(reversed(times)))))
 
 
 def tag_uri(base_url: str, kind: str, record_id: str, at: datetime, key: str) -> str:
@@ -151,7 +158,7 @@ def _update_items(
 ) -> list[FeedItem]:
     """One item per (time, status word, Markdown body) update of one incident or window."""
     names = escape(_names(page, component_ids))
-    keys = update_keys([at for at, _, _ in updates])
+    keys = newest_first_keys([at for at, _, _ in updates])
     return [
         FeedItem(
             guid=tag_uri(page.base_url, kind, record_id, at, key),
@@ -196,7 +203,7 @@ def _record_stubs(page: PublicPage, record: PublicIncident | PublicMaintenance) 
     ids = record.component_ids
     return [
         (at, tag_uri(page.base_url, kind, record.id, at, key), ids, record)
-        for at, key in zip(times, update_keys(times), strict=True)
+        for at, key in zip(times, newest_first_keys(times), strict=True)
     ]
 
 

@@ -40,6 +40,7 @@ from ..model import (
     Site,
     UpdateStatus,
     UptimeWeights,
+    newest_first,
 )
 
 
@@ -244,7 +245,7 @@ def public_incident(i: Incident, now: datetime, public_ids: frozenset[str], summ
         ),
         updates=tuple(
             PublicUpdate(u.at, u.status, u.body)
-            for u in sorted(i.updates, key=lambda u: u.at, reverse=True)
+            for u in newest_first(i.updates)
             if u.at <= now
         ),
         summary=summary,

@@ -128,7 +128,8 @@ def latest_status(doc: CommentedMap) -> UpdateStatus:
     updates = [u for u in doc.get("updates") or [] if isinstance(u, dict) and u.get("at") is not None]
     if not updates:
         return UpdateStatus.INVESTIGATING
-    newest = max(updates, key=lambda u: as_time(u["at"]) or datetime.min)
+    # The last of the newest: of two in the same second the later in the file (model.newest_first).
+    newest = max(reversed(updates), key=lambda u: as_time(u["at"]) or datetime.min)
     try:
         return UpdateStatus(str(newest.get("status")))
     except ValueError:

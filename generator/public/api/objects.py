@@ -172,7 +172,7 @@ def incident_state(incident: PublicIncident, at: datetime) -> dict[str, str]:
 @blamed("incident", lambda page, incident, *_: incident.id)
 def incident_object(page: PublicPage, incident: PublicIncident, components: Components) -> Json:
     oldest_first = list(reversed(incident.updates))
-    keys = list(reversed(update_keys([u.at for u in incident.updates])))
+    keys = update_keys([u.at for u in oldest_first])
     updates = []
     before: dict[str, str] = {}
     for update, key in zip(oldest_first, keys, strict=True):
@@ -223,7 +223,7 @@ def _update(record_id: str, key: str, at: datetime, status: str, body: str) -> J
 @blamed("maintenance", lambda page, window, *_: window.id)
 def maintenance_object(page: PublicPage, window: PublicMaintenance, components: Components) -> Json:
     oldest_first = list(reversed(window.updates))
-    keys = list(reversed(update_keys([u.at for u in window.updates])))
+    keys = update_keys([u.at for u in oldest_first])
     updates = []
     before: dict[str, str] = {}
     for update, key in zip(oldest_first, keys, strict=True):
