@@ -8,7 +8,9 @@ The build takes `acquire(OUT/.statuspress.lock, wait=0)`. Anything else that rea
 a file of its own (a ledger, say) holds `hold(path, lock_wait())` across the whole cycle.
 
 flock locks belong to the open file, so a process that dies releases its locks at once: there
-is never a stale lock to remove by hand.
+is never a stale lock to remove by hand. A forked child shares that open file, so the worker
+processes let go of their copies first (`let_go_in_child`): a worker outliving a killed build
+would otherwise hold its lock for good.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ import fcntl
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 #: Seconds a command waits for another one holding the same lock (a number; default 10).
 LOCK_WAIT_ENV = "STATUSPRESS_LOCK_WAIT"
 DEFAULT_WAIT = 10.0
 _POLL = 0.05
+#: The descriptors of the locks this process holds (see `let_go_in_child`).
+_HELD: set[int] = set()
 
 
 class Busy(Exception):
@@ -48,12 +52,24 @@ class Held:
 
     def __init__(self, fd: int) -> None:
         self.fd: int | None = fd
+        _HELD.add(fd)
 
     def release(self) -> None:
-        if self.fd is not None:
+        if self.fd is not None and self.fd in _HELD:  # not in a child that let go of it
+            _HELD.discard(self.fd)
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
-            self.fd = None
+        self.fd = None
+
+
+def let_go_in_child() -> None:
+    """In a forked child: close the inherited descriptors of the parent's locks, without
+    unlocking (the parent still holds them), so the locks end with the parent whatever becomes
+    of the child."""
+    for fd in _HELD:
+        with suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
 
 
 def acquire(path: Path, wait: float) -> Held:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from . import progress
+from . import locking, progress
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,6 +37,8 @@ _SMALLEST = 1 / 32
 #: Never more processes than this, whatever the machine has.
 MAX_WORKERS = 4
 
+#: prctl's option that asks for a signal when the parent process dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
 #: (run, tasks) of the pool being run; set before forking, read by the workers.
 _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
@@ -99,7 +103,9 @@ def started(
     starts = [0, *itertools.accumulate(sizes[:-1])]
     from concurrent.futures import ProcessPoolExecutor  # here: most commands never fork
 
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        count, mp_context=multiprocessing.get_context("fork"), initializer=_orphan_proof, initargs=(os.getpid(),)
+    )
     _JOB = (run, tasks)
     try:
         chunks = pool.map(_run_chunk, starts, sizes)  # forks every worker now
@@ -170,6 +176,25 @@ def _counted(result: R, steps: int) -> R:
     if steps:
         progress.advance(steps)
     return result
+
+
+def _orphan_proof(parent: int) -> None:
+    """A worker's first step: end with the process that forked it. Killed (SIGKILL, or SIGTERM
+    from `timeout` or CI), that process leaves its workers blocked for ever on a pipe no one reads;
+    they held its locks (a flock is shared by fork), so every later build of that site, or
+    command on that content folder, was refused. The workers let go of the locks, and on Linux
+    the kernel kills them when the parent dies (elsewhere they linger, holding no lock)."""
+    locking.let_go_in_child()
+    if sys.platform.startswith("linux"):
+        import ctypes  # here: only a forked worker needs it
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # it died before prctl took effect
+            os._exit(1)
 
 
 def _run_chunk(start: int, size: int) -> list[Any]:
