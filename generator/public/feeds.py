@@ -26,6 +26,7 @@ from . import reuse, urls
 from .markdown import render
 from .projection import EPOCH, PublicIncident, PublicMaintenance, PublicPage
 from .reuse import PageCache
+from .settled import SettledIncident
 
 #: Libraries whose versions shape a feed file's bytes (feedgen serialises with lxml).
 LIBRARIES = ("feedgen", "lxml")
@@ -186,12 +187,15 @@ def all_items(page: PublicPage) -> list[FeedItem]:
 _Stub = tuple[datetime, str, tuple[str, ...], "PublicIncident | PublicMaintenance"]
 
 
-def _newest_first(page: PublicPage) -> list[tuple[datetime, PublicIncident | PublicMaintenance]]:
+def _newest_first(page: PublicPage) -> list[tuple[datetime, PublicIncident | SettledIncident | PublicMaintenance]]:
     """Every record with a public update and its newest update's time, newest first (updates
-    are newest first in the projection, so the first is the newest)."""
-    records: list[tuple[datetime, PublicIncident | PublicMaintenance]] = [
-        (i.updates[0].at, i) for i in page.incidents if i.updates
-    ]
+    are newest first in the projection, so the first is the newest; a settled incident keeps
+    that time, and its view is read back only if a feed lists it)."""
+    records: list[tuple[datetime, PublicIncident | SettledIncident | PublicMaintenance]] = []
+    for i in page.listed:
+        newest = i.newest_update if isinstance(i, SettledIncident) else i.updates[0].at if i.updates else None
+        if newest is not None:
+            records.append((newest, i))
     records += [(m.updates[0].at, m) for m in page.maintenance if m.updates]
     records.sort(key=lambda record: record[0], reverse=True)
     return records
@@ -232,7 +236,8 @@ def _newest_stubs(page: PublicPage, wanted: Sequence[frozenset[str] | None]) -> 
             chosen = wanted[f]
             if chosen is not None and chosen.isdisjoint(ids):
                 continue
-            stubs = stubs if stubs is not None else _record_stubs(page, record)
+            if stubs is None:
+                stubs = _record_stubs(page, record if isinstance(record, PublicMaintenance) else page.view(record))
             found[f].extend(stubs)
             for stub in stubs:
                 if len(best[f]) < limit:

@@ -27,8 +27,9 @@ from .assets import STATIC, page_assets
 from .markdown import render as render_markdown
 from .pages import fragments, labels, views
 from .parallel import write_pages
-from .projection import PublicIncident, PublicPage
+from .projection import PublicIncident, PublicMaintenance, PublicPage
 from .reuse import PageCache
+from .settled import SettledIncident
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "public"
 
@@ -163,9 +164,22 @@ def jobs(page: PublicPage, salt: bytes) -> Iterator[Job]:
 
         return make
 
+    def render_settled(path: str, incident: SettledIncident) -> Callable[[], str]:
+        """The page of a settled incident, from its view read back only if it is rendered."""
+
+        def make() -> str:
+            view = page.view(incident)
+            return render("incident.html", path, incident=view, updated=view.updated_at)()
+
+        return make
+
     yield urls.HOME, None, render("home.html", urls.HOME)
-    for incident in page.incidents:
-        path = urls.incident(incident.id)
+    for listed in page.listed:
+        path = urls.incident(listed.id)
+        if not isinstance(listed, PublicIncident):
+            yield path, listed.page_key, render_settled(path, listed)
+            continue
+        incident = listed
         if incident.is_open:  # "ongoing for" depends on the build time
             yield path, reuse.key(salt, ("incident", incident, page.now)), render("incident.html", path,
                                                                                  incident=incident)
@@ -219,7 +233,7 @@ def _history_key(salt: bytes, piece: views.HistorySlice, now: datetime) -> bytes
     """The key of a history page: its number, the number of pages and what it lists of each
     record (`views.history_entry`: incidents by their listed keys); the build time for the empty
     page, which shows it."""
-    records = tuple(reuse.listed_key(item) if isinstance(item, PublicIncident) else views.history_entry(item)
+    records = tuple(views.history_entry(item) if isinstance(item, PublicMaintenance) else reuse.listed_key(item)
                     for item in piece.items)
     return reuse.key(salt, ("history", piece.number, piece.count, records, now if not records else None))
 
@@ -255,6 +269,6 @@ def _sitemap(
     for component in page.components:
         paths.append(urls.component(component.id))
         paths += [archive.path for archive in records[component.id].archive]
-    paths += [urls.incident(i.id) for i in page.incidents]
+    paths += [urls.incident(i.id) for i in page.listed]
     paths += [urls.maintenance(m.id) for m in page.maintenance]
     return [urls.absolute(page.base_url, p) for p in paths]

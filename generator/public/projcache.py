@@ -20,27 +20,33 @@ chunks (load/chunks.py). Saving leaves the file of every month whose entries all
 unchanged as it is and writes the others and the index: after one changed incident, one month
 and the index, where rewriting every month's bytes into one file was 0.15 s at 20,000.
 Only one build at a time writes into a published folder (its lock), so saves never overlap.
+
+Each month file holds a second section: the settled form of each of its closed incidents
+(settled.py; None for one with no public view). A month whose every incident is kept and
+settled at this build's `now` is taken from that section alone: its views are neither
+unpickled nor made, and are read back only for the rare reader that needs one (`view`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..cachefile import CacheFile, write_cache_file
 from ..derive.status import known
-from ..load.cache import dumps, first_section
+from ..load.cache import dumps, first_section, gc_paused
 from ..load.chunks import chunk_path, open_chunk, remove_unnamed, write_chunk
 from ..load.lazy import IncidentRef, LazyIncidents
 from ..model import Site
 from . import reuse
 from .projection import PublicIncident, PublicPage, assemble, moments, public_ids_of, public_incident, summaries
+from .settled import SettledIncident, settled, settled_before
 
 #: Bumped when what is stored changes.
-FORMAT = 4
+FORMAT = 5
 #: Index entry of one incident: its file's key, its summary, the window of `now` in which its
 #: entry holds, in microseconds since 1970 (`micros`; None: unbounded), and its month. Integers,
 #: not datetimes: the index of 20,000 entries is written every build, and pickling it with two
@@ -49,6 +55,8 @@ _Indexed = tuple[bytes, str, "int | None", "int | None", str]
 #: What a month's section keeps of each incident: its public view (None: not public at that
 #: `now`), when closed its page key, and its listed key (reuse.listed_key; None with no view).
 _Kept = tuple["PublicIncident | None", "bytes | None", "bytes | None"]
+#: What a month's second section keeps of each incident with a closed or no public view.
+_Settled = dict[str, "SettledIncident | None"]
 
 
 def window(times: Iterable[datetime], now: datetime) -> tuple[datetime | None, datetime | None]:
@@ -85,6 +93,8 @@ class ProjectionCache:
         self.loaded: dict[str, dict[str, _Kept]] = {}
         self.new: dict[str, _Indexed] = {}
         self.made: dict[str, _Kept] = {}  # entries this build made (not taken from the file)
+        self.settled: dict[str, _Settled] = {}  # the months taken from their settled forms
+        self.settled_rels: dict[str, str] = {}  # a settled incident's id -> its file
         self._now: tuple[datetime, int] | None = None  # the `now` of `get()` and its `micros`
         self._read()
 
@@ -99,10 +109,60 @@ class ProjectionCache:
 
     def _month(self, month: str) -> dict[str, _Kept]:
         if month not in self.loaded:
-            file = open_chunk(self.path, self.months[month], 1) if month in self.months else None
+            file = open_chunk(self.path, self.months[month], 2) if month in self.months else None
             found = first_section(file) if file is not None else None
             self.loaded[month] = found if isinstance(found, dict) else {}
         return self.loaded[month]
+
+    def settle(self, refs: Sequence[IncidentRef], found: Mapping[str, str], before: datetime) -> None:
+        """Find the months whose every incident is kept with a window that holds and ends
+        nowhere (no time of it after `now`) before `before` (settled.py), and read their
+        settled forms."""
+        limit = micros(before)
+        months: dict[str, bool] = {}
+        for ref in refs:
+            entry = self.index.get(ref.rel)
+            if entry is None:
+                months[_month_of(ref)] = False
+                continue
+            lo = entry[2]
+            months[entry[4]] = months.get(entry[4], True) and (
+                entry[0] == ref.key and entry[1] == found.get(ref.facts.id, "") and entry[3] is None
+                and lo is not None and lo < limit)
+        for month, ok in months.items():
+            if ok and month in self.months:
+                file = open_chunk(self.path, self.months[month], 2)
+                if file is None:
+                    continue
+                try:
+                    with gc_paused():
+                        forms = file.unpickle(1)
+                finally:
+                    file.close()
+                if isinstance(forms, dict) and all(f is None or isinstance(f, SettledIncident) for f in forms.values()):
+                    self.settled[month] = forms
+
+    def take_settled(self, ref: IncidentRef) -> tuple[bool, SettledIncident | None]:
+        """(True, its settled form or None when not public) for an incident of a month `settle`
+        found, else (False, None): look it up with `get`."""
+        entry = self.index.get(ref.rel)
+        forms = self.settled.get(entry[4]) if entry is not None else None
+        if forms is None or ref.rel not in forms:
+            return False, None
+        assert entry is not None
+        self.new[ref.rel] = entry
+        form = forms[ref.rel]
+        if form is not None:
+            self.settled_rels[form.id] = ref.rel
+        return True, form
+
+    def view(self, incident: SettledIncident) -> PublicIncident:
+        """The kept view of a settled incident this build took (its month file read now)."""
+        rel = self.settled_rels[incident.id]
+        kept = self._month(self.index[rel][4]).get(rel)
+        if not (isinstance(kept, tuple) and isinstance(kept[0], PublicIncident)):
+            raise LookupError(f"the kept view of {incident.id} is gone")
+        return kept[0]
 
     def get(self, ref: IncidentRef, summary: str, now: datetime) -> _Kept | None:
         """The kept view and page key of `ref` if they hold for this build, else None."""
@@ -150,13 +210,23 @@ class ProjectionCache:
                     entries = {rel: self.made[rel] if rel in self.made else kept[rel] for rel in rels}
                 except KeyError:  # a month file lost meanwhile: its views are made again next time
                     return
-                name = write_chunk(self.directory, self.path, dumps(entries))
+                name = write_chunk(self.directory, self.path, dumps(entries), dumps(_settled_forms(entries)))
                 if name is None:
                     return
             names[month] = name
         index = (FORMAT, self.salt, self.new, names)
         if write_cache_file(self.directory, self.path, lambda writer: writer.flat(index)):
             remove_unnamed(self.path, names.values())
+
+
+def _settled_forms(entries: Mapping[str, _Kept]) -> _Settled:
+    """The second section of a month file: each closed (or not public) incident's settled form."""
+    forms: _Settled = {}
+    for rel, (view, page_key, listed_key) in entries.items():
+        form = settled(view, page_key, listed_key) if view is not None else None
+        if view is None or form is not None:
+            forms[rel] = form
+    return forms
 
 
 def _month_of(ref: IncidentRef) -> str:
@@ -170,9 +240,15 @@ def project_cached(site: Site, incidents: LazyIncidents, now: datetime, cache: P
     public_ids = public_ids_of(site)
     resolved = {r.facts.id: known(r.facts.resolved_at, now) for r in incidents.refs}
     found = summaries(site, resolved, now)
-    shown: list[PublicIncident] = []
+    cache.settle(incidents.refs, found, settled_before(now, site.settings.uptime_days))
+    shown: list[PublicIncident | SettledIncident] = []
     reuse.forget_keys()
     for ref in incidents.refs:
+        taken, form = cache.take_settled(ref)
+        if taken:
+            if form is not None:
+                shown.append(form)
+            continue
         summary = found.get(ref.facts.id, "")
         kept = cache.get(ref, summary, now)
         if kept is None:
@@ -187,4 +263,4 @@ def project_cached(site: Site, incidents: LazyIncidents, now: datetime, cache: P
         shown.append(view)
         reuse.remember_key(cache.salt, view, page_key, listed if listed is not None else reuse.listed_key(view))
     cache.save()
-    return assemble(site, now, shown)
+    return assemble(site, now, shown, cache.view)

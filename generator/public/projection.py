@@ -9,10 +9,12 @@ that decides what crosses from the internal model to the public side.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..derive.maintenance import phases
 from ..derive.maintenance import status as maintenance_status
@@ -42,6 +44,9 @@ from ..model import (
     UptimeWeights,
     newest_first,
 )
+
+if TYPE_CHECKING:
+    from .settled import SettledIncident
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,14 @@ class PublicMaintenance:
     updated_at: datetime  # its last public change up to `now` (EPOCH when it has none yet)
 
 
+def _no_view(incident: SettledIncident) -> PublicIncident:
+    raise LookupError(f"no view kept of {incident.id}")
+
+
+def _newest(incident: PublicIncident | SettledIncident) -> tuple[datetime, str]:
+    return incident.started_at, incident.id
+
+
 @dataclass(frozen=True, slots=True)
 class PublicPage:
     """Everything the public outputs may show, as of `now`."""
@@ -160,13 +173,34 @@ class PublicPage:
     history_page_size: int
     groups: tuple[PublicGroup, ...]
     components: tuple[PublicComponent, ...]  # in page order
-    incidents: tuple[PublicIncident, ...]  # newest first
+    incidents: tuple[PublicIncident, ...]  # newest first; without the settled ones (settled.py)
     maintenance: tuple[PublicMaintenance, ...]  # newest first
     status: PageStatus  # the banner, `status.json` and the badge
     by_id: dict[str, PublicComponent] = field(repr=False, compare=False, default_factory=dict)
+    #: The settled incidents, newest first, that a rebuild did not make views of (settled.py);
+    #: `view_of` reads one's view back. A clean build has none.
+    settled: tuple[SettledIncident, ...] = ()
+    view_of: Callable[[SettledIncident], PublicIncident] = field(repr=False, compare=False, default=_no_view)
 
     def component(self, component_id: str) -> PublicComponent:
         return self.by_id[component_id]
+
+    @property
+    def listed(self) -> Sequence[PublicIncident | SettledIncident]:
+        """Every incident, newest first: `incidents` with the settled ones among them, for the
+        readers of all incidents (history, archives, sitemap, incident pages, feeds, API)."""
+        if not self.settled:
+            return self.incidents
+        if _LISTED and _LISTED[0][0] is self:
+            return _LISTED[0][1]
+        views: Sequence[PublicIncident | SettledIncident] = self.incidents
+        merged = tuple(heapq.merge(views, self.settled, key=_newest, reverse=True))
+        _LISTED[:] = [(self, merged)]
+        return merged
+
+    def view(self, incident: PublicIncident | SettledIncident) -> PublicIncident:
+        """The full view of any listed incident."""
+        return incident if isinstance(incident, PublicIncident) else self.view_of(incident)
 
     @property
     def active_incidents(self) -> tuple[PublicIncident, ...]:
@@ -189,10 +223,13 @@ class PublicPage:
     def last_change(self) -> datetime | None:
         """The newest public update or resolution on the page (None when there is none): the
         "updated" time of feeds and API, so they do not change when only the build time does."""
-        times = [i.updated_at for i in self.incidents]
+        times = [i.updated_at for i in self.listed]
         times += [u.at for m in self.maintenance for u in m.updates]
         return max(times, default=None)
 
+
+#: The last page `listed` merged, and its merge (read by several formats a build).
+_LISTED: list[tuple[PublicPage, tuple[PublicIncident | SettledIncident, ...]]] = []
 
 #: `Span(start, end, level, open)`, by the slots' own setters: 26,000 spans a build at 20,000
 #: incidents, where the frozen class's `__init__` looks up `object.__setattr__` for each field.
@@ -275,9 +312,13 @@ def project(site: Site, now: datetime) -> PublicPage:
     return assemble(site, now, [i for i in incidents if i is not None])
 
 
-def assemble(site: Site, now: datetime, incidents: list[PublicIncident]) -> PublicPage:
-    """The public page at `now` from the public views of its incidents (in the site's order:
-    by start, then id) and the rest of `site`."""
+def assemble(
+    site: Site, now: datetime, incidents: Sequence[PublicIncident | SettledIncident],
+    view_of: Callable[[SettledIncident], PublicIncident] = _no_view,
+) -> PublicPage:
+    """The public page at `now` from the public views of its incidents, or their settled forms
+    (in the site's order: by start, then id; `view_of` reads a settled one's view back), and
+    the rest of `site`."""
     settings = site.settings
     public_ids = public_ids_of(site)
     windows = []
@@ -299,12 +340,20 @@ def assemble(site: Site, now: datetime, incidents: list[PublicIncident]) -> Publ
             )
         )
     spans: dict[str, list[Span]] = defaultdict(list)
+    views: list[PublicIncident] = []
+    settled: list[SettledIncident] = []
     for incident in incidents:  # as `impact_spans` makes them, for the public components
-        for impact in incident.impacts:
-            start, end, level = impact.start, impact.end, impact.level
-            spans[impact.component_id].append(
-                _span(start, now, level, True) if end is None else _span(start, end, level, False)
-            )
+        if isinstance(incident, PublicIncident):
+            views.append(incident)
+            for impact in incident.impacts:
+                start, end, level = impact.start, impact.end, impact.level
+                spans[impact.component_id].append(
+                    _span(start, now, level, True) if end is None else _span(start, end, level, False)
+                )
+        else:
+            settled.append(incident)
+            for component_id, level, start, end in incident.impacts:
+                spans[component_id].append(_span(start, end, level, False))
     for component_id, extra in maintenance_spans(site.maintenance, now).items():
         spans[component_id].extend(extra)
     first_day = now.date() - timedelta(days=settings.uptime_days - 1)
@@ -349,10 +398,12 @@ def assemble(site: Site, now: datetime, incidents: list[PublicIncident]) -> Publ
         history_page_size=settings.history_page_size,
         groups=groups,
         components=tuple(components),
-        incidents=tuple(sorted(incidents, key=lambda i: (i.started_at, i.id), reverse=True)),
+        incidents=tuple(sorted(views, key=_newest, reverse=True)),
         maintenance=tuple(sorted(windows, key=lambda m: (m.scheduled_start, m.id), reverse=True)),
         status=page_status([c.status for c in components]),
         by_id={c.id: c for c in components},
+        settled=tuple(sorted(settled, key=_newest, reverse=True)),
+        view_of=view_of,
     )
 
 

@@ -32,6 +32,7 @@ from ..publish import prune, remove_files, status
 from .digest import serialise
 from .pages.views import listed
 from .projection import PublicIncident
+from .settled import SettledIncident
 
 #: Bumped when the layout of the manifest changes.
 FORMAT = 3
@@ -92,10 +93,13 @@ def incident_key(salt: bytes, incident: PublicIncident) -> bytes:
     return key(salt, ("incident", incident))
 
 
-def listed_key(incident: PublicIncident) -> bytes:
+def listed_key(incident: PublicIncident | SettledIncident) -> bytes:
     """A digest of what the history and year archive pages show of `incident` (views.listed):
-    those pages are keyed by their records' listed keys, remembered or made, so a rebuild
-    neither makes their entries nor serialises them for the pages it does not render."""
+    those pages are keyed by their records' listed keys, remembered or made (a settled
+    incident holds its own), so a rebuild neither makes their entries nor serialises them for
+    the pages it does not render."""
+    if isinstance(incident, SettledIncident):
+        return incident.listed_key
     known = _KNOWN_KEYS.get(id(incident))
     if known is not None and known[0] is incident:
         return known[3]

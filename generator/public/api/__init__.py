@@ -52,7 +52,7 @@ def documents(page: PublicPage) -> dict[str, Json]:
     by_id = component_objects(page, times)
     open_incidents = page.active_incidents
     unresolved = [incident_object(page, i, by_id) for i in open_incidents]
-    recent = list(page.incidents[:LIST_LENGTH])
+    recent = [page.view(i) for i in page.listed[:LIST_LENGTH]]
     listed = {i.id for i in recent}
     recent += [i for i in open_incidents if i.id not in listed]
     active = [maintenance_object(page, m, by_id) for m in page.active_maintenance]

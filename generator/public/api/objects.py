@@ -49,7 +49,7 @@ def since(page: PublicPage) -> datetime:
 
 
 def _earliest(page: PublicPage) -> datetime:
-    times = [i.started_at for i in page.incidents]
+    times = [i.started_at for i in page.listed]
     times += [m.scheduled_start for m in page.maintenance if m.scheduled_start <= page.now]  # not a plan
     times += [u.at for m in page.maintenance for u in m.updates]
     return min(times, default=EPOCH)

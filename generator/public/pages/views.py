@@ -10,12 +10,16 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, TypeAlias
 
 from ...derive.uptime import Segment, availability, day_start
 from ...model import ImpactLevel, MaintenanceStatus, UpdateStatus
 from .. import urls
 from ..projection import PublicComponent, PublicIncident, PublicMaintenance, PublicPage
 from .labels import day, percent, state_label
+
+if TYPE_CHECKING:
+    from ..settled import SettledIncident
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +184,21 @@ def monthly_uptime(page: PublicPage, component: PublicComponent, months: int = 1
     return tuple(result)
 
 
-def recent_incidents(page: PublicPage, days: int = 7) -> tuple[PublicIncident, ...]:
-    """Resolved incidents active at some point in the last `days` days, newest first."""
+#: The home page's "recent" window: resolved incidents of the last 7 days.
+RECENT_DAYS = 7
+
+
+def recent_incidents(page: PublicPage, days: int = RECENT_DAYS) -> tuple[PublicIncident, ...]:
+    """Resolved incidents active at some point in the last `days` days, newest first (never a
+    settled one: settled.py)."""
     since = page.now - timedelta(days=days)
     return tuple(i for i in page.incidents if not i.is_open and i.resolved_at is not None and i.resolved_at >= since)
 
 
+#: An incident as the lists of all incidents take it: its view, or its settled form (settled.py).
+AnyIncident: TypeAlias = "PublicIncident | SettledIncident"
 #: A record a history page lists: an incident or a completed maintenance window.
-Listed = PublicIncident | PublicMaintenance
+Listed: TypeAlias = "AnyIncident | PublicMaintenance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,14 +225,14 @@ class HistorySlice:
 
 def history_entry(item: Listed) -> HistoryEntry:
     """How a history page lists an incident or a completed maintenance window."""
-    if isinstance(item, PublicIncident):
+    if not isinstance(item, PublicMaintenance):
         return HistoryEntry("incident", item.id, item.title, item.started_at, item.resolved_at, item.status.value,
                             urls.incident(item.id), item.updated_at)
     return HistoryEntry("maintenance", item.id, item.title, item.scheduled_start, item.scheduled_end,
                         item.status.value, urls.maintenance(item.id), item.updated_at)
 
 
-def listed(incident: PublicIncident) -> tuple[object, ...]:
+def listed(incident: AnyIncident) -> tuple[object, ...]:
     """Every field of an incident that its history entry and its year archive entries are made
     of (`history_entry`, `archived`): what keys those pages for it (reuse.listed_key)."""
     return (incident.id, incident.title, incident.status, incident.worst, incident.started_at, incident.resolved_at,
@@ -231,7 +242,7 @@ def listed(incident: PublicIncident) -> tuple[object, ...]:
 def history_slices(page: PublicPage) -> tuple[HistorySlice, ...]:
     """All incidents and completed maintenance, newest first (by start, then kind, then id),
     `history_page_size` per page. There is always at least one (possibly empty) page."""
-    ordered: list[tuple[datetime, str, str, Listed]] = [(i.started_at, "incident", i.id, i) for i in page.incidents]
+    ordered: list[tuple[datetime, str, str, Listed]] = [(i.started_at, "incident", i.id, i) for i in page.listed]
     ordered += [(m.scheduled_start, "maintenance", m.id, m) for m in page.maintenance
                 if m.status is MaintenanceStatus.COMPLETED]
     ordered.sort(key=_order, reverse=True)
@@ -312,7 +323,7 @@ class ArchiveYear:
     component_name: str
     year: int
     years: tuple[int, ...]  # every archive year of the component, newest first
-    incidents: tuple[PublicIncident, ...]  # newest first
+    incidents: tuple[AnyIncident, ...]  # newest first
     maintenance: tuple[PublicMaintenance, ...]  # newest first
 
     @property
@@ -324,7 +335,7 @@ class ArchiveYear:
                              tuple(map(archived, self.incidents)), tuple(map(archived_window, self.maintenance)))
 
 
-def archived(i: PublicIncident) -> ArchivedIncident:
+def archived(i: AnyIncident) -> ArchivedIncident:
     return ArchivedIncident(i.id, i.title, i.status, i.worst, i.is_open, i.started_at, i.updated_at)
 
 
@@ -350,9 +361,9 @@ def component_records(page: PublicPage) -> dict[str, ComponentRecords]:
     instead of a scan of all of them per component page."""
     since = months_start(page.now)
     boundary = day_start(since)
-    incidents: dict[str, list[PublicIncident]] = {c.id: [] for c in page.components}
+    incidents: dict[str, list[AnyIncident]] = {c.id: [] for c in page.components}
     windows: dict[str, list[PublicMaintenance]] = {c.id: [] for c in page.components}
-    for incident in page.incidents:
+    for incident in page.listed:
         for component_id in incident.component_ids:
             incidents.setdefault(component_id, []).append(incident)
     for window in page.maintenance:
@@ -361,7 +372,8 @@ def component_records(page: PublicPage) -> dict[str, ComponentRecords]:
     return {
         c.id: ComponentRecords(
             since,
-            tuple(i for i in incidents[c.id] if i.is_open or i.started_at >= boundary),
+            tuple(i for i in incidents[c.id]  # never a settled one: all started before (settled.py)
+                  if isinstance(i, PublicIncident) and (i.is_open or i.started_at >= boundary)),
             tuple(m for m in windows[c.id] if m.status in _UNFINISHED or m.scheduled_start >= boundary),
             _archive(c, incidents[c.id], windows[c.id]),
         )
@@ -370,9 +382,9 @@ def component_records(page: PublicPage) -> dict[str, ComponentRecords]:
 
 
 def _archive(
-    component: PublicComponent, incidents: list[PublicIncident], windows: list[PublicMaintenance]
+    component: PublicComponent, incidents: list[AnyIncident], windows: list[PublicMaintenance]
 ) -> tuple[ArchiveYear, ...]:
-    by_year: dict[int, tuple[list[PublicIncident], list[PublicMaintenance]]] = {}
+    by_year: dict[int, tuple[list[AnyIncident], list[PublicMaintenance]]] = {}
     for i in incidents:
         by_year.setdefault(i.started_at.astimezone(UTC).year, ([], []))[0].append(i)
     for m in windows:
