@@ -148,3 +148,22 @@ def test_the_load_cache_keeps_the_errors(tmp_path: Path) -> None:
     assert first.exit_code == second.exit_code == 1
     assert first.output == second.output
     assert first.output.count("redaction pattern") == 4
+
+
+@pytest.mark.parametrize(
+    ("body", "matched"),
+    [
+        ("Mail OPS@LARKSPUR.EXAMPLE for help", "@LARKSPUR.EXAMPLE"),  # host names and e-mail domains
+        ("db01.Corp.Larkspur.Example is failing over", ".Corp.Larkspur.Example"),  # ignore case
+        ("Host IP-10-4-5 was replaced", "IP-10-4"),
+    ],
+)
+def test_a_match_in_other_letter_case_is_found(tmp_path: Path, body: str, matched: str) -> None:
+    """Host names and e-mail addresses do not depend on case, so neither do the patterns: a
+    responder who types the internal host in capitals must not publish it."""
+    root = content(tmp_path, body)
+    errors = [str(p) for p in load(root).problems.errors]
+    assert len(errors) == 1, errors
+    assert f"({matched!r})" in errors[0]
+    update = run("update", "INC-1", "--content", str(root), body.replace("is", "still is"))
+    assert update.exit_code == 1

@@ -139,7 +139,7 @@ EXAMPLES: dict[str, Any] = {
 #: Extra words for a setting, besides its description.
 NOTES: dict[str, str] = {
     "base_url": "Change it to where the page is published; feeds and the sitemap use it.",
-    "redaction_patterns": "For example your internal domain: validate warns when public text matches.",
+    "redaction_patterns": "For example your internal domain, in any letter case: public text that matches is an error.",
 }
 
 

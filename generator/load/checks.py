@@ -252,10 +252,12 @@ class Redactions:
     is published as `ops@larkspur.example`, `**10**.0.0.7` as `10.0.0.7`). An error, not a
     warning: such a build would publish an internal name to the world. Texts of one file are
     checked as the file is read (their errors are kept with the file in the load cache);
-    `cross_file_texts` are checked with the whole site."""
+    `cross_file_texts` are checked with the whole site. Case is ignored: host names and e-mail
+    addresses do not depend on it, so `DB7.CORP.LARKSPUR.EXAMPLE` is the host a pattern names
+    (`(?-i:...)` asks for the case written)."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        self.patterns = [re.compile(p) for p in patterns]
+        self.patterns = [re.compile(p, re.IGNORECASE) for p in patterns]
         self.any = _any_of(self.patterns)
 
     def report(self, problems: Problems, prefix: str, texts: Iterable[PublicText]) -> None:
@@ -287,7 +289,7 @@ def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
     if len(patterns) < 2 or any(re.search(r"\\\d|\(\?P[<=]", p.pattern) for p in patterns):
         return None
     try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
     except re.error:
         return None
 
