@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,10 @@ STATUS = {"investigating": "investigating", "identified": "identified", "monitor
 LEVELS = {level.value for level in ImpactLevel}
 MAINTENANCE_STATUS = {status.value for status in MaintenanceStatus}
 DEFAULT_GROUP = "Imported"
+#: The lists of the API the importer reads; a document with none of them (nor `status`, which
+#: status.json holds and which has no history) is skipped with a warning.
+READ = ("components", "incidents", "scheduled_maintenances")
+_UNKNOWN_TIME = datetime.min.replace(tzinfo=UTC)
 
 
 def read_payloads(source: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list[str]]:
@@ -64,11 +68,50 @@ def read_payloads(source: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list
             continue
         if not isinstance(value, dict):
             warnings.append(f"{path}: expected a JSON object, skipped")
+            continue
+        value = api_shaped(value)
+        if not any(key in value for key in (*READ, "status")):
+            warnings.append(f"{path}: holds no incidents, components or scheduled maintenances; file skipped")
         elif (problem := shape_problem(value)) is not None:
             warnings.append(f"{path}: {problem}; file skipped")
         else:
             payloads.append((path, value))
     return payloads, warnings
+
+
+def api_shaped(payload: dict[str, Any]) -> dict[str, Any]:
+    """A webhook notification's payload (`meta`, `page`, one `incident`) as the API would hold
+    it: the incident in `incidents`, or in `scheduled_maintenances` when it is one (Statuspage
+    sends maintenance through the same webhook, with `scheduled_for` set). Others as they are."""
+    record = payload.get("incident")
+    if not isinstance(record, dict) or any(key in payload for key in READ):
+        return payload
+    key = "scheduled_maintenances" if record.get("scheduled_for") else "incidents"
+    return {"page": payload.get("page"), key: [record]}
+
+
+def moment(value: object) -> datetime:
+    """A source time, for ordering: to the microsecond, in UTC (text compares wrongly across
+    offsets: a page's -06:00 and -07:00 either side of a clock change); unknown: earliest."""
+    if isinstance(value, datetime):
+        found = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            found = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        except ValueError:
+            return _UNKNOWN_TIME
+    else:
+        return _UNKNOWN_TIME
+    try:
+        return (found if found.tzinfo else found.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        return _UNKNOWN_TIME
+
+
+def oldest_first(updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A record's updates in time order. Statuspage lists them newest first, so of two at the
+    same moment the one listed later is the older."""
+    return sorted(reversed(updates), key=lambda u: moment(u.get("display_at") or u.get("created_at")))
 
 
 def _components(payloads: Iterable[dict[str, Any]]) -> tuple[dict[str, ServiceSpec], list[ServiceSpec]]:
@@ -131,7 +174,7 @@ def _spans(incident: dict[str, Any], updates: list[dict[str, Any]]) -> list[Span
 
 
 def incident_record(item: dict[str, Any], components: dict[str, ServiceSpec]) -> Record:
-    updates = sorted(item.get("incident_updates") or [], key=lambda u: str(u.get("display_at") or u.get("created_at")))
+    updates = oldest_first(item.get("incident_updates") or [])
     created = to_utc(item.get("created_at"))
     started = to_utc(item.get("started_at")) or created
     assert started is not None
@@ -185,7 +228,7 @@ def maintenance_record(item: dict[str, Any], components: dict[str, ServiceSpec])
     start, end = to_utc(item.get("scheduled_for")), to_utc(item.get("scheduled_until"))
     if start is None or end is None or end <= start:
         return None
-    updates = sorted(item.get("incident_updates") or [], key=lambda u: str(u.get("display_at") or u.get("created_at")))
+    updates = oldest_first(item.get("incident_updates") or [])
     public = CommentedSeq()
     for update in updates:
         at = to_utc(update.get("display_at") or update.get("created_at")) or start
@@ -218,7 +261,7 @@ def plan_statuspage(payloads: list[tuple[Path, dict[str, Any]]]) -> Plan:
                     plan.warnings.append(f"{path}: {key} entry without an id, skipped")
                     continue
                 ident = (key, str(item["id"]))
-                if ident not in newest or str(item.get("updated_at")) >= str(newest[ident].get("updated_at")):
+                if ident not in newest or moment(item.get("updated_at")) >= moment(newest[ident].get("updated_at")):
                     newest[ident] = item
     for (key, _), item in sorted(newest.items()):
         if key == "incidents":
