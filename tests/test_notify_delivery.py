@@ -451,3 +451,20 @@ def test_the_ledger_beside_the_content_folder_is_the_same_from_inside_it(
     assert notify(Path("."), env, "2026-11-28T12:00:00Z", "--channel", "discord").output.strip() == "0 sent"
     assert delivered(http, smtp)["discord"] == [i.replace("INC-1", "INC-2") for i in PUBLIC_IDS]
     assert sorted(p.name for p in content.iterdir()) == ["incidents", "notify.yaml", "services.yaml", "site.yaml"]
+
+
+@pytest.mark.parametrize("name", ['Acme <b>Ops</b>, Inc. "EU"', "Ærø Status", "Acme"])
+def test_the_list_id_names_the_list_whatever_the_site_is_called(
+    tmp_path: Path, http: HttpReceiver, smtp: SmtpReceiver, name: str,
+) -> None:
+    """RFC 2919: `List-Id: phrase <id>`, which mail filters read: a name with `<`, `,` or quotes
+    is a quoted phrase, so the id is still the one in angle brackets."""
+    from email.utils import parseaddr
+
+    env = environ(http)
+    content = organisation(tmp_path, smtp.port)
+    (content / "site.yaml").write_text(SITE.replace("name: Acme", f"name: {json.dumps(name)}"))
+    assert notify(content, env, "2026-11-28T09:00:00Z").exit_code == 0
+    assert notify(content, env, "2026-11-28T10:15:00Z", "--channel=mail").exit_code == 0
+    (mail,) = [mail for _, _, mail in smtp.mails]
+    assert parseaddr(str(mail["List-Id"])) == (name, "mail.status.acme.example")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 from html import escape
 
 from ..messages import Message
@@ -41,7 +41,8 @@ def compose(
     thread = thread_id(channel, message, domain)
     mail["In-Reply-To"] = thread
     mail["References"] = thread
-    mail["List-Id"] = f"{one_line(site_name)} <{channel}.{domain}>"
+    # A phrase, quoted when the name holds `<`, `,` or `"`, so filters find the id in brackets.
+    mail["List-Id"] = formataddr((one_line(site_name), f"{channel}.{domain}"))
     if unsubscribe:
         mail["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in unsubscribe)
     if one_click(unsubscribe):
