@@ -59,19 +59,18 @@ def taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read back; files are trusted by status at once (the load cache otherwise waits 2 s)."""
     monkeypatch.setattr(cache_module, "RACY_NS", 0)
     seen: list[str] = []
-    take, view = projcache.ProjectionCache.take_settled, projcache.ProjectionCache.view
+    settle, view = projcache.ProjectionCache.settle, projcache.ProjectionCache.view
 
-    def take_spy(self, ref):  # type: ignore[no-untyped-def]
-        found = take(self, ref)
-        if found[0]:
-            seen.append(ref.facts.id)
-        return found
+    def settle_spy(self, refs, *args):  # type: ignore[no-untyped-def]
+        taken = settle(self, refs, *args)
+        seen.extend(ref.facts.id for ref in refs if ref.rel in taken)
+        return taken
 
     def view_spy(self, incident):  # type: ignore[no-untyped-def]
         seen.append(f"view:{incident.id}")
         return view(self, incident)
 
-    monkeypatch.setattr(projcache.ProjectionCache, "take_settled", take_spy)
+    monkeypatch.setattr(projcache.ProjectionCache, "settle", settle_spy)
     monkeypatch.setattr(projcache.ProjectionCache, "view", view_spy)
     return seen
 

@@ -114,10 +114,12 @@ class ProjectionCache:
             self.loaded[month] = found if isinstance(found, dict) else {}
         return self.loaded[month]
 
-    def settle(self, refs: Sequence[IncidentRef], found: Mapping[str, str], before: datetime) -> None:
+    def settle(
+        self, refs: Sequence[IncidentRef], found: Mapping[str, str], before: datetime
+    ) -> dict[str, SettledIncident | None]:
         """Find the months whose every incident is kept with a window that holds and ends
-        nowhere (no time of it after `now`) before `before` (settled.py), and read their
-        settled forms."""
+        nowhere (no time of it after `now`) before `before` (settled.py), read their settled
+        forms, and take them: each such incident's form (None: not public), by its file."""
         limit = micros(before)
         months: dict[str, bool] = {}
         for ref in refs:
@@ -141,20 +143,18 @@ class ProjectionCache:
                     file.close()
                 if isinstance(forms, dict) and all(f is None or isinstance(f, SettledIncident) for f in forms.values()):
                     self.settled[month] = forms
-
-    def take_settled(self, ref: IncidentRef) -> tuple[bool, SettledIncident | None]:
-        """(True, its settled form or None when not public) for an incident of a month `settle`
-        found, else (False, None): look it up with `get`."""
-        entry = self.index.get(ref.rel)
-        forms = self.settled.get(entry[4]) if entry is not None else None
-        if forms is None or ref.rel not in forms:
-            return False, None
-        assert entry is not None
-        self.new[ref.rel] = entry
-        form = forms[ref.rel]
-        if form is not None:
-            self.settled_rels[form.id] = ref.rel
-        return True, form
+        taken: dict[str, SettledIncident | None] = {}
+        if not self.settled:
+            return taken
+        for ref in refs:  # an open incident of such a month has no form: it is looked up with `get`
+            entry = self.index.get(ref.rel)
+            forms = self.settled.get(entry[4]) if entry is not None else None
+            if entry is not None and forms is not None and ref.rel in forms:
+                form = taken[ref.rel] = forms[ref.rel]
+                self.new[ref.rel] = entry
+                if form is not None:
+                    self.settled_rels[form.id] = ref.rel
+        return taken
 
     def view(self, incident: SettledIncident) -> PublicIncident:
         """The kept view of a settled incident this build took (its month file read now)."""
@@ -240,12 +240,12 @@ def project_cached(site: Site, incidents: LazyIncidents, now: datetime, cache: P
     public_ids = public_ids_of(site)
     resolved = {r.facts.id: known(r.facts.resolved_at, now) for r in incidents.refs}
     found = summaries(site, resolved, now)
-    cache.settle(incidents.refs, found, settled_before(now, site.settings.uptime_days))
+    taken = cache.settle(incidents.refs, found, settled_before(now, site.settings.uptime_days))
     shown: list[PublicIncident | SettledIncident] = []
     reuse.forget_keys()
     for ref in incidents.refs:
-        taken, form = cache.take_settled(ref)
-        if taken:
+        if ref.rel in taken:
+            form = taken[ref.rel]
             if form is not None:
                 shown.append(form)
             continue

@@ -9,12 +9,12 @@ Static files stand in for the endpoints: `api/v2/summary.json`, `status.json`,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from .. import urls
 from ..projection import PublicPage
+from . import jsontext
 from .objects import (
     Json,
     component_objects,
@@ -80,8 +80,8 @@ def documents(page: PublicPage) -> dict[str, Json]:
 
 
 def dumps(document: Any) -> str:
-    """Stable JSON: sorted keys, 2-space indent, UTF-8 text, trailing newline."""
-    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """Stable JSON: sorted keys, 2-space indent, UTF-8 text, trailing newline (jsontext.py)."""
+    return jsontext.dumps(document) + "\n"
 
 
 def render_api(page: PublicPage, dest: Path) -> None:

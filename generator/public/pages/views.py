@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING, TypeAlias
 
 from ...derive.uptime import Segment, availability, day_start
@@ -245,15 +246,14 @@ def history_slices(page: PublicPage) -> tuple[HistorySlice, ...]:
     ordered: list[tuple[datetime, str, str, Listed]] = [(i.started_at, "incident", i.id, i) for i in page.listed]
     ordered += [(m.scheduled_start, "maintenance", m.id, m) for m in page.maintenance
                 if m.status is MaintenanceStatus.COMPLETED]
-    ordered.sort(key=_order, reverse=True)
+    ordered.sort(key=_order, reverse=True)  # (start, kind, id): never the record itself
     items = [entry[3] for entry in ordered]
     size = max(1, page.history_page_size)
     chunks = [tuple(items[k : k + size]) for k in range(0, len(items), size)] or [()]
     return tuple(HistorySlice(number, len(chunks), chunk) for number, chunk in enumerate(chunks, start=1))
 
 
-def _order(entry: tuple[datetime, str, str, Listed]) -> tuple[datetime, str, str]:
-    return entry[0], entry[1], entry[2]
+_order = itemgetter(0, 1, 2)
 
 
 def history_pages(page: PublicPage) -> tuple[HistoryPage, ...]:
@@ -361,34 +361,38 @@ def component_records(page: PublicPage) -> dict[str, ComponentRecords]:
     instead of a scan of all of them per component page."""
     since = months_start(page.now)
     boundary = day_start(since)
-    incidents: dict[str, list[AnyIncident]] = {c.id: [] for c in page.components}
+    recent: dict[str, list[PublicIncident]] = {c.id: [] for c in page.components}
+    for incident in page.incidents:  # a settled incident started before the boundary (settled.py)
+        if incident.is_open or incident.started_at >= boundary:
+            for component_id in incident.component_ids:
+                recent.setdefault(component_id, []).append(incident)
+    years: dict[str, _Years] = {c.id: {} for c in page.components}
+    for listed in page.listed:
+        year = listed.started_at.astimezone(UTC).year  # once per incident, not per component
+        for component_id in listed.component_ids:
+            years.setdefault(component_id, {}).setdefault(year, ([], []))[0].append(listed)
     windows: dict[str, list[PublicMaintenance]] = {c.id: [] for c in page.components}
-    for incident in page.listed:
-        for component_id in incident.component_ids:
-            incidents.setdefault(component_id, []).append(incident)
     for window in page.maintenance:
+        year = window.scheduled_start.astimezone(UTC).year
         for component_id in window.component_ids:
             windows.setdefault(component_id, []).append(window)
+            years.setdefault(component_id, {}).setdefault(year, ([], []))[1].append(window)
     return {
         c.id: ComponentRecords(
             since,
-            tuple(i for i in incidents[c.id]  # never a settled one: all started before (settled.py)
-                  if isinstance(i, PublicIncident) and (i.is_open or i.started_at >= boundary)),
+            tuple(recent[c.id]),
             tuple(m for m in windows[c.id] if m.status in _UNFINISHED or m.scheduled_start >= boundary),
-            _archive(c, incidents[c.id], windows[c.id]),
+            _archive(c, years[c.id]),
         )
         for c in page.components
     }
 
 
-def _archive(
-    component: PublicComponent, incidents: list[AnyIncident], windows: list[PublicMaintenance]
-) -> tuple[ArchiveYear, ...]:
-    by_year: dict[int, tuple[list[AnyIncident], list[PublicMaintenance]]] = {}
-    for i in incidents:
-        by_year.setdefault(i.started_at.astimezone(UTC).year, ([], []))[0].append(i)
-    for m in windows:
-        by_year.setdefault(m.scheduled_start.astimezone(UTC).year, ([], []))[1].append(m)
+#: A component's incidents and maintenance windows by the UTC year they start in, newest first.
+_Years = dict[int, tuple[list[AnyIncident], list[PublicMaintenance]]]
+
+
+def _archive(component: PublicComponent, by_year: _Years) -> tuple[ArchiveYear, ...]:
     years = tuple(sorted(by_year, reverse=True))
     return tuple(
         ArchiveYear(component.id, component.name, year, years, tuple(by_year[year][0]), tuple(by_year[year][1]))
