@@ -342,3 +342,58 @@ def test_an_empty_message_title_or_note_is_a_usage_error_and_nothing_is_written(
         assert f"Invalid value for {name}: is empty; nothing was written" in result.output, result.output
     assert (sorted(p.name for p in path.parent.iterdir()), path.read_bytes()) == before
     assert not (content / "maintenance").exists() or not list((content / "maintenance").iterdir())
+
+
+TWO_COMPONENTS = """\
+id: INC-2026-010
+title: API and website errors
+type: external
+severity: major
+started_at: 2026-11-28T13:00:00Z
+impact:
+  - component: api
+    level: major_outage
+  - component: web
+    level: partial_outage
+updates:
+  - at: 2026-11-28T13:05:00Z
+    status: investigating
+    body: The API and the website fail.
+"""
+
+
+def test_one_component_recovers_while_the_incident_goes_on(tmp_path: Path) -> None:
+    """`--component api:operational` ends the API's impact from now on; the website's stays, and
+    so does the incident. Before, 'operational' was refused and the only way was editing YAML."""
+    from tests.test_public_feeds import build_public
+
+    content = make_content(tmp_path / "content", {"incidents/2026-11-28-errors.yaml": TWO_COMPONENTS})
+    result = run(content, "update", "INC-2026-010", "The API works again; the website is still slow.",
+                 "--component", "api:operational", "--now", T0)
+    assert result.exit_code == 0, result.output
+    updated = incident(content, "INC-2026-010")
+    assert [(i.component, i.level.value, i.end) for i in updated.impact] == [
+        ("api", "major_outage", parse_time(T0)), ("web", "partial_outage", None),
+    ]
+    public = build_public(content, tmp_path / "out", "2026-11-28T14:30:00Z")
+    import json
+
+    components = json.loads((public / "api" / "v2" / "components.json").read_text(encoding="utf-8"))
+    assert {c["id"]: c["status"] for c in components["components"] if not c["group"]} == {
+        "api": "operational", "web": "partial_outage",
+    }
+
+    again = run(content, "update", "INC-2026-010", "--component", "api:operational", "--now", "2026-11-28T14:10:00Z")
+    assert again.exit_code == 2
+    assert "api has no open impact in this incident to end" in again.output
+    wrong = run(content, "update", "INC-2026-010", "--component", "api:fine", "--now", "2026-11-28T14:10:00Z")
+    assert wrong.exit_code == 2
+    assert "level must be one of operational, degraded_performance" in wrong.output
+
+    mitigated = TWO_COMPONENTS.replace("INC-2026-010", "INC-2026-011").replace(
+        "impact:", "mitigated_at: 2026-11-28T13:30:00Z\nimpact:")
+    (content / "incidents" / "2026-11-28-mitigated.yaml").write_text(mitigated, encoding="utf-8")
+    late = run(content, "update", "INC-2026-011", "--component", "web:operational", "--now", "2026-11-28T14:10:00Z")
+    assert late.exit_code == 2  # its impact ended at the mitigation: not stretched to now
+    assert "web has no open impact in this incident to end" in late.output
+

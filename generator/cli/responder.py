@@ -238,7 +238,7 @@ def new_maintenance_command(
 @click.option("--notify", "for_stakeholders", is_flag=True,
               help="Mark the internal note for the internal notification channels (stakeholders).")
 @click.option("--component", "components", multiple=True, metavar="ID:LEVEL",
-              help="Change a component's impact level from now on (repeatable).")
+              help="Change a component's impact level from now on (repeatable); ID:operational ends its impact.")
 @content_option
 @now_option
 @cache_options
@@ -256,7 +256,7 @@ def update_command(
         raise click.UsageError('--notify marks an internal note: give it with --internal "note"')
     moment = parse_now(now)
     try:
-        changes = [edits.parse_component(text, default=None) for text in components]
+        changes = [edits.parse_change(text) for text in components]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--component") from None
     _check_components(content, [impact.component for impact in changes])

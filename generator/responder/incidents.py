@@ -47,6 +47,28 @@ class ComponentImpact:
     level: ImpactLevel
 
 
+@dataclass(frozen=True, slots=True)
+class ComponentRecovered:
+    """`update --component id:operational`: the component's impact ends."""
+
+    component: str
+
+
+#: The level that ends a component's impact.
+OPERATIONAL = "operational"
+
+
+def parse_change(text: str) -> ComponentImpact | ComponentRecovered:
+    """`update --component`: `checkout:partial_outage`, or `checkout:operational` (recovered)."""
+    name, _, level = text.partition(":")
+    if name.strip() and level.strip() == OPERATIONAL:
+        return ComponentRecovered(name.strip())
+    try:
+        return parse_component(text, default=None)
+    except ValueError as error:
+        raise ValueError(str(error).replace("level must be one of ", f"level must be one of {OPERATIONAL}, ")) from None
+
+
 def parse_component(text: str, default: ImpactLevel | None = DEFAULT_LEVEL) -> ComponentImpact:
     """`checkout` or `checkout:partial_outage`; raises ValueError naming the allowed levels."""
     name, _, level = text.partition(":")
@@ -162,19 +184,32 @@ def _open_spans(doc: CommentedMap, component: str) -> list[CommentedMap]:
     ]
 
 
-def change_impact(doc: CommentedMap, change: ComponentImpact, at: datetime) -> None:
-    """From `at` on, `change.component` is at `change.level`: close its open span, open a new one."""
+def change_impact(doc: CommentedMap, change: ComponentImpact | ComponentRecovered, at: datetime) -> None:
+    """From `at` on, `change.component` is at `change.level`: close its open span, open a new one.
+    Recovered: close its open span, and that is all (one that began at `at` is removed)."""
     require_open(doc, reopen_hint=True)
     impacts = _list(doc, "impact", ("regions", "resolved_at", "mitigated_at", "detection"))
     started = as_time(doc.get("started_at"))
     regions = None
-    for span in _open_spans(doc, change.component):
+    spans = _open_spans(doc, change.component)
+    if isinstance(change, ComponentRecovered):
+        mitigated = as_time(doc.get("mitigated_at"))
+        if mitigated is not None and mitigated <= at:  # a span without `to` ended at the mitigation
+            spans = [s for s in spans if (as_time(s.get("from")) or started or at) >= mitigated]
+        if not spans:
+            raise BadArgument("--component", f"{change.component} has no open impact in this incident to end")
+    for span in spans:
         start = as_time(span.get("from")) or started
         if start is not None and start >= at:  # the span began just now: change it in place
-            span["level"] = change.level.value
+            if isinstance(change, ComponentRecovered):
+                impacts.remove(span)
+            else:
+                span["level"] = change.level.value
             return
         span["to"] = Time.of(at)
         regions = span.get("regions", regions)
+    if isinstance(change, ComponentRecovered):
+        return
     entry = mapping([("component", change.component), ("level", change.level.value), ("from", Time.of(at))])
     if regions is not None:
         entry["regions"] = regions
