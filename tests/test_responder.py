@@ -397,3 +397,20 @@ def test_one_component_recovers_while_the_incident_goes_on(tmp_path: Path) -> No
     assert late.exit_code == 2  # its impact ended at the mitigation: not stretched to now
     assert "web has no open impact in this incident to end" in late.output
 
+
+@pytest.mark.parametrize("args", [
+    [b"update", b"INC-2026-007", b"Caf\xe9 checkout is back"],  # 'Café' typed in a Latin-1 terminal
+    [b"update", b"INC-2026-007", b"--internal", b"note", b"--by", b"Ren\xe9e"],
+    [b"new", b"incident", b"--title", b"Caf\xe9", b"--severity", b"minor", b"--component", b"api"],
+])
+def test_text_from_a_terminal_that_does_not_send_utf8_is_a_usage_error(content: Path, args: list[bytes]) -> None:
+    import subprocess
+    import sys
+
+    before = {p.name: p.read_bytes() for p in (content / "incidents").iterdir()}
+    result = subprocess.run([sys.executable.encode(), b"-m", b"generator", *args, b"--content", bytes(content),
+                             b"--now", T0.encode()], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 2, result.stderr
+    assert "is not UTF-8 text (it holds the byte 0xE9); set the terminal to UTF-8" in result.stderr
+    assert {p.name: p.read_bytes() for p in (content / "incidents").iterdir()} == before

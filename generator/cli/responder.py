@@ -47,6 +47,19 @@ def _written(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     subscriber as a blank update, so it is refused before anything is read or written."""
     if value is not None and not value.strip():
         raise click.BadParameter("is empty; nothing was written (is a shell variable unset?)")
+    return _utf8(ctx, param, value)
+
+
+def _utf8(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Text typed in a terminal that does not send UTF-8 (a Latin-1 'é' is the byte 0xE9):
+    Python keeps such bytes as lone surrogates, which no file may hold, so it is refused here,
+    saying why, rather than as invalid YAML in a line the command would have written."""
+    bad = next((ch for ch in value or "" if "\udc80" <= ch <= "\udcff"), None)
+    if bad is not None:
+        raise click.BadParameter(
+            f"is not UTF-8 text (it holds the byte 0x{ord(bad) - 0xDC00:02X}); set the terminal to "
+            "UTF-8 (e.g. LANG=en_US.UTF-8) and type it again; nothing was written"
+        )
     return value
 
 
@@ -234,7 +247,7 @@ def new_maintenance_command(
               help="Status of the public update (default: the latest one's).")
 @click.option("--internal", "note", default=None, metavar="NOTE", callback=_written,
               help="Add a note to the internal timeline.")
-@click.option("--by", default=None, help="Author of the internal note (default: $USER).")
+@click.option("--by", default=None, callback=_utf8, help="Author of the internal note (default: $USER).")
 @click.option("--notify", "for_stakeholders", is_flag=True,
               help="Mark the internal note for the internal notification channels (stakeholders).")
 @click.option("--component", "components", multiple=True, metavar="ID:LEVEL",
@@ -304,7 +317,8 @@ def resolve_command(
               show_default=True, help="Status of the public update that reopens it.")
 @click.option("--component", "components", multiple=True, metavar="ID:LEVEL",
               help="The impact is back: this component's level from now on (repeatable); clears mitigated_at.")
-@click.option("--by", default=None, help="Author of the internal note recording the reopening (default: $USER).")
+@click.option("--by", default=None, callback=_utf8,
+              help="Author of the internal note recording the reopening (default: $USER).")
 @content_option
 @now_option
 @cache_options
