@@ -618,16 +618,18 @@ def test_a_rebuild_never_writes_into_the_published_knowledge_base(
     assert seen == [[]] * 5
 
 
-def test_a_kept_markdown_file_changed_by_hand_is_made_again(content: Path, tmp_path: Path, builds: Builds) -> None:
+@pytest.mark.parametrize(("page", "heading"), [("incidents/INC-1", "## Times"),  # a keyed page
+                                               ("incidents/index", "# Incidents")])  # the overview's
+def test_a_kept_markdown_file_changed_by_hand_is_made_again(
+        page: str, heading: str, content: Path, tmp_path: Path, builds: Builds) -> None:
     """The kept Markdown tree is trusted unread only while each file is as the build wrote it."""
     builds.run(content, START)
-    kept = next(builds.cache.glob("render/internal-*-docs"))
-    page = kept / "incidents" / "INC-1.md"
-    page.write_text(page.read_text().replace("## Times", "## Tampered"))
+    kept = next(builds.cache.glob("render/internal-*-docs")) / f"{page}.md"
+    kept.write_text(kept.read_text().replace(heading, "## Tampered"))
     settings = (REPO / "generator" / "kb" / "mkdocs.yml").read_text()
     (content.parent / "mkdocs.yml").write_text(settings.replace("navigation.top", "navigation.tracking"))
-    incremental = builds.run(content, START)  # renders every page, INC-1 from its Markdown
-    assert "Tampered" not in (builds.out / "internal" / "incidents" / "INC-1.html").read_text()
+    incremental = builds.run(content, START)  # renders every page, this one from its Markdown
+    assert "Tampered" not in (builds.out / "internal" / f"{page}.html").read_text()
     assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
 
 
@@ -733,3 +735,37 @@ def test_tags_configured_once_per_name_keep_hierarchies_and_shadow_tags(
     incremental = builds.run(content, START)
     assert builds.last.reused
     assert differences(clean_build(content, START, tmp_path / "clean-2"), incremental) == []
+
+
+# --------------------------------------------------------------------------- the overview (overview.py)
+
+
+def test_an_update_or_a_review_paragraph_keeps_the_overview_and_reaches_its_own_page(
+        content: Path, tmp_path: Path, builds: Builds) -> None:
+    """One more update on an incident, or a paragraph added to a review, changes no summary
+    (summary.py): the index, service and metrics pages are kept whole, and the incident's or
+    review's own page still shows the new text; then a changed severity (in the summary)
+    reaches the index again."""
+    builds.run(content, START)
+    incident_file, review_file = content / "incidents" / "inc-2.yaml", next((content / "postmortems").glob("*.md"))
+    review_page = builds.out / "internal" / "postmortems" / f"{review_file.stem}.html"
+    text = incident_file.read_text()
+    incident_file.write_text(text.replace("updates:\n", "updates:\n  - at: 2026-11-28T11:59:00Z\n"
+                                          "    status: identified\n    body: One more update.\n", 1))
+    incremental = builds.run(content, START)
+    assert "One more update." in (builds.out / "internal" / "incidents" / "INC-2.html").read_text()
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+    review_file.write_text(review_file.read_text() + "\nA paragraph added to the review.\n")
+    incremental = builds.run(content, START)
+    assert "A paragraph added to the review." in review_page.read_text()
+    assert differences(clean_build(content, START, tmp_path / "clean2"), incremental) == []
+    severity = re.search(r"severity: (\w+)", text)
+    assert severity is not None
+    other = "minor" if severity.group(1) != "minor" else "major"
+    incident_file.write_text(incident_file.read_text().replace(f"severity: {severity.group(1)}", f"severity: {other}"))
+    incremental = builds.run(content, START)
+    assert differences(clean_build(content, START, tmp_path / "clean3"), incremental) == []
+    index = (builds.out / "internal" / "incidents" / "index.html").read_text()
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", index, re.S) if "INC-2.html" in r)
+    assert f"<td>{other}</td>" in row
+

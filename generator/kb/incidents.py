@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from .content import admonition_block
 from .index import Kb, build_index
 from .md import admonition, cell, day, external_link, front_matter, label, link, nowrap, span, table, when
 from .pages import Keyed
+from .summary import whole
 
 _BLOCK_START = re.compile(r"^(\s*)([#>*+=|-]|\d+[.)]|!!!|\?\?\?)")
 
@@ -236,20 +237,28 @@ def incident_page(kb: Kb, incident: Incident) -> str:
     return out
 
 
-def incident_inputs(kb: Kb, incident: Incident) -> tuple[Any, ...]:
-    """Everything `incident_page` reads besides the code: the incident (its file's key), the services it names
-    (their names, external runbooks and runbooks: `Kb.service_key`, made once per service), its
-    review's status or when one is due (and whether that is past)."""
+def incident_inputs(kb: Kb, incident: Incident, record: bytes | Incident) -> tuple[Any, ...]:
+    """Everything `incident_page` reads besides the code: the incident (`record`: its file's
+    key, else the whole record), the services it names (their names, external runbooks and
+    runbooks: `Kb.service_key`, made once per service), its review's status or when one is due
+    (and whether that is past)."""
     cause = incident.root_cause.service
     postmortem = kb.reviews.get(incident.id)
     due = review_due(incident, kb.site.settings)
-    return (kb.record_key(incident), [kb.service_key(s) for s in kb.services_of(incident)],
+    return (record, [kb.service_key(s) for s in kb.services_of(incident)],
             kb.service_key(cause) if cause else None, postmortem.status if postmortem else None, due,
             due is not None and due < kb.now)
 
 
 def incident_pages(site: Site, now: datetime) -> Iterator[Keyed]:
+    """Each incident's page, from its whole record (the site's incidents may be summaries)."""
     kb = build_index(site, now)
-    for incident in site.incidents:
-        yield Keyed(paths.incident(incident.id), incident_inputs(kb, incident),
-                    functools.partial(incident_page, kb, incident))
+    for index, incident in enumerate(site.incidents):
+        key = kb.file_keys.get(incident.id)
+        record = key if key is not None else whole(site.incidents, index)
+        yield Keyed(paths.incident(incident.id), incident_inputs(kb, incident, record),
+                    functools.partial(_own_page, kb, site.incidents, index))
+
+
+def _own_page(kb: Kb, incidents: Sequence[Incident], index: int) -> str:
+    return incident_page(kb, whole(incidents, index))

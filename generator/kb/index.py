@@ -15,6 +15,7 @@ from ..load.lazy import LazyIncidents
 from ..model import ActionItem, Incident, Postmortem, Runbook, Service, Site
 from ..public.digest import serialise
 from . import paths
+from .summary import Summarised
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +63,8 @@ class Kb:
         return tuple(dict.fromkeys(impact.component for impact in incident.impact))
 
     def record_key(self, incident: Incident) -> bytes | Incident:
-        """What stands for the incident in a page's inputs (pages.Keyed): its file's key, so the
-        page is keyed without serialising the record, else the record itself."""
+        """What stands for the incident in another page's inputs (pages.Keyed): its file's key,
+        so the page is keyed without serialising the record, else the record as shown there."""
         return self.file_keys.get(incident.id, incident)
 
     def service_name(self, service_id: str) -> str:
@@ -153,14 +154,15 @@ def _make_index(site: Site, now: datetime) -> Kb:
         runbooks_by_service={k: tuple(v) for k, v in sorted(by_service.items())},
         incidents_by_service={k: tuple(v) for k, v in sorted(hit.items())},
         runbook_pages=paths.runbook_pages(site.runbooks),
-        file_keys=_file_keys(site),
+        file_keys=file_keys(site),
     )
 
 
-def _file_keys(site: Site) -> dict[str, bytes]:
-    """Each incident's file key from a lazy load; none when an id is not unique (never in a
+def file_keys(site: Site) -> dict[str, bytes]:
+    """Each incident's file key from a lazy load (summarised or not); none when an id is not unique (never in a
     site that validated) or the load was not lazy."""
-    if not isinstance(site.incidents, LazyIncidents):
+    incidents = site.incidents.records if isinstance(site.incidents, Summarised) else site.incidents
+    if not isinstance(incidents, LazyIncidents):
         return {}
-    keys = {ref.facts.id: ref.key for ref in site.incidents.refs}
-    return keys if len(keys) == len(site.incidents.refs) else {}
+    keys = {ref.facts.id: ref.key for ref in incidents.refs}
+    return keys if len(keys) == len(incidents.refs) else {}

@@ -39,7 +39,9 @@ from ..cachefile import CacheFile, SectionWriter, write_cache_file
 from ..load.cache import gc_paused
 from ..publish import Status, prune, remove_files, status
 from .mkdocs_run import SEARCH_INDEX, Found, PageRecord, Result, Reuse
+from .overview import OverviewStore
 from .pages import Kept
+from .registry import SALT
 from .rows import RowStore
 
 #: Bumped when the layout of the cache file changes (with marshal's own version: see _read).
@@ -96,6 +98,7 @@ class KbCache:
         self.unchanged: set[str] = set()  # keyed files taken from the kept tree as they are
         self.texts: dict[str, bytes] = {}  # page -> its record's JSON text as read (search entries apart)
         self.rows = RowStore({})  # table rows of the last build (rows.py)
+        self.overview = OverviewStore(SALT)  # the overview files of the last build (overview.py)
         self.templates = TemplateCache(directory, directory / "render" / "templates")
         with gc_paused():  # 6,100 records at 5,000 incidents, all living on: collecting meanwhile was half of reading
             self._read()
@@ -122,12 +125,14 @@ class KbCache:
             self.previous = stored["reserve"]
             salt = stored["salt"]
             self.rows = RowStore(stored["rows"])
+            self.overview = OverviewStore.from_plain(stored.get("overview"), SALT)
             self.theme = stored["theme"]
             lookups = stored.get("lookups")
             self.lookups = lookups if isinstance(lookups, dict) else None
         except (ValueError, TypeError, KeyError, IndexError, EOFError, UnicodeDecodeError):
             self.records, self.status, self.keys, self.destinations, self.previous = {}, {}, {}, {}, {}
             self.texts, self.rows, self.made, self.theme, self.lookups = {}, RowStore({}), {}, None, None
+            self.overview = OverviewStore(SALT)
             return
         self.signature, self.salt = signature, salt
 
@@ -147,6 +152,16 @@ class KbCache:
             return
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.kept[path] = (key.hex(), hashlib.sha256(data).hexdigest())
+
+    def kept_overview(self, key: bytes) -> dict[str, Kept] | None:
+        """The overview files of the last build when its key was `key` and they are in the kept
+        tree as written (registry.Made); then the table rows it used (all of them the overview's:
+        rows.py) and the keys of its keyed files are this build's too."""
+        kept = self.overview.kept(key, lambda path: status(self._docs + path))
+        if kept is not None:
+            self.rows.used.update(self.rows.known)
+            self.kept.update((path, self.made[path][:2]) for path in kept if path in self.made)
+        return kept
 
     def _status_kept(self, path: str) -> Status | None:
         """A kept docs file's status: as checked by `get` when it was taken unread (sync_tree
@@ -218,7 +233,8 @@ class KbCache:
         made_files = {path: (key, digest, self._status_kept(path)) for path, (key, digest) in self.kept.items()}
         stored = {"format": (FORMAT, marshal.version), "signature": result.signature, "salt": result.salt,
                   "pages": pages, "made": made_files, "reserve": reserve, "rows": self.rows.used,
-                  "theme": result.theme, "search": index, "lookups": result.lookups}
+                  "theme": result.theme, "search": index, "lookups": result.lookups,
+                  "overview": self.overview.to_plain(lambda path: status(self._docs + path))}
         data = marshal.dumps(stored)
         records = b"".join(texts)
 

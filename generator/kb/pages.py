@@ -11,6 +11,11 @@
   for a page made only when `inputs` (everything `make` reads) changed since the last build.
   Search, tags and the index pages reach them; keeping them out of the navigation keeps the
   build linear in the number of incidents (Material renders the whole navigation into every page).
+  `Documents(produce, overview=True)` — files made from the whole site (the service pages, the
+  metrics files), kept with the navigation pages while the site's summary is unchanged.
+
+Every producer is given the summarised site (summary.py): an incident's or a review's own page
+takes its whole record with `summary.whole`.
 
 Page modules import only this module (never the registry), so the registry can import them all.
 Paths are POSIX, relative to the docs folder; link between pages with `md.link()`.
@@ -70,3 +75,6 @@ class Documents:
     """Files outside the navigation (per-record pages, assets)."""
 
     produce: Callable[[Site, datetime], Iterable[Output | Keyed]]
+    #: Made from the whole (summarised) site, like the navigation pages: kept with them while
+    #: the site's summary and the build time are unchanged (overview.py).
+    overview: bool = False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,15 +22,22 @@ from ..model import Site
 from ..public.digest import serialise
 from ..workers import run_all
 from . import followups, guides, incidents, metrics_pages, paths, reviews, rows, runbooks, services
+from .overview import OverviewStore, overview_key
 from .pages import Documents, Kept, Keyed, Output, Page
+from .summary import summarised
 
 
 class Made(Protocol):
-    """Files made by earlier builds, by path and key (`get`); every file made is `put` back."""
+    """Files made by earlier builds, by path and key (`get`); every file made is `put` back.
+    The overview files (overview.py) are kept whole: `overview` holds them."""
+
+    overview: OverviewStore
 
     def get(self, path: str, key: bytes) -> Kept | None: ...
 
     def put(self, path: str, key: bytes, content: str | bytes | Kept) -> None: ...
+
+    def kept_overview(self, key: bytes) -> dict[str, Kept] | None: ...
 
 
 def _code_salt() -> bytes:
@@ -42,7 +50,8 @@ def _code_salt() -> bytes:
     return digest.digest()
 
 
-_SALT = _code_salt()
+#: The page code's hash, in every key of a generated file (and of the overview: overview.py).
+SALT = _code_salt()
 
 
 def _home(site: Site, now: datetime) -> str:
@@ -68,8 +77,8 @@ DOCUMENTS: list[Documents] = [
     Documents(incidents.incident_pages),
     Documents(reviews.review_pages),
     Documents(runbooks.runbook_pages),
-    Documents(services.service_pages),
-    Documents(metrics_pages.files),
+    Documents(services.service_pages, overview=True),
+    Documents(metrics_pages.files, overview=True),
 ]
 
 
@@ -81,37 +90,48 @@ def pages() -> list[Page]:
 
 def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Output]:
     """Every file of the docs tree, sorted by path; two producers writing one path is a bug.
-    A `Keyed` file whose inputs are unchanged comes from `made` instead of being made again;
-    the others, and the navigation pages, are made on every core when there are many (a cold
-    build). The producers run here first, so what they share (the index of the site, the
-    metrics report) is made once, before the workers are forked."""
-    outputs: list[Output | None] = []
+    Every producer is given the summarised site (summary.py). The overview files come from
+    `made` while its key is unchanged (overview.py); a `Keyed` file whose inputs are unchanged
+    comes from `made` instead of being made again; the others, and the navigation pages, are
+    made on every core when there are many (a cold build). The producers run here first, so
+    what they share (the index of the site, the metrics report) is made once, before the
+    workers are forked."""
+    shown = summarised(site)
+    key = overview_key(shown, now, made.overview, _table()) if made is not None else None
+    kept = made.kept_overview(key) if made is not None and key is not None else None
+    outputs: list[Output | None] = [Output(path, content) for path, content in (kept or {}).items()]
+    overview: set[str] = set()  # the paths of the overview files made here
     todo: list[tuple[int, Keyed, bytes | None]] = []  # (index in outputs, entry, key)
-    for page in pages():  # made with the keyed files, on every core on a cold build
-        todo.append((len(outputs), Keyed(page.path, (), functools.partial(page.produce, site, now)), None))
+    for page in pages() if kept is None else ():  # made with the keyed files, on every core on a cold build
+        overview.add(page.path)
+        todo.append((len(outputs), Keyed(page.path, (), functools.partial(page.produce, shown, now)), None))
         outputs.append(None)
     for producer in DOCUMENTS:
-        for entry in producer.produce(site, now):
+        if producer.overview and kept is not None:
+            continue
+        for entry in producer.produce(shown, now):
+            if producer.overview:
+                overview.add(entry.path)
             if isinstance(entry, Output):
                 outputs.append(entry)
                 continue
-            key = hashlib.sha256(_SALT + serialise(entry.inputs)).digest() if made is not None else None
-            kept = made.get(entry.path, key) if made is not None and key is not None else None
-            if kept is not None:
-                assert made is not None and key is not None
-                made.put(entry.path, key, kept)
-                outputs.append(Output(entry.path, kept))
+            entry_key = hashlib.sha256(SALT + serialise(entry.inputs)).digest() if made is not None else None
+            found = made.get(entry.path, entry_key) if made is not None and entry_key is not None else None
+            if found is not None:
+                assert made is not None and entry_key is not None
+                made.put(entry.path, entry_key, found)
+                outputs.append(Output(entry.path, found))
                 continue
-            todo.append((len(outputs), entry, key))
+            todo.append((len(outputs), entry, entry_key))
             outputs.append(None)
     todo.sort(key=lambda task: not task[1].slow)  # stable: the slow ones first, else in order
-    for (index, entry, key), (content, used) in zip(todo, run_all(_make, [entry for _, entry, _ in todo], MIN_MADE),
-                                                    strict=True):
+    for (index, entry, entry_key), (content, used) in zip(
+            todo, run_all(_make, [entry for _, entry, _ in todo], MIN_MADE), strict=True):
         rows.add(used)
         if content is None:  # it failed in a worker: made here again, to fail here with its own message
             content = entry.make()
-        if made is not None and key is not None:
-            made.put(entry.path, key, content)
+        if made is not None and entry_key is not None:
+            made.put(entry.path, entry_key, content)
         outputs[index] = Output(entry.path, content)
     done = [output for output in outputs if output is not None]
     seen: set[str] = set()
@@ -119,7 +139,29 @@ def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Out
         if output.path in seen:
             raise ValueError(f"two knowledge-base producers write {output.path}")
         seen.add(output.path)
+    if made is not None and key is not None and kept is None:
+        made.overview.keep(key, {o.path: o.content for o in done if o.path in overview})
     return sorted(done, key=lambda o: o.path)
+
+
+def _table() -> bytes:
+    """The page table as far as the overview depends on it: each navigation page's row, and
+    the producers of it and of the overview files, with the code of their modules."""
+    rows: list[Any] = [(p.path, p.title, p.section, p.order, _code_of(p.produce)) for p in pages()]
+    rows += [_code_of(d.produce) for d in DOCUMENTS if d.overview]
+    return serialise(rows)
+
+
+def _code_of(function: Callable[..., Any]) -> tuple[str, str, str]:
+    module = getattr(function, "__module__", None) or ""
+    return module, getattr(function, "__qualname__", repr(function)), _module_code(module)
+
+
+@functools.cache
+def _module_code(name: str) -> str:
+    """The SHA-256 of a module's source file (read once a process)."""
+    path = getattr(sys.modules.get(name), "__file__", None)
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
 
 
 #: Below this many keyed files to make, starting worker processes costs more than it saves.

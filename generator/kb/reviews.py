@@ -16,6 +16,7 @@ from .content import admonition_block, document
 from .index import Action, Kb, build_index
 from .md import cell, day, external_link, front_matter, label, link, nowrap, span, table
 from .pages import Keyed
+from .summary import whole
 
 OVERDUE = '<span class="kb-overdue">overdue</span>'
 
@@ -158,7 +159,9 @@ def review_inputs(kb: Kb, postmortem: Postmortem) -> tuple[Any, ...]:
 
 
 def review_pages(site: Site, now: datetime) -> Iterator[Keyed]:
+    """Each review's page, from its whole record (the site's reviews may be summaries)."""
     kb = build_index(site, now)
-    for postmortem in site.postmortems:
+    for index in range(len(site.postmortems)):
+        postmortem = whole(site.postmortems, index)
         yield Keyed(paths.review(postmortem.incident), review_inputs(kb, postmortem),
                     functools.partial(review_page, kb, postmortem))
