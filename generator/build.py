@@ -90,7 +90,8 @@ def build(request: BuildRequest) -> Loaded:
         cache = LoadCache(request.cache_dir) if request.cache_dir is not None else None
         # A site built alone, with the cache, gets its incidents pickled until read (load/lazy.py):
         # the public site takes unchanged incidents' projections from its cache, the knowledge
-        # base keys its pages by the incidents' file keys (and reads every record).
+        # base keys its pages by the incidents' file keys and keeps their summaries under them
+        # (kb/overview.py), reading the records of changed incidents only.
         lazy = request.targets in (("public",), ("internal",))
         loaded = load_or_raise(request.content, request.now, request.strict, request.max_bytes, cache, lazy)
         available = renderers()

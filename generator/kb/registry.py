@@ -20,11 +20,11 @@ from typing import Any, Protocol
 
 from ..model import Site
 from ..public.digest import serialise
-from ..workers import run_all
+from ..workers import run_all, workers
 from . import followups, guides, incidents, metrics_pages, paths, reviews, rows, runbooks, services
 from .overview import OverviewStore, overview_key
 from .pages import Documents, Kept, Keyed, Output, Page
-from .summary import summarised
+from .summary import read_all, summarised
 
 
 class Made(Protocol):
@@ -96,7 +96,7 @@ def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Out
     made on every core when there are many (a cold build). The producers run here first, so
     what they share (the index of the site, the metrics report) is made once, before the
     workers are forked."""
-    shown = summarised(site)
+    shown = summarised(site, made.overview if made is not None else None)
     key = overview_key(shown, now, made.overview, _table()) if made is not None else None
     kept = made.kept_overview(key) if made is not None and key is not None else None
     outputs: list[Output | None] = [Output(path, content) for path, content in (kept or {}).items()]
@@ -125,6 +125,8 @@ def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Out
             todo.append((len(outputs), entry, entry_key))
             outputs.append(None)
     todo.sort(key=lambda task: not task[1].slow)  # stable: the slow ones first, else in order
+    if workers(len(todo), MIN_MADE) > 1:  # the records workers make pages of are read here first
+        read_all(shown)
     for (index, entry, entry_key), (content, used) in zip(
             todo, run_all(_make, [entry for _, entry, _ in todo], MIN_MADE), strict=True):
         rows.add(used)

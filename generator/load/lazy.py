@@ -42,6 +42,10 @@ class LazyIncidents(Sequence[Incident]):
         """The record of one incident."""
         return self._fetch(ref)
 
+    def at(self, index: int) -> Incident:
+        """The record at `index`, unpickled alone (with its cache chunk) unless all were read."""
+        return self._records[index] if self._records is not None else self._fetch(self.refs[index])
+
     def records(self) -> tuple[Incident, ...]:
         if self._records is None:
             self._records = tuple(self._fetch(ref) for ref in self.refs)
