@@ -77,3 +77,26 @@ def test_a_webhook_notification_is_imported_like_the_api(tmp_path: Path) -> None
     assert len(imported) == 1
     assert imported[0].resolved_at is not None
     assert imported[0].updates[-1].status.value == "resolved"
+
+
+def test_a_resolved_cstate_issue_without_resolved_when_ends_at_its_last_update(tmp_path: Path) -> None:
+    """`resolved: true` without `resolvedWhen` (cState asks for it; people forget): the outage
+    lasted until its last tracked update, not zero minutes from its `date`."""
+    site = tmp_path / "cstate"
+    (site / "content" / "issues").mkdir(parents=True)
+    (site / "config.yml").write_text("params:\n  systems:\n    - name: API\n      category: Core\n")
+    (site / "content" / "issues" / "outage.md").write_text(
+        "---\ntitle: API down\ndate: 2024-03-01T10:00:00Z\nresolved: true\nseverity: down\naffected: [API]\n---\n"
+        '*Investigating* - The API fails. {{< track "2024-03-01T10:05:00Z" >}}\n\n'
+        '*Resolved* - It works again. {{< track "2024-03-01T11:10:00Z" >}}\n'
+    )
+    content = make_content(tmp_path / "content")
+    result = run(content, "import", "cstate", str(site), "--now", "2024-03-02T00:00:00Z")
+    assert result.exit_code == 0, result.output
+    loaded = load(content, "2024-03-02T00:00:00Z")
+    assert loaded.problems.errors == []
+    (imported,) = [i for i in loaded.site.incidents if i.id == "CS-outage"]
+    assert imported.resolved_at is not None and imported.resolved_at.isoformat() == "2024-03-01T11:10:00+00:00"
+    assert [(u.at.strftime("%H:%M"), u.status.value) for u in imported.updates] == [
+        ("10:05", "investigating"), ("11:10", "resolved"),
+    ]

@@ -167,8 +167,8 @@ def issue_record(path: Path, services: dict[str, str], plan: Plan) -> Record | N
         plan.warnings.append(f"{path}: no valid date, skipped")
         return None
     resolved = to_utc(meta.get("resolvedWhen")) if meta.get("resolved") else None
-    if meta.get("resolved") and resolved is None:
-        resolved = started
+    if meta.get("resolved") and resolved is None:  # no resolvedWhen: resolved by its last tracked update
+        resolved = max((at for at, _ in _pieces(body) if at is not None), default=started)
     if resolved is not None:
         resolved = max(resolved, started)
     severity, level = IMPACT.get(str(meta.get("severity") or "").strip().lower(), ("minor", ""))
