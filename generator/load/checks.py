@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..derive.followup import effective_due, overdue_after, review_overdue_after
 from ..model import (
@@ -29,6 +29,10 @@ from ..model import (
 )
 from ..problems import Level, Problem, Problems
 from ..published import forms
+
+#: How far ahead of the build time an incident may start before `validate` asks whether its date
+#: is right: clocks of responders and CI differ by seconds, not hours.
+FUTURE_SLACK = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +143,14 @@ class CrossFile:
     problems: tuple[Problem, ...]
     timed: tuple[tuple[datetime, Problem], ...]
     counts: tuple[int, int, int, int, int]
+    #: Warnings that hold until their moment (an incident that starts in the future).
+    ahead: tuple[tuple[datetime, Problem], ...] = ()
 
     def at(self, now: datetime) -> list[Problem]:
-        """The problems as of `now`: every timed warning whose moment has passed."""
-        return [*self.problems, *(problem for after, problem in self.timed if now > after)]
+        """The problems as of `now`: every timed warning whose moment has passed, and every
+        warning ahead whose moment has not come."""
+        return [*self.problems, *(problem for after, problem in self.timed if now > after),
+                *(problem for until, problem in self.ahead if now < until)]
 
 
 def check(site: SiteFacts, prefix: str) -> CrossFile:
@@ -151,7 +159,8 @@ def check(site: SiteFacts, prefix: str) -> CrossFile:
     checker.check_site(site)
     Redactions(site.settings.redaction_patterns).report(checker.problems, prefix, cross_file_texts(site))
     counts = (len(site.incidents), len(site.maintenance), len(site.postmortems), len(site.runbooks), len(site.services))
-    return CrossFile(tuple(checker.problems.sorted()), tuple(checker.timed_warnings(site)), counts)
+    timed, ahead = tuple(checker.timed_warnings(site)), tuple(checker.ahead_warnings(site))
+    return CrossFile(tuple(checker.problems.sorted()), timed, counts, ahead)
 
 
 class Checker:
@@ -235,6 +244,16 @@ class Checker:
             if after is not None:
                 state = "no post-mortem" if review is None else "its post-mortem is still a draft"
                 yield after, self.timed(incident.source, f"resolved more than {days} days ago and {state}")
+
+    def ahead_warnings(self, site: SiteFacts) -> Iterator[tuple[datetime, Problem]]:
+        """Each warning that holds until a moment: an external incident that starts more than
+        FUTURE_SLACK after `now`, which the public page leaves out until then (a year typed
+        wrong in a file written by hand would otherwise hide an outage without a word)."""
+        for incident in site.incidents:
+            if incident.type is IncidentType.EXTERNAL:
+                shown = incident.started_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+                message = f"started_at {shown} is in the future: the public page shows this incident only from then on"
+                yield incident.started_at - FUTURE_SLACK, self.timed(incident.source, message)
 
     def timed(self, source: Source, message: str) -> Problem:
         return Problem(self.shown(source), source.line, message, Level.WARNING)
