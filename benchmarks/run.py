@@ -228,9 +228,9 @@ def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> 
     # public build filled it), the knowledge base's own cache starts empty.
     cache = out / "cache"
 
-    def kb_build(target: Path) -> dict[str, bytes]:
-        build(BuildRequest(content=content, out=target, now=now, targets=("internal",), progress=lambda _: None,
-                           cache_dir=cache))
+    def kb_build(target: Path, later: int = 0) -> dict[str, bytes]:
+        build(BuildRequest(content=content, out=target, now=now + timedelta(minutes=later), targets=("internal",),
+                           progress=lambda _: None, cache_dir=cache))
         return snapshot(target / "internal")
 
     with stages.stage("kb: cold build (Markdown + MkDocs, workers)", out / "kb-site") as row:
@@ -244,16 +244,26 @@ def kb_stages(stages: Stages, site: Any, now: Any, content: Path, out: Path) -> 
             row.update(note="identical to the workers' build" if alone == cold else "DIFFERS from the workers' build")
     finally:
         del os.environ["STATUSPRESS_WORKERS"]
-    edits = [("incident", max((content / "incidents").iterdir()), add_update)]
+
+    def review_edit(text: bytes) -> bytes:
+        return text + b"\nA typo fixed in the review.\n"
+
+    edits = [("incident", max((content / "incidents").iterdir()), add_update,
+              lambda text: add_update(add_update(text), b"Benchmark: a second update."))]
     reviews = sorted((content / "postmortems").glob("*.md"))
     if reviews:
-        edits.append(("post-mortem", reviews[-1], lambda text: text + b"\nA typo fixed in the review.\n"))
-    for label, path, edit in edits:
+        edits.append(("post-mortem", reviews[-1], review_edit, lambda text: review_edit(review_edit(text))))
+    for label, path, edit, again in edits:
         original = path.read_bytes()
         try:
             path.write_bytes(edit(original))
             with stages.stage(f"kb: rebuild, 1 {label} changed (incremental)"):
                 kb_build(out / "kb-site")
+            # As `serve --internal` and CI build it: the clock has moved on (the metrics and
+            # service pages show figures as of the build time, so they are made again).
+            path.write_bytes(again(original))
+            with stages.stage(f"kb: rebuild, 1 {label} changed again, 3 minutes later (incremental)"):
+                kb_build(out / "kb-site", later=3)
         finally:
             path.write_bytes(original)
         with stages.stage(f"kb: rebuild, {label} put back (incremental)") as row:
@@ -515,9 +525,12 @@ def print_table(results: list[tuple[list[Row], dict[str, Any]]]) -> None:
             parts.append(f"kb workers off / on = {alone['wall'] / cold['wall']:.2f}")
         for label in ("incident", "post-mortem"):
             rebuild = by.get(f"kb: rebuild, 1 {label} changed (incremental)")
+            later = by.get(f"kb: rebuild, 1 {label} changed again, 3 minutes later (incremental)")
             if cold and rebuild:
                 parts.append(f"kb rebuild after 1 {label} / cold = {100 * rebuild['wall'] / cold['wall']:.1f}% "
                              "(target 5%)")
+            if cold and later:
+                parts.append(f"the same 3 minutes later / cold = {100 * later['wall'] / cold['wall']:.1f}%")
         public_alone = by.get("build --public cold, workers off (process)")
         if public_alone and "build --public (end to end, cold cache)" in by:
             ratio = public_alone["wall"] / by["build --public (end to end, cold cache)"]["wall"]

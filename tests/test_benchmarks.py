@@ -90,7 +90,8 @@ def test_runner_prints_every_stage(tmp_path: Path) -> None:
                   "floor: read + compose YAML", "build --public cold, workers off (process)",
                   "statuspress validate (process, no cache, workers off)",
                   "kb: cold build (Markdown + MkDocs, workers)", "kb: cold build, one process (workers off)",
-                  "kb: rebuild, 1 incident changed (incremental)", "kb: rebuild, 1 post-mortem changed (incremental)"):
+                  "kb: rebuild, 1 incident changed (incremental)", "kb: rebuild, 1 post-mortem changed (incremental)",
+                  "kb: rebuild, 1 incident changed again, 3 minutes later (incremental)"):
         assert stage in table
     assert "output identical to the incremental one" in table
     assert "own process; identical to a clean build" in table
@@ -98,7 +99,7 @@ def test_runner_prints_every_stage(tmp_path: Path) -> None:
     assert "identical to plain mkdocs build" in table and "identical to the cold build" in table
     assert "0 errors" in table and "build --public / floor =" in table
     assert "kb: plain mkdocs build (process)" in table and "kb cold build / plain mkdocs build =" in table
-    assert "kb rebuild after 1 incident / cold =" in table
+    assert "kb rebuild after 1 incident / cold =" in table and "the same 3 minutes later / cold =" in table
     figures = json.loads(raw.read_text())
     assert [f["info"]["n"] for f in figures] == [10, 20]
     rows = {r["stage"]: r for r in figures[1]["rows"]}
