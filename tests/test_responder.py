@@ -414,3 +414,22 @@ def test_text_from_a_terminal_that_does_not_send_utf8_is_a_usage_error(content: 
     assert result.returncode == 2, result.stderr
     assert "is not UTF-8 text (it holds the byte 0xE9); set the terminal to UTF-8" in result.stderr
     assert {p.name: p.read_bytes() for p in (content / "incidents").iterdir()} == before
+
+
+def test_impact_back_after_the_mitigation_is_recorded_by_update(tmp_path: Path) -> None:
+    """A mitigated incident, being monitored, flares up: `update --component` records the new
+    impact. Before, the command was refused with 'give this impact its own `to`' (a span from now
+    without `to` ends at mitigated_at), which no command could write."""
+    mitigated = TWO_COMPONENTS.replace("impact:", "mitigated_at: 2026-11-28T13:30:00Z\nimpact:")
+    content = make_content(tmp_path / "content", {"incidents/2026-11-28-errors.yaml": mitigated})
+    result = run(content, "update", "INC-2026-010", "Checkout fails again.", "--component", "api:partial_outage",
+                 "--now", T0)
+    assert result.exit_code == 0, result.output
+    updated = incident(content, "INC-2026-010")
+    assert updated.mitigated_at is None
+    end = parse_time("2026-11-28T13:30:00Z")
+    assert [(i.component, i.level.value, i.start, i.end) for i in updated.impact] == [
+        ("api", "major_outage", None, end),  # the past stays as it was
+        ("web", "partial_outage", None, end),
+        ("api", "partial_outage", parse_time(T0), None),
+    ]

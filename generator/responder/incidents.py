@@ -185,17 +185,27 @@ def _open_spans(doc: CommentedMap, component: str) -> list[CommentedMap]:
 
 
 def change_impact(doc: CommentedMap, change: ComponentImpact | ComponentRecovered, at: datetime) -> None:
-    """From `at` on, `change.component` is at `change.level`: close its open span, open a new one.
-    Recovered: close its open span, and that is all (one that began at `at` is removed)."""
+    """From `at` on, `change.component` is at `change.level`: close its open span, open a new one
+    (after `mitigated_at`, the impact is back: the mitigation is removed, the spans it ended keep
+    that end). Recovered: close its open span, and that is all (one that began at `at` is removed)."""
     require_open(doc, reopen_hint=True)
     impacts = _list(doc, "impact", ("regions", "resolved_at", "mitigated_at", "detection"))
     started = as_time(doc.get("started_at"))
     regions = None
+    mitigation = as_time(doc.get("mitigated_at"))
+    if isinstance(change, ComponentImpact) and mitigation is not None and mitigation <= at:
+        # The impact is back after the mitigation, which did not hold (as `reopen --component`):
+        # spans that ended with it keep that end, and the incident is no longer mitigated.
+        for span in doc.get("impact") or []:
+            if isinstance(span, dict) and span.get("to") is None:
+                start = as_time(span.get("from")) or started
+                if start is None or start < mitigation:
+                    span["to"] = Time.of(mitigation)
+        del doc["mitigated_at"]
     spans = _open_spans(doc, change.component)
     if isinstance(change, ComponentRecovered):
-        mitigated = as_time(doc.get("mitigated_at"))
-        if mitigated is not None and mitigated <= at:  # a span without `to` ended at the mitigation
-            spans = [s for s in spans if (as_time(s.get("from")) or started or at) >= mitigated]
+        if mitigation is not None and mitigation <= at:  # a span without `to` ended at the mitigation
+            spans = [s for s in spans if (as_time(s.get("from")) or started or at) >= mitigation]
         if not spans:
             raise BadArgument("--component", f"{change.component} has no open impact in this incident to end")
     for span in spans:
