@@ -11,7 +11,10 @@ from .content import document
 from .incidents import INCIDENT_HEADERS, incident_row
 from .index import build_index
 from .md import cell, front_matter, link, table
-from .reviews import ACTION_HEADERS, action_rows, due_reviews_table
+from .reviews import ACTION_HEADERS, action_rows, due_reviews_table, more
+
+#: Rows of each list on the home page (the earliest due first); the rest are a link away.
+HOME_ROWS = 20
 
 
 def home(site: Site, now: datetime, sections: Sequence[tuple[str, str]]) -> str:
@@ -24,10 +27,13 @@ def home(site: Site, now: datetime, sections: Sequence[tuple[str, str]]) -> str:
     opened = [i for i in reversed(site.incidents) if i.is_open]
     out += "## Open incidents\n\n"
     out += table(INCIDENT_HEADERS, (incident_row(kb, i, source) for i in opened)) if opened else "No open incidents.\n"
-    out += "\n## Reviews due or overdue\n\n" + due_reviews_table(kb, source)
+    out += "\n## Reviews due or overdue\n\n" + due_reviews_table(kb, source, HOME_ROWS)
     overdue = [a for a in kb.actions if a.overdue]
     out += "\n## Overdue action items\n\n"
-    out += table([*ACTION_HEADERS, "Review"], action_rows(overdue, source, True)) if overdue else "None.\n"
+    out += table([*ACTION_HEADERS, "Review"], action_rows(overdue[:HOME_ROWS], source, True)) if overdue else "None.\n"
+    if len(overdue) > HOME_ROWS:
+        tracker = link("the follow-up tracker", source, paths.FOLLOWUPS)
+        out += f"\n{more(len(overdue) - HOME_ROWS, 'overdue action item', tracker)}\n"
     out += "\n## Sections\n\n"
     out += "".join(f"- {link(title, source, path)}\n" for title, path in sections)
     return out

@@ -58,7 +58,9 @@ def needing_review(kb: Kb) -> list[tuple[Incident, datetime, bool]]:
     return sorted(out, key=lambda t: (t[1], t[0].id))
 
 
-def due_reviews_table(kb: Kb, source: str) -> str:
+def due_reviews_table(kb: Kb, source: str, most: int | None = None) -> str:
+    """The reviews due, earliest due first; with `most`, only that many and a link to them all
+    (the home page: an organisation with thousands overdue gets a page one can read)."""
     rows = [
         [
             link(incident.id, source, paths.incident(incident.id), nowrap=True),
@@ -71,7 +73,16 @@ def due_reviews_table(kb: Kb, source: str) -> str:
     ]
     if not rows:
         return "No review is due.\n"
-    return table(["Incident", "Title", "Severity", "Review due", "Review"], rows)
+    shown = table(["Incident", "Title", "Severity", "Review due", "Review"], rows[:most])
+    if most is not None and len(rows) > most:
+        everything = link("all reviews due", source, paths.REVIEWS, "reviews-due")
+        shown += f"\n{more(len(rows) - most, 'review', everything)}\n"
+    return shown
+
+
+def more(hidden: int, noun: str, where: str) -> str:
+    """The line under a table cut short: `And 12 more reviews: see ...`."""
+    return f"And {hidden:,} more {noun}{'' if hidden == 1 else 's'}: see {where}."
 
 
 def reviews_index(site: Site, now: datetime) -> str:
