@@ -176,6 +176,18 @@ def add_note(doc: CommentedMap, at: datetime, by: str, text: str, notify: bool =
     append_item(_list(doc, "timeline", ("updates", "impact", "roles", "root_cause")), entry)
 
 
+def _unmitigate(doc: CommentedMap, end: datetime) -> None:
+    """The incident is no longer mitigated at `end`: spans without `to` that began before it
+    keep `end` as theirs (their impact did end then), and `mitigated_at` goes."""
+    started = as_time(doc.get("started_at"))
+    for span in doc.get("impact") or []:
+        if isinstance(span, dict) and span.get("to") is None:
+            start = as_time(span.get("from")) or started
+            if start is None or start < end:
+                span["to"] = Time.of(end)
+    del doc["mitigated_at"]
+
+
 def _open_spans(doc: CommentedMap, component: str) -> list[CommentedMap]:
     return [
         item
@@ -194,14 +206,8 @@ def change_impact(doc: CommentedMap, change: ComponentImpact | ComponentRecovere
     regions = None
     mitigation = as_time(doc.get("mitigated_at"))
     if isinstance(change, ComponentImpact) and mitigation is not None and mitigation <= at:
-        # The impact is back after the mitigation, which did not hold (as `reopen --component`):
-        # spans that ended with it keep that end, and the incident is no longer mitigated.
-        for span in doc.get("impact") or []:
-            if isinstance(span, dict) and span.get("to") is None:
-                start = as_time(span.get("from")) or started
-                if start is None or start < mitigation:
-                    span["to"] = Time.of(mitigation)
-        del doc["mitigated_at"]
+        # The impact is back after the mitigation, which did not hold (as `reopen --component`).
+        _unmitigate(doc, mitigation)
     spans = _open_spans(doc, change.component)
     if isinstance(change, ComponentRecovered):
         if mitigation is not None and mitigation <= at:  # a span without `to` ended at the mitigation
@@ -289,14 +295,7 @@ def reopen(
     note = f"Reopened; it had been resolved at {_shown(resolved)}"
     del doc["resolved_at"]
     if impacts and mitigated is not None:
-        end = as_time(mitigated) or at
-        started = as_time(doc.get("started_at"))
-        for span in doc.get("impact") or []:
-            if isinstance(span, dict) and span.get("to") is None:
-                start = as_time(span.get("from")) or started
-                if start is None or start < end:
-                    span["to"] = Time.of(end)
-        del doc["mitigated_at"]
+        _unmitigate(doc, as_time(mitigated) or at)
         note += f" (mitigated at {_shown(mitigated)})"
     for impact in impacts:
         change_impact(doc, impact, at)
