@@ -44,6 +44,10 @@ class BuildRequest:
     cache_dir: Path | None = None
 
 
+#: What a combined build whose knowledge base failed says the user can do meanwhile.
+ALONE = "the status page can be published without the knowledge base: statuspress build --public"
+
+
 def renderers() -> dict[str, Renderer]:
     """The sites a build can produce, by output folder name."""
     return {"public": _public, "internal": _internal}
@@ -107,7 +111,13 @@ def build(request: BuildRequest) -> Loaded:
                 # With caches, the staging folder is the generation before the published one,
                 # which the renderer updates in place (publish.py).
                 folder = staging.folder(name, keep=request.cache_dir is not None)
-                render_site(available[name], name, loaded.site, folder, context)
+                try:
+                    render_site(available[name], name, loaded.site, folder, context)
+                except ContentError as error:
+                    if name != "internal" or "public" not in request.targets:
+                        raise
+                    # On the worst day the status page must not wait for a broken mkdocs.yml.
+                    raise ContentError(error.problems, hint=ALONE) from error
             request.progress(f"Publishing into {request.out}")
 
         try:

@@ -58,8 +58,10 @@ class Problems:
 
 
 class ContentError(Exception):
-    """Raised when content has errors: carries every problem found."""
+    """Raised when content has errors: carries every problem found, and what the user can do
+    meanwhile (`hint`, printed after them)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], hint: str = "") -> None:
         self.problems = problems
+        self.hint = hint
         super().__init__("\n".join(str(p) for p in problems))

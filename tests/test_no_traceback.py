@@ -178,3 +178,25 @@ def test_an_invalid_mkdocs_yml_is_reported_at_that_file_and_the_site_stays(tmp_p
         in result.output.splitlines()
     assert "Traceback" not in result.output and "Abort" not in result.output
     assert (out / "public" / "index.html").read_text() == "previous site"
+
+
+def test_a_mkdocs_yml_syntax_error_names_its_line_and_says_the_status_page_can_go_alone(tmp_path: Path) -> None:
+    """A broken `mkdocs.yml` was reported at line 1 (the line only inside MkDocs' text), and a
+    responder running the combined build was not told the status page could still be published."""
+    content = make_content(tmp_path / "repo" / "content", {"incidents/a.yaml": GOOD})
+    settings = tmp_path / "repo" / "mkdocs.yml"
+    settings.write_text("site_name: Acme\nplugins:\n  - search\ntheme: [material\n")
+    out = tmp_path / "site"
+    both = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--now", NOW, "--quiet"])
+    assert both.exit_code == 1, both.output
+    lines = both.output.splitlines()
+    assert any(line.startswith(f"{settings}:4: invalid MkDocs configuration: ") for line in lines), lines
+    assert lines[-1] == "Meanwhile, the status page can be published without the knowledge base: statuspress build --public"
+    assert not (out / "public").exists()
+    alone = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--now", NOW, "--quiet",
+                                      "--internal"])
+    assert alone.exit_code == 1 and "Meanwhile" not in alone.output
+    public = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--now", NOW, "--quiet",
+                                       "--public"])
+    assert public.exit_code == 0, public.output
+    assert (out / "public" / "index.html").is_file()

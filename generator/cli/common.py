@@ -79,6 +79,8 @@ def fail_on_content(error: ContentError, strict: bool = False) -> None:
     warnings = sum(1 for p in error.problems if p.level is Level.WARNING)
     because = f" (--strict counts the {counted(warnings, 'warning')} as errors)" if strict and warnings else ""
     click.echo(f"{counted(len(error.problems), 'problem')} found{because}; nothing was written.", err=True)
+    if error.hint:
+        click.echo(f"Meanwhile, {error.hint}", err=True)
     raise SystemExit(1)
 
 

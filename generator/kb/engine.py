@@ -38,9 +38,22 @@ PLACEHOLDER_NAME = "Statuspress knowledge base"
 class KbBuildError(ContentError):
     """MkDocs failed (or, in strict mode, warned): reported like content errors, `path:line: message`."""
 
-    def __init__(self, config: str, message: str, warnings: list[str]) -> None:
-        problems = [Problem(config, 1, message)] + [Problem(config, 1, f"MkDocs: {w}") for w in warnings]
+    def __init__(self, config: str, message: str, warnings: list[str], line: int = 1) -> None:
+        problems = [Problem(config, line, message)] + [Problem(config, 1, f"MkDocs: {w}") for w in warnings]
         super().__init__(problems)
+
+
+def yaml_line(error: BaseException) -> int:
+    """The line of `mkdocs.yml` a YAML syntax error chained under MkDocs' own points at (where
+    the broken construct starts, else where the parser stopped), else 1: MkDocs' message names
+    the line only inside its text, and the report's `path:line` must name it too."""
+    cause: BaseException | None = error
+    while cause is not None:
+        mark = getattr(cause, "context_mark", None) or getattr(cause, "problem_mark", None)
+        if mark is not None:
+            return int(mark.line) + 1
+        cause = cause.__cause__ or cause.__context__
+    return 1
 
 
 def config_file(content: Path) -> Path:
@@ -69,7 +82,7 @@ def load(site: Site, content: Path, docs: Path, dest: Path | None, **overrides: 
         config = load_config(config_file=str(settings), docs_dir=str(docs.resolve()), **overrides)
     except Exception as error:  # Abort, ConfigurationError, a YAML error ...
         reason = "; ".join(collect.messages) or str(error) or type(error).__name__
-        raise KbBuildError(str(settings), f"invalid MkDocs configuration: {reason}", []) from error
+        raise KbBuildError(str(settings), f"invalid MkDocs configuration: {reason}", [], yaml_line(error)) from error
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
