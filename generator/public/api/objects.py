@@ -66,9 +66,16 @@ def page_object(page: PublicPage) -> Json:
 
 
 def component_updated(page: PublicPage, component: PublicComponent) -> datetime:
-    """When the component last changed state: the latest segment boundary up to now."""
-    times = [s.start for s in component.segments if s.start <= page.now]
-    times += [s.end for s in component.segments if s.end < page.now]
+    """When the component last changed state: the latest segment boundary up to now, or now
+    itself when its state at now is not the one just before (an impact that begins or ends at
+    the build's very second, as when the build's time is the commit's right after `new incident`
+    or `resolve`: the begun span lasts no time, and the ended one's end is not before now)."""
+    now = page.now
+    times = [s.start for s in component.segments if s.start <= now]
+    times += [s.end for s in component.segments if s.end < now]
+    before = next((s.level.value for s in reversed(component.segments) if s.start < now <= s.end), "operational")
+    if component.status.value != before:
+        times.append(now)
     return max(times, default=since(page))
 
 
