@@ -185,3 +185,36 @@ def test_serve_internal_rebuilds_the_edited_review_incrementally(tmp_path: Path)
     finally:
         server.shutdown()
         thread.join(10)
+
+
+def test_a_second_preview_starts_from_the_pages_of_the_first(tmp_path: Path) -> None:
+    """Without --out, a preview built into a new temporary folder every start, and the kept
+    pages are per output folder: every `serve --internal` started cold (a minute and more at
+    5,000 incidents) and left its kept pages in the cache for good. Now the folder is the
+    cache's, one per content folder and target, and a second start reuses the first's pages."""
+    from generator.preview import preview_out
+
+    files = {f"incidents/{n}.yaml": INCIDENT.format(title=f"Other {n}").replace("INC-1", f"INC-{n}")
+             for n in range(1, 5)}
+    content = make_content(tmp_path / "content", files)
+    cache = tmp_path / "cache"
+    said: list[str] = []
+    folders = []
+    for _ in range(2):
+        with preview_out(content, None, cache, "internal") as out:
+            folders.append(out)
+            assert Rebuilder(content, out, "internal", said.append, cache).rebuild() is True
+    assert folders[0] == folders[1] and folders[0].parent == cache
+    first, second = ([int(n) for n in re.findall(r"(\d+) (?:pages? rendered|reused)", m)]
+                     for m in said if " rendered, " in m)
+    assert first[1] == 0 and second[1] > second[0]  # cold, then mostly the first start's pages
+    with preview_out(content, None, cache, "public") as public:
+        assert public != folders[0] and public.parent == cache  # two previews at once never share
+    other = make_content(tmp_path / "other", files)
+    with preview_out(other, None, cache, "internal") as elsewhere:
+        assert elsewhere != folders[0]  # nor two content folders sharing STATUSPRESS_CACHE_DIR
+    with preview_out(content, None, None, "internal") as temporary:
+        assert temporary.is_dir() and cache not in temporary.parents
+    assert not temporary.exists()  # --no-cache: a temporary folder, removed after
+    with preview_out(content, tmp_path / "mine", cache, "internal") as given:
+        assert given == tmp_path / "mine"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import io
-import tempfile
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import click
 
-from ..preview import Rebuilder, fingerprint, port_refused
+from ..preview import Rebuilder, fingerprint, port_refused, preview_out
 from ..public import urls
 from ..public.headers import preview_headers
 from .common import build_cache, cache_options, check_content_folder, content_option
@@ -99,17 +98,18 @@ def serve(content: Path, out: Path, target: str, port: int, interval: float = 1.
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Where to build (default: a temporary folder).")
+              help="Where to build (default: a folder of the build cache, kept for the next preview; "
+              "with --no-cache, a temporary folder).")
 @cache_options
 def serve_command(content: Path, internal: bool, port: int, out: Path | None, cache_dir: Path | None,
                   no_cache: bool) -> None:
     """Build and preview the public site (or the knowledge base) locally; rebuild on changes."""
     check_content_folder(content)
     cache = build_cache(content, cache_dir, no_cache)
-    with tempfile.TemporaryDirectory(prefix="statuspress-serve-") as tmp:
+    with preview_out(content, out, cache, "internal" if internal else "public") as folder:
         if internal:
             from ..kb.serve import serve_internal  # MkDocs' live-reloading server
 
-            serve_internal(content, out or Path(tmp), port, cache_dir=cache)
+            serve_internal(content, folder, port, cache_dir=cache)
             return
-        serve(content, out or Path(tmp), "public", port, cache_dir=cache)
+        serve(content, folder, "public", port, cache_dir=cache)

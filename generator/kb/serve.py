@@ -15,13 +15,12 @@ import argparse
 import logging
 import socket
 import sys
-import tempfile
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
 from ..cachefile import default_cache_dir
-from ..preview import Rebuilder, port_refused
+from ..preview import Rebuilder, port_refused, preview_out
 from .engine import config_file
 
 
@@ -94,8 +93,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     parser.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="statuspress-kb-serve-") as tmp:
-        serve_internal(args.content, Path(tmp), args.port, cache_dir=default_cache_dir(args.content))
+    cache = default_cache_dir(args.content)
+    with preview_out(args.content, None, cache, "internal") as out:
+        serve_internal(args.content, out, args.port, cache_dir=cache)
 
 
 if __name__ == "__main__":
