@@ -23,6 +23,8 @@ SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 #: Ids become file names (`incidents/<id>.html`); file systems refuse names over 255 bytes.
 MAX_ID_LENGTH = 100
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: What a flag written without a value is told to be instead (`Fields.boolean`).
+_BLANK_FLAG = "write true or false, or leave the field out for its default"
 
 #: Every time in the content, and the build time, is from 1970 (the Unix epoch, where
 #: SOURCE_DATE_EPOCH starts) to the end of 2099: far from year 1 and 9999, so the days that
@@ -229,6 +231,13 @@ class Fields:
         return float(node.value)
 
     def boolean(self, key: str, default: bool) -> bool:
+        """A flag; written without a value (`public:`, `~`) it is an error, not its default: a
+        blanked `public:` read as `true` would publish an internal service."""
+        written = self.values.get(key)
+        if written is not None and written.value is None:
+            self.used.add(key)
+            self.bad(key, f"expected true or false; got nothing ({_BLANK_FLAG})")
+            return default
         node = self.node(key)
         if node is None:
             return default
