@@ -33,6 +33,7 @@ from ..published import forms
 #: How far ahead of the build time an incident may start before `validate` asks whether its date
 #: is right: clocks of responders and CI differ by seconds, not hours.
 FUTURE_SLACK = timedelta(hours=1)
+_OPEN_UNTIL = "the public page shows this incident as open until then"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,14 +247,19 @@ class Checker:
                 yield after, self.timed(incident.source, f"resolved more than {days} days ago and {state}")
 
     def ahead_warnings(self, site: SiteFacts) -> Iterator[tuple[datetime, Problem]]:
-        """Each warning that holds until a moment: an external incident that starts more than
-        FUTURE_SLACK after `now`, which the public page leaves out until then (a year typed
-        wrong in a file written by hand would otherwise hide an outage without a word)."""
+        """Each warning that holds until a moment: an external incident that starts or is
+        resolved more than FUTURE_SLACK after `now`, which the public page leaves out, or shows
+        as open, until then (a year typed wrong in a file written by hand would otherwise hide
+        an outage, or keep a finished one on the page, without a word)."""
         for incident in site.incidents:
             if incident.type is IncidentType.EXTERNAL:
                 shown = incident.started_at.strftime("%Y-%m-%dT%H:%M:%SZ")
                 message = f"started_at {shown} is in the future: the public page shows this incident only from then on"
                 yield incident.started_at - FUTURE_SLACK, self.timed(incident.source, message)
+                if incident.resolved_at is not None:
+                    shown = incident.resolved_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+                    message = f"resolved_at {shown} is in the future: {_OPEN_UNTIL}"
+                    yield incident.resolved_at - FUTURE_SLACK, self.timed(incident.source, message)
 
     def timed(self, source: Source, message: str) -> Problem:
         return Problem(self.shown(source), source.line, message, Level.WARNING)
