@@ -134,8 +134,11 @@ def _split(text: str, where: str) -> list[str]:
 
 
 def _read_file(path: Path) -> list[str]:
+    """The addresses of a recipients file; a byte order mark (Notepad, a spreadsheet's "CSV
+    UTF-8") is not part of the first address, which would otherwise be sent to a mailbox
+    named with it."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise RequestError(f"recipients_file {path}: {getattr(error, 'strerror', None) or error}") from None
     found = []
