@@ -186,3 +186,23 @@ def test_titles_are_text_as_the_public_site_shows_them(tmp_path: Path) -> None:
     found = plan(loaded.site, loaded.notify, page, State(), loaded.notify.channels)
     titles = {m.title for messages in found.values() for m in messages}
     assert titles == {title}
+
+
+def test_a_window_announced_within_the_reminder_time_is_announced_before_its_reminder(tmp_path: Path) -> None:
+    """Posted 20 minutes before it starts (reminder_minutes 30): subscribers hear of the window
+    first and of the reminder then, never a reminder of a window they were not told of."""
+    late = WINDOW.replace("2026-11-26T10:00:00Z", "2026-12-03T01:40:00Z")
+    root = write_tree(tmp_path / "content", {
+        "site.yaml": SITE, "services.yaml": SERVICES, "notify.yaml": NOTIFY, "maintenance/m.yaml": late.format(more=""),
+    })
+    at = "2026-12-03T01:45:00Z"
+    loaded = load(root, at)
+    assert loaded.problems.errors == [] and loaded.notify is not None
+    page = project(loaded.site, now(at))
+    found = plan(loaded.site, loaded.notify, page, State(), loaded.notify.channels)
+    assert [m.id for m in found["all"]] == ["maintenance/MNT-1/update/20261203T014000Z", "maintenance/MNT-1/reminder"]
+    assert [m.id for m in found["staff-major"]] == [
+        "maintenance/MNT-1/update/20261203T014000Z", "maintenance/MNT-1/reminder"
+    ]
+    reminder = found["all"][1]
+    assert reminder.at == datetime(2026, 12, 3, 1, 40, tzinfo=UTC)  # not 01:30, before the window was posted

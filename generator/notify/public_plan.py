@@ -107,9 +107,11 @@ def maintenance_messages(page: PublicPage, window: PublicMaintenance, reminder: 
     written = {u.status for u in oldest}
     reminder_at = window.scheduled_start - reminder
     if reminder and now is Phase.UPCOMING and reminder_at <= page.now:
+        # a window posted within the reminder time is announced first, then reminded of
+        announced = oldest[0].at if oldest else min(page.now, window.scheduled_start)
         starts = f"Starts {_utc(window.scheduled_start)}, in {_minutes(window.scheduled_start - page.now)}."
-        yield message(Kind.MAINTENANCE_REMINDER, "reminder", reminder_at, MaintenanceStatus.SCHEDULED, starts,
-                      word="Maintenance reminder")
+        yield message(Kind.MAINTENANCE_REMINDER, "reminder", max(reminder_at, announced), MaintenanceStatus.SCHEDULED,
+                      starts, word="Maintenance reminder")
     if now is Phase.IN_PROGRESS and not written & _STARTED:
         yield message(Kind.MAINTENANCE_STARTED, "started", window.scheduled_start, MaintenanceStatus.IN_PROGRESS,
                       STARTED_TEXT)
