@@ -95,8 +95,21 @@ def _converter(extensions: tuple[str, ...]) -> markdown_lib.Markdown:
 
 @lru_cache(maxsize=65536)
 def _markdown_html(text: str) -> str:
-    """The unsanitised HTML Python-Markdown makes of `text` (public flavour: no extensions)."""
+    """The unsanitised HTML Python-Markdown makes of `text` (public flavour: no extensions).
+    Most update bodies are one plain sentence, which it makes into one paragraph of the text
+    escaped: made here without it (`one_paragraph`), as it would, seven times faster."""
+    if one_paragraph(text):
+        return f"<p>{html_lib.escape(text, quote=False)}</p>"
     return _converter(()).convert(text)
+
+
+def one_paragraph(text: str) -> bool:
+    """Whether Python-Markdown makes of `text` exactly `<p>` + `text` escaped + `</p>`: one line
+    without markup (`renders_as_written`), no whitespace at its ends (it keeps trailing spaces
+    and strips leading ones) and printable (it drops or changes some control characters). At
+    5,000 incidents whose 27,500 update bodies are all different, converting them was a third
+    of a cold public build's CPU time (3.7 of 11 s)."""
+    return text.isprintable() and text == text.strip() and text != "" and renders_as_written(text)
 
 
 @lru_cache(maxsize=65536)
