@@ -12,8 +12,10 @@ Python process runs every stage in turn, so peak memory is per N and caches neve
   else `render_internal` as one stage), `statuspress build --public` end to end with an empty
   cache folder, `load + validate` again with the now warm load cache, and a rebuild a minute later
   after one incident changed, incremental (with the cache) and without the cache;
-* a floor in the same process: reading and YAML-composing the same files, and writing as many
-  files and bytes as the public build wrote. build/floor says how far we are from plain I/O.
+* a floor: reading and YAML-composing the same files, and writing as many files and bytes as
+  the public build wrote. build/floor says how far we are from plain I/O. The cold
+  `build --public` and the floor each run `COLD_RUNS` times, alternating, and their medians are
+  compared (each run's figures are kept in the row's note and `runs`).
 
 `statuspress validate` is timed as its own process, without and with the (warm) cache. A stage
 whose renderer is not there yet is printed as n/a. Wall time is `time.perf_counter`, CPU time
@@ -27,6 +29,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,7 +179,6 @@ def work(content: Path, out: Path, now_text: str, with_kb: bool = True) -> list[
         row.update(note="output identical to the incremental one" if same else "OUTPUT DIFFERS from incremental")
     finally:
         newest.write_bytes(original)
-    floor(stages, content, out, tree_size(out / "site" / "public"))
     return stages.rows
 
 
@@ -299,8 +301,9 @@ def total(name: str, rows: list[Row]) -> Row:
     return summed
 
 
-def floor(stages: Stages, content: Path, out: Path, written: tuple[int, int]) -> None:
-    """Plain I/O of the same size: read + compose the YAML, write as many files and bytes."""
+def floor(stages: Stages, content: Path, target: Path, written: tuple[int, int]) -> None:
+    """Plain I/O of the same size: read + compose the YAML, write as many files and bytes into
+    the new folder `target`."""
     import yaml
 
     paths = sorted(p for p in content.rglob("*") if p.is_file() and not p.name.startswith("."))
@@ -312,7 +315,6 @@ def floor(stages: Stages, content: Path, out: Path, written: tuple[int, int]) ->
             yaml.compose(text, Loader=yaml.CSafeLoader)
         row.update(files=len(paths))
     files, size = written
-    target = out / "floor"
     with stages.stage("floor: write same files+bytes", target):
         chunk = b"x" * (size // max(files, 1))
         folder = target
@@ -325,7 +327,26 @@ def floor(stages: Stages, content: Path, out: Path, written: tuple[int, int]) ->
                 handle.write(data)
 
 
+def median_row(name: str, rows: list[Row], note: str = "") -> Row:
+    """One row for the runs `rows` of a stage: the median wall and CPU seconds, the highest
+    peak, the first run's output, and every run's figures (`runs`, and in the note)."""
+    walls, cpus = [r["wall"] for r in rows], [r["cpu"] for r in rows]
+    each = " / ".join(f"{wall:.2f}" for wall in walls)
+    row: Row = {**{k: rows[0][k] for k in ("files", "bytes") if k in rows[0]}, "stage": name,
+                "wall": statistics.median(walls), "cpu": statistics.median(cpus), "peak": max(r["peak"] for r in rows),
+                "runs": [{"wall": r["wall"], "cpu": r["cpu"]} for r in rows],
+                "note": f"median of {len(rows)}: {each} s wall, " + " / ".join(f"{c:.2f}" for c in cpus) + " s CPU"
+                        + (f"; {note}" if note else "")}
+    return row
+
+
 # ---------------------------------------------------------------------------- the driver
+
+#: How many times the cold `build --public` and the floor each run, one after the other: the disk
+#: and the page cache move between stages on a shared machine (the floor's writing at 5,000 took
+#: 0.27 s in one run and 0.77 s in another), so one run of each gave a ratio between 2.9 and 4.0
+#: for the same code. Their medians are compared.
+COLD_RUNS = 3
 
 
 def run_child(args: list[str], log: Path, extra: dict[str, str] | None = None) -> tuple[int, float, float, float]:
@@ -362,17 +383,7 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
         OUTPUTS.append(out)
-        # `build --public` as users run it, in its own process started from this small one: Linux
-        # gives a child the high-water mark of the process it was started from, so started from
-        # the worker it would report the worker's memory, not the build's.
-        code, wall, cpu, peak = run_child([sys.executable, "-m", "generator", "build", "--public", "--quiet",
-                                           "--content", str(content), "--out", str(out / "site"), "--now", now,
-                                           "--cache-dir", str(out / "cache")], base / f"build-{n}.log")
-        if code:
-            raise SystemExit(f"build --public for N={n} failed:\n" + (base / f"build-{n}.log").read_text()[-4000:])
-        files, size = tree_size(out / "site" / "public")
-        built: Row = {"stage": "build --public (end to end, cold cache)", "wall": wall, "cpu": cpu, "peak": peak,
-                      "files": files, "bytes": size, "note": "own process (worker processes included)"}
+        built, floors = cold_and_floor(n, content, out, now, base)
         # The same in one process (no worker for loading or rendering), into its own folders.
         code, wall, cpu, peak = run_child([sys.executable, "-m", "generator", "build", "--public", "--quiet",
                                            "--content", str(content), "--out", str(out / "site-one"), "--now", now,
@@ -389,6 +400,7 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
         rows: list[Row] = json.loads(result.read_text())
         at = next(i for i, r in enumerate(rows) if r["stage"].startswith("load + validate (warm"))
         rows[at:at] = [built, alone]
+        rows += floors
         info.update(worker_wall=wall, worker_peak=peak)
         at = next(i for i, r in enumerate(rows) if r["stage"] == "rebuild, 1 incident changed (incremental)")
         rows.insert(at + 1, rebuild_process(content, out, now, base))
@@ -414,6 +426,37 @@ def measure(n: int, seed: int, keep: Path | None, now: str, kb_max: int) -> tupl
             shutil.rmtree(base, ignore_errors=True)
         else:
             shutil.rmtree(out, ignore_errors=True)
+
+
+def cold_and_floor(n: int, content: Path, out: Path, now: str, base: Path) -> tuple[Row, list[Row]]:
+    """`build --public` with an empty cache folder as users run it, then the floor of the same
+    size, `COLD_RUNS` times in turn: (the build's row, the floor's rows), medians of the runs.
+    The first build goes into `out/site` and `out/cache`, which the later stages start from;
+    each other one into folders of its own, compared with the first and removed. The build is
+    started from this small process: Linux gives a child the high-water mark of the process it
+    was started from, so started from the worker it would report the worker's memory."""
+    builds: list[Row] = []
+    stages = Stages()
+    same = True
+    for run in range(COLD_RUNS):
+        folder = out if run == 0 else out / f"cold-{run}"
+        log = base / f"build-{n}.log"
+        code, wall, cpu, peak = run_child([sys.executable, "-m", "generator", "build", "--public", "--quiet",
+                                           "--content", str(content), "--out", str(folder / "site"), "--now", now,
+                                           "--cache-dir", str(folder / "cache")], log)
+        if code:
+            raise SystemExit(f"build --public for N={n} failed:\n" + log.read_text()[-4000:])
+        files, size = tree_size(folder / "site" / "public")
+        builds.append({"wall": wall, "cpu": cpu, "peak": peak, "files": files, "bytes": size})
+        if run:
+            same = same and snapshot(folder / "site" / "public") == snapshot(out / "site" / "public")
+            shutil.rmtree(folder)
+        floor(stages, content, out / f"floor-{run}", (builds[0]["files"], builds[0]["bytes"]))
+        shutil.rmtree(out / f"floor-{run}")
+    note = "own process (worker processes included)" + ("" if same else "; the runs' outputs DIFFER")
+    floors = [median_row(name, [r for r in stages.rows if r["stage"] == name])
+              for name in ("floor: read + compose YAML", "floor: write same files+bytes")]
+    return median_row("build --public (end to end, cold cache)", builds, note), floors
 
 
 def rebuild_process(content: Path, out: Path, now: str, base: Path) -> Row:
@@ -519,8 +562,7 @@ def print_table(results: list[tuple[list[Row], dict[str, Any]]]) -> None:
         if read and "load + validate" in by:
             parts.append(f"load+validate / read+compose = {by['load + validate']['wall'] / read['wall']:.1f}")
         if read and write and "build --public (end to end, cold cache)" in by:
-            ratio = by["build --public (end to end, cold cache)"]["wall"] / (read["wall"] + write["wall"])
-            parts.append(f"build --public / floor = {ratio:.1f}")
+            parts.append(floor_ratio(by["build --public (end to end, cold cache)"], read, write))
         plain = by.get("kb: plain mkdocs build (process)")
         cold = by.get("kb: cold build (Markdown + MkDocs, workers)")
         alone = by.get("kb: cold build, one process (workers off)")
@@ -541,6 +583,15 @@ def print_table(results: list[tuple[list[Row], dict[str, Any]]]) -> None:
             ratio = public_alone["wall"] / by["build --public (end to end, cold cache)"]["wall"]
             parts.append(f"build --public workers off / on = {ratio:.2f}")
         print(f"N={info['n']:,}: " + ("; ".join(parts) or "no floor ratio"))
+
+
+def floor_ratio(built: Row, read: Row, write: Row) -> str:
+    """The cold build's median wall time over the floor's (reading and writing of each run added),
+    and each run's own ratio."""
+    floors = [r["wall"] + w["wall"] for r, w in zip(read["runs"], write["runs"], strict=True)]
+    each = " / ".join(f"{b['wall'] / f:.1f}" for b, f in zip(built["runs"], floors, strict=True))
+    return (f"build --public / floor = {built['wall'] / statistics.median(floors):.1f} "
+            f"(medians of {len(floors)} runs each; each run's own: {each})")
 
 
 def byte_compile_generator() -> None:

@@ -105,5 +105,11 @@ def test_runner_prints_every_stage(tmp_path: Path) -> None:
     rows = {r["stage"]: r for r in figures[1]["rows"]}
     assert rows["load + validate"]["errors"] == 0
     assert rows["build --public (end to end, cold cache)"]["files"] > 0
+    # the cold build and the floor run three times each, in turn: the rows hold their medians
+    for stage in ("build --public (end to end, cold cache)", "floor: read + compose YAML",
+                  "floor: write same files+bytes"):
+        walls = sorted(run["wall"] for run in rows[stage]["runs"])
+        assert len(walls) == 3 and rows[stage]["wall"] == walls[1], stage
+    assert "median of 3: " in table and "each run's own: " in table
     # the changed incident is put back: the kept corpus is reused unchanged
     assert load(tmp_path / "keep" / "corpus-20").problems.errors == []
