@@ -469,7 +469,12 @@ class LoadCache:
 def facts_digest(facts: Facts) -> bytes:
     """A digest of one file's facts: equal facts, equal digests (pickles of the same values
     are the same bytes: dataclasses are pickled field by field, in order)."""
-    return hashlib.sha256(_pickled(facts)).digest()
+    return digest_of(_pickled(facts))
+
+
+def digest_of(pickled: bytes) -> bytes:
+    """`facts_digest` of the facts whose `dumps` is `pickled`."""
+    return hashlib.sha256(pickled).digest()
 
 
 def dumps(entries: Any) -> bytes:

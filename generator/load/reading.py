@@ -16,7 +16,7 @@ from .. import progress
 from ..model import Postmortem
 from ..problems import Level, Problem, Problems
 from ..workers import run_all_then, workers
-from .cache import CLEAN, FACTS, MISSING, Indexed, LoadCache, Pickled, StoredProblem, dumps, facts_digest, gc_paused
+from .cache import CLEAN, FACTS, MISSING, Indexed, LoadCache, Pickled, StoredProblem, digest_of, dumps, gc_paused
 from .checks import Facts, facts_of
 from .files import ContentFile, ContentFolder, read_regular_bytes
 
@@ -300,16 +300,18 @@ def _parse_all(
         facts = facts_of(record)
         if not forked:
             return record if keep else None, facts, own.sorted(), None
-        # A post-mortem's facts are its record (checks.facts_of): sent once.
+        # A post-mortem's facts are its record (checks.facts_of): sent once. The facts are pickled
+        # once, for sending and for their digest (`facts_digest` pickled them a second time).
         kept = dumps(record) if keep and record is not None and record is not facts else None
-        return dumps((facts, own.sorted())), facts_digest(facts) if facts is not None else None, kept, kind
+        pickled = dumps(facts) if facts is not None else None
+        return pickled, dumps(own.sorted()), digest_of(pickled) if pickled is not None else None, kept, kind
 
     def unpack(result: Any) -> Any:
         if not forked:
             return result
-        head, digest, kept, kind = result
+        pickled, problems, digest, kept, kind = result
         _, keep, unpickle = readers[kind]
-        facts, own = pickle.loads(head)
+        facts, own = pickle.loads(pickled) if pickled is not None else None, pickle.loads(problems)
         record: Any = None
         if kept is not None:
             record = Pickled(kept)

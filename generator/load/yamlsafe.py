@@ -74,6 +74,13 @@ _RESOLVED_MAX = 100_000
 class _CachingLoader(_Loader):
     """The safe loader with the implicit tags of plain scalars remembered, not re-matched."""
 
+    # libyaml calls these two for every node, to follow path resolvers (`add_path_resolver`),
+    # which this loader has none of: the base class's methods return at once, but a Python call
+    # in and one out of each node were a sixth of composing a content file. Builtins that take
+    # the same arguments and do nothing with them stand in for them (no frame, no effect).
+    descend_resolver = staticmethod(slice)  # type: ignore[assignment]  # same arguments, result unused
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]  # same arguments, result unused
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode and implicit[0]:
             tag = _RESOLVED.get(value)
@@ -91,6 +98,8 @@ class _CachingLoader(_Loader):
                 return self.DEFAULT_MAPPING_TAG
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
+
+assert not _CachingLoader.yaml_path_resolvers  # what the two stand-ins above rely on
 
 _PLAIN_RESOLVER = yaml.resolver.Resolver()
 
