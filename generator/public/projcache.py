@@ -235,8 +235,8 @@ def _month_of(ref: IncidentRef) -> str:
 
 def project_cached(site: Site, incidents: LazyIncidents, now: datetime, cache: ProjectionCache) -> PublicPage:
     """`projection.project(site, now)`, each incident's view from `cache` when it holds, else
-    projected from its record (unpickled only then); the cache is saved. Page keys of closed
-    incidents are handed to reuse.py."""
+    projected from its record (unpickled only then); the caller saves the cache. Page keys of
+    closed incidents are handed to reuse.py."""
     public_ids = public_ids_of(site)
     resolved = {r.facts.id: known(r.facts.resolved_at, now) for r in incidents.refs}
     found = summaries(site, resolved, now)
@@ -262,5 +262,4 @@ def project_cached(site: Site, incidents: LazyIncidents, now: datetime, cache: P
             continue
         shown.append(view)
         reuse.remember_key(cache.salt, view, page_key, listed if listed is not None else reuse.listed_key(view))
-    cache.save()
     return assemble(site, now, shown, cache.view)
