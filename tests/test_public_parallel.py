@@ -183,7 +183,7 @@ def test_the_other_formats_are_made_while_the_workers_render_pages(
     _signalled_feeds(monkeypatch, signal)
     real_write = parallel.write
 
-    def write(path: Path, text: str) -> None:
+    def write(path: Path, text: str, made: set[Path] | None = None) -> None:
         if path.name == "404.html":
             import time
 
@@ -193,7 +193,7 @@ def test_the_other_formats_are_made_while_the_workers_render_pages(
                 time.sleep(0.1)
             else:
                 text = "TIMED OUT"
-        real_write(path, text)
+        real_write(path, text, made)
 
     monkeypatch.setattr(parallel, "write", write)
     monkeypatch.setenv("STATUSPRESS_WORKERS", "2")
