@@ -1,5 +1,5 @@
 """The salt of the public pages' keys covers the code that makes a page's bytes outside
-generator/public: the Markdown sanitiser and the linkifier. A kept page or view made by older
+generator/public: the Markdown sanitiser, the linkifier and the keys' serialisation (digest.py). A kept page or view made by older
 code is never reused (a tightened allow-list must reach every page, not only the ones rendered
 again for other reasons)."""
 
@@ -15,7 +15,7 @@ from generator.public import reuse
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("module", ["published.py", "linkify.py"])
+@pytest.mark.parametrize("module", ["published.py", "linkify.py", "digest.py"])
 def test_the_public_salt_changes_with_the_markdown_code(
     module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -26,3 +26,15 @@ def test_the_public_salt_changes_with_the_markdown_code(
     source = copy / module
     source.write_text(source.read_text() + "\n# one more rule\n")
     assert reuse.code_salt() != before
+
+
+def test_the_knowledge_base_salt_changes_with_the_keys_serialisation(tmp_path: Path) -> None:
+    """The knowledge base's keyed pages are keyed through generator/digest.py too."""
+    from generator.kb import registry
+
+    copy = tmp_path / "generator"
+    shutil.copytree(REPO / "generator", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = registry._code_salt(copy)
+    source = copy / "digest.py"
+    source.write_text(source.read_text() + "\n# one more rule\n")
+    assert registry._code_salt(copy) != before

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..derive.followup import OPEN_STATUSES, effective_due, is_overdue
+from ..digest import serialise
 from ..load.lazy import LazyIncidents
 from ..model import ActionItem, Incident, Postmortem, Runbook, Service, Site
-from ..public.digest import serialise
 from . import paths
 from .summary import Summarised
 

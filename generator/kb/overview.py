@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..digest import serialise
 from ..load.cache import dumps
 from ..model import Incident, Site
-from ..public.digest import serialise
 from ..publish import Status
 from .index import file_keys
 from .pages import Kept

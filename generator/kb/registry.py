@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..digest import serialise
 from ..model import Site
-from ..public.digest import serialise
 from ..workers import run_all, workers
 from . import followups, guides, incidents, metrics_pages, paths, reviews, rows, runbooks, services
 from .overview import OverviewStore, overview_key
@@ -40,11 +40,14 @@ class Made(Protocol):
     def kept_overview(self, key: bytes) -> dict[str, Kept] | None: ...
 
 
-def _code_salt() -> bytes:
-    """What shapes a keyed page besides its inputs: the page code, the model and derive/."""
-    root = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _code_salt(root: Path = _PACKAGE) -> bytes:
+    """What shapes a keyed page besides its inputs: the page code, the model, derive/ and the
+    serialisation of the keys (`root`: the package folder)."""
     digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
-    for pattern in ("kb/*.py", "derive/**/*.py", "model.py", "public/digest.py"):
+    for pattern in ("kb/*.py", "derive/**/*.py", "model.py", "digest.py"):
         for path in sorted(root.glob(pattern)):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..public.digest import serialise
+from ..digest import serialise
 
 
 class RowStore:

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ..cachefile import read_cache_file, write_cache_file
+from ..digest import serialise
 from ..publish import prune, remove_files, status
-from .digest import serialise
 from .pages.views import listed
 from .projection import PublicIncident
 from .settled import SettledIncident
@@ -41,7 +41,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 #: (load/makers.py rebuilds them). The Markdown sanitiser and linkifier live outside public/
 #: (the loader's checks read them too), but every Markdown body on a page is their output.
 _CODE_GLOBS = ("public/**/*.py", "templates/public/*", "static/public/*", "derive/*.py", "model.py",
-               "load/makers.py", "published.py", "linkify.py")
+               "load/makers.py", "published.py", "linkify.py", "digest.py")
 _LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3")
 
 #: (key, inode, size, mtime in ns) of one written file.
