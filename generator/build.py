@@ -7,6 +7,7 @@ they do not import the build back.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -103,14 +104,15 @@ def build(request: BuildRequest) -> Loaded:
         def render(staging: Staging) -> None:
             for name in request.targets:
                 request.progress(f"Rendering the {name} site")
+                keep = request.cache_dir is not None
                 context = RenderContext(
                     now=request.now, content=request.content, published=request.out / name,
                     cache_dir=request.cache_dir, strict=request.strict, progress=request.progress,
-                    warn=request.warn,
+                    warn=request.warn, mirror=functools.partial(staging.mirror, name) if keep else None,
                 )
                 # With caches, the staging folder is the generation before the published one,
                 # which the renderer updates in place (publish.py).
-                folder = staging.folder(name, keep=request.cache_dir is not None)
+                folder = staging.folder(name, keep=keep)
                 try:
                     render_site(available[name], name, loaded.site, folder, context)
                 except ContentError as error:

@@ -33,6 +33,9 @@ class RenderContext:
     progress: Callable[[str], None] = field(default=_quiet)
     #: Where the renderer's warnings go (MkDocs'); None: to `progress`, as `knowledge base: warning: ...`.
     warn: Callable[[str], None] | None = None
+    #: With caches: makes the folder that becomes this site's reserve generation in place of the
+    #: previous site (publish.Staging.mirror), for a renderer that can fill it cheaply. None: not offered.
+    mirror: Callable[[], Path] | None = None
 
 
 #: A site renderer: fills `dest` (its staging folder) from the validated site.

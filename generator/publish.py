@@ -10,7 +10,10 @@ keeps caches, that tree is kept as `OUT/.NAME.reserve` and becomes the next buil
 folder: the next build updates it in place (its caches know which of its files are still right,
 see `prune()`), writing only what changed since it was published, instead of writing or linking
 every file into an empty folder. The two trees never share a file (nothing is hard-linked
-between them), so writing into the reserve can never touch the published site. Without caches,
+between them), so writing into the reserve can never touch the published site. (The knowledge
+base does hard-link unchanged pages between them, and replaces files, never writes into them.)
+A renderer whose previous generation is no reserve its caches know (a cold build) may fill a
+`mirror()` folder instead, which becomes the reserve in its place. Without caches,
 or when a reserve cannot be trusted, the old tree is removed; a large one in the background,
 so the command does not wait for deleting thousands of files.
 """
@@ -68,6 +71,7 @@ class Staging:
         self.folders: dict[str, Path] = {}
         self.kept: set[str] = set()  # names whose previous generation is kept as the next reserve
         self.reserves: set[str] = set()  # names whose staging folder is their reserve generation
+        self.mirrors: dict[str, Path] = {}  # name -> the folder that becomes its reserve (mirror())
         remove_leftovers(out)
 
     def folder(self, name: str, keep: bool = False) -> Path:
@@ -88,13 +92,29 @@ class Staging:
         self.folders[name] = path
         return path
 
+    def mirror(self, name: str) -> Path:
+        """A new, empty folder that becomes the reserve generation of `name` when the build is
+        published, in place of the previous site (which is removed): for a renderer that keeps
+        (`folder(name, keep=True)`) and fills it with hard links to the files it staged, so the
+        next build finds the reserve holding them, as after every later build, instead of
+        linking or writing every file into an empty folder."""
+        assert name in self.kept and name not in self.mirrors
+        path = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=self.out))  # a leftover is stale
+        path.chmod(0o777 & ~_umask())
+        self.mirrors[name] = path
+        return path
+
     def publish(self) -> None:
-        """Swap every staged folder into place; the previous versions become the reserves
-        (or are removed)."""
+        """Swap every staged folder into place; the previous versions (or the mirrors) become
+        the reserves, or are removed."""
         for name, staged in sorted(self.folders.items()):
             swap_in(staged, self.out / name)
         for name, staged in self.folders.items():  # now holds the previous version
-            if name in self.kept and any(staged.iterdir()):
+            mirror = self.mirrors.pop(name, None)
+            if mirror is not None:
+                remove_tree(staged)
+                os.rename(mirror, self.out / f".{name}.reserve")
+            elif name in self.kept and any(staged.iterdir()):
                 os.rename(staged, self.out / f".{name}.reserve")
             else:
                 remove_tree(staged)
@@ -109,8 +129,11 @@ class Staging:
                 os.rename(staged, self.out / f".{name}.reserve")
             else:
                 remove_tree(staged)
+        for mirror in self.mirrors.values():
+            remove_tree(mirror)
         self.folders.clear()
         self.reserves.clear()
+        self.mirrors.clear()
 
 
 def stage_and_publish(out: Path, render: Callable[[Staging], None]) -> None:

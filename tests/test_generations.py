@@ -151,3 +151,29 @@ def test_a_large_tree_is_removed_in_the_background(tmp_path: Path) -> None:
     while os.listdir(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert os.listdir(tmp_path) == [], "the background removal removes the tree and its trash folder"
+
+
+def test_a_mirror_becomes_the_reserve_in_place_of_the_previous_site_or_goes_with_a_failed_build(
+    tmp_path: Path,
+) -> None:
+    """Staging.mirror (the knowledge base's cold build fills one with links to its pages)."""
+    from generator.publish import Staging
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "internal").mkdir()
+    (out / "internal" / "old.html").write_text("previous site")
+    staging = Staging(out)
+    (staging.folder("internal", keep=True) / "new.html").write_text("this build")
+    (staging.mirror("internal") / "new.html").write_text("mirrored")
+    staging.publish()
+    assert [p.name for p in (out / ".internal.reserve").iterdir()] == ["new.html"]
+    assert (out / ".internal.reserve" / "new.html").read_text() == "mirrored"
+    assert sorted(p.name for p in out.iterdir()) == [".internal.reserve", "internal"]
+
+    failed = Staging(out)
+    failed.folder("internal", keep=True)  # the reserve, taken to be updated
+    (failed.mirror("internal") / "other.html").write_text("never published")
+    failed.discard()
+    assert sorted(p.name for p in out.iterdir()) == [".internal.reserve", "internal"]
+    assert [p.name for p in (out / ".internal.reserve").iterdir()] == ["new.html"]

@@ -19,7 +19,7 @@ import pytest
 
 from generator.build import BuildRequest, build
 from generator.context import RenderContext
-from generator.kb import engine, mkdocs_run, registry, render_internal
+from generator.kb import engine, mkdocs_run, page_cache, registry, render_internal
 from generator.kb.page_cache import KbCache
 from generator.kb.pages import Page
 from generator.kb.tree import generate, sync_tree
@@ -616,6 +616,34 @@ def test_a_rebuild_never_writes_into_the_published_knowledge_base(
         assert f"incidents/INC-{number}.md" in builds.last.rendered and builds.last.reused
         assert differences(clean_build(content, START, tmp_path / f"clean-{len(seen)}"), incremental) == []
     assert seen == [[]] * 5
+
+
+def test_a_cold_build_leaves_its_pages_as_the_reserve_so_the_next_build_links_none(
+    content: Path, tmp_path: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first rebuild after a cold build finds every unchanged page in the reserve
+    generation, as every later rebuild does: the cold build links its pages into the folder
+    that becomes the reserve (KbCache.mirror), instead of the next build linking each from the
+    published site into an empty folder."""
+    builds.run(content, START)
+    published, reserve = builds.out / "internal", builds.out / ".internal.reserve"
+    pages = sorted(builds.last.destinations.values())
+    assert sorted(p.relative_to(reserve).as_posix() for p in reserve.rglob("*") if p.is_file()) == pages
+    assert all((reserve / page).stat().st_ino == (published / page).stat().st_ino for page in pages)
+    linked: list[str] = []
+    original = page_cache._link
+    monkeypatch.setattr(page_cache, "_link", lambda source, destination: linked.append(destination)
+                        or original(source, destination))
+    rendered: set[str] = set()  # the second rebuild links what the first rendered, as every later one does
+    for number in (2, 3):
+        path = content / "incidents" / f"inc-{number}.yaml"
+        path.write_text(path.read_text().replace(f"title: Incident {number}", f"title: Incident {number} again"))
+        incremental = builds.run(content, START)
+        assert f"incidents/INC-{number}.md" in builds.last.rendered and len(builds.last.reused) > 10
+        expected = sorted(builds.last.destinations[uri] for uri in rendered & set(builds.last.reused))
+        assert sorted("/".join(Path(d).relative_to(builds.out).parts[1:]) for d in linked) == expected
+        rendered, linked[:] = set(builds.last.rendered), []
+        assert differences(clean_build(content, START, tmp_path / f"clean-{number}"), incremental) == []
 
 
 @pytest.mark.parametrize(("page", "heading"), [("incidents/INC-1", "## Times"),  # a keyed page

@@ -71,6 +71,7 @@ def _render(site: Site, dest: Path, context: RenderContext) -> None:
             context.progress(f"knowledge base: {counted(len(result.rendered), 'page')} rendered, "
                              f"{len(result.reused):,} reused")
             cache.finish(result, dest)
+            cache.mirror(result, dest, context.mirror)
             cache.save(result, dest)
 
 
