@@ -37,3 +37,23 @@ def test_the_records_are_read_with_the_collector_paused_and_stay_frozen(
     assert len(cache.records) > 10 and len(collecting) == len(cache.records)
     assert not any(collecting)
     assert not any(id(record) in tracked or id(record.lookups) in tracked for record in cache.records.values())
+
+
+def test_kept_lookups_are_decoded_when_first_read_and_equal_those_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record's file lookups are kept as their own marshal text (page_cache.Packed), decoded
+    only when a rebuild reads them; then they are the lookups its page made."""
+    builds = Builds(tmp_path, monkeypatch)
+    builds.run(Edits(tmp_path / "content", seed=2).root, START)
+    made = {uri: record for uri, record in builds.last.records.items() if record is not None}
+    cache = KbCache(builds.cache, builds.out / "internal")
+    assert cache.records.keys() == made.keys()
+    linking = [uri for uri, record in made.items() if record.lookups]
+    assert len(linking) > 10
+    for uri in linking:
+        kept = cache.records[uri].lookups
+        assert isinstance(kept, page_cache.Packed) and kept._items is None
+        assert list(kept) == list(made[uri].lookups) and len(kept) == len(made[uri].lookups)
+        assert kept[0] == made[uri].lookups[0]
+    assert page_cache.page_key("s", cache.records[linking[0]]) == page_cache.page_key("s", made[linking[0]])

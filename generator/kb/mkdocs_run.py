@@ -39,7 +39,7 @@ import os
 import pickle
 import re
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -91,7 +91,7 @@ class PageRecord:
     """What a page's build left besides its HTML, kept to reuse the page (JSON values only)."""
 
     markdown: str  # SHA-256 of the Markdown source
-    lookups: list[Lookup]
+    lookups: Sequence[Lookup]  # in a kept record, decoded when first read (page_cache.Packed)
     meta: dict[str, Any]
     title: str | None  # the title taken from the first heading while rendering
     anchors: list[str]  # ids on the page, for other pages' anchor links
@@ -101,8 +101,8 @@ class PageRecord:
     listing: str = ""  # on a page holding a tag listing: the hash of every page it lists (_listing_key)
 
     def to_json(self) -> Any:
-        return [self.markdown, self.lookups, self.meta, self.title, self.anchors, self.links, self.search, self.logs,
-                self.listing]
+        return [self.markdown, list(self.lookups), self.meta, self.title, self.anchors, self.links, self.search,
+                self.logs, self.listing]
 
     @classmethod
     def from_json(cls, value: Any) -> PageRecord | None:
