@@ -4,6 +4,7 @@ reused only while nothing they show changed (generator/kb/mkdocs_run.py, page_ca
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import re
@@ -19,7 +20,7 @@ import pytest
 
 from generator.build import BuildRequest, build
 from generator.context import RenderContext
-from generator.kb import engine, mkdocs_run, page_cache, registry, render_internal
+from generator.kb import engine, mkdocs_run, page_cache, paths, registry, render_internal
 from generator.kb.page_cache import KbCache
 from generator.kb.pages import Page
 from generator.kb.tree import generate, sync_tree
@@ -797,3 +798,89 @@ def test_an_update_or_a_review_paragraph_keeps_the_overview_and_reaches_its_own_
     row = next(r for r in re.findall(r"<tr>.*?</tr>", index, re.S) if "INC-2.html" in r)
     assert f"<td>{other}</td>" in row
 
+
+
+# --------------------------------------------------------------------------- the clock moved on (overview.py)
+
+
+OPEN_INCIDENT = """\
+id: INC-90
+title: The API failing
+type: external
+severity: major
+started_at: 2026-11-28T06:00:00Z
+detected_at: 2026-11-28T06:05:00Z
+impact:
+  - component: api
+    level: major_outage
+root_cause:
+  type: deploy
+  service: api
+"""
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many times each navigation page is made, from now on."""
+    made: dict[str, int] = {}
+
+    def counted(page: Page) -> Page:
+        def produce(site: Site, at: datetime) -> str:
+            made[page.path] = made.get(page.path, 0) + 1
+            return page.produce(site, at)
+
+        return dataclasses.replace(page, produce=produce)
+
+    monkeypatch.setattr(registry, "PAGES", [counted(p) for p in registry.PAGES])
+    return made
+
+
+def test_a_rebuild_with_the_clock_moved_on_is_the_clean_build_and_keeps_the_pages_of_the_day(
+        content: Path, tmp_path: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `serve --internal` and CI do: the same content, `--now` 40 minutes on, an incident
+    open. The pages showing the time or the API's availability are made again and show it; the
+    pages that read of the clock only the day and the review deadlines passed (overview.DAY)
+    are not made again; the site is a clean build's at that time, search index and sitemap
+    included."""
+    write_tree(content, {"incidents/inc-90.yaml": OPEN_INCIDENT})
+    made = _counting(monkeypatch)
+    first = builds.run(content, START)
+    assert made[paths.INCIDENTS] == 1 and made[paths.HOME] == 1
+    made.clear()
+    later = START + timedelta(minutes=40)
+    incremental = builds.run(content, later)
+    assert made == {paths.HOME: 1, paths.SERVICES: 1, "metrics/index.md": 1, "metrics/reliability.md": 1}
+    assert differences(clean_build(content, later, tmp_path / "clean"), incremental) == []
+    assert "search/search_index.json" in incremental and "sitemap.xml" in incremental
+    changed = differences(first, incremental)
+    assert {"index.html", "services/api.html", "services/index.html", "metrics/index.html"} <= set(changed)
+    assert "Built 2026-11-28 12:40 UTC" in (builds.out / "internal" / "index.html").read_text()
+    assert "incidents/index.md" in builds.last.reused and "follow-ups/index.md" in builds.last.reused
+
+
+def test_a_review_deadline_or_a_new_day_passing_makes_the_pages_of_the_day_again(
+        tmp_path: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages kept while the clock moves on (overview.DAY) read of it the day and which
+    review deadlines passed: an external incident resolved 2026-11-14 10:00 is due for review at
+    2026-11-28 10:00, so at 10:01 the incidents index says overdue; an action item due
+    2026-11-28 is overdue on the tracker from 2026-11-29 00:00. Each time the site is a clean
+    build's."""
+    resolved = OPEN_INCIDENT.replace("2026-11-28T06", "2026-11-14T08").replace("INC-90", "INC-91") + (
+        "mitigated_at: 2026-11-14T09:00:00Z\nresolved_at: 2026-11-14T10:00:00Z\n")
+    review = ("---\nincident: INC-90\nstatus: draft\naction_items:\n  - id: AI-7\n    title: Add an alert\n"
+              "    owner: sre\n    priority: P1\n    due: 2026-11-28\n    status: open\n---\nBody.\n")
+    content = make_content(tmp_path / "content", {"incidents/inc-90.yaml": OPEN_INCIDENT,
+                                                  "incidents/inc-91.yaml": resolved, "postmortems/INC-90.md": review})
+    made = _counting(monkeypatch)
+    steps = [("2026-11-28T09:59:00Z", 'due <span class="kb-nowrap">2026-11-28</span>', "**0 overdue**"),
+             ("2026-11-28T10:01:00Z", "**overdue** (due", "**0 overdue**"),
+             ("2026-11-28T23:59:00Z", "**overdue** (due", "**0 overdue**"),
+             ("2026-11-29T00:01:00Z", "**overdue** (due", "**1 overdue**")]
+    for number, (at, review_state, items) in enumerate(steps):
+        made.clear()
+        incremental = builds.run(content, now(at))
+        assert made.get(paths.INCIDENTS) == (None if number == 2 else 1), at  # 23:59: nothing passed since 10:01
+        assert differences(clean_build(content, now(at), tmp_path / f"clean-{number}"), incremental) == []
+        kept = next(builds.cache.glob("render/internal-*-docs"))
+        row = next(line for line in (kept / "incidents/index.md").read_text().splitlines() if "INC-91" in line)
+        assert review_state in row, (at, row)
+        assert items in (kept / "follow-ups/index.md").read_text(), at

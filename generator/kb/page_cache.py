@@ -190,11 +190,11 @@ class KbCache:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.kept[path] = (key.hex(), hashlib.sha256(data).hexdigest())
 
-    def kept_overview(self, key: bytes) -> dict[str, Kept] | None:
-        """The overview files of the last build when its key was `key` and they are in the kept
-        tree as written (registry.Made); then the table rows it used (all of them the overview's:
-        rows.py) and the keys of its keyed files are this build's too."""
-        kept = self.overview.kept(key, lambda path: status(self._docs + path))
+    def kept_overview(self, group: str, key: bytes) -> dict[str, Kept] | None:
+        """The overview files of the group (overview.GROUPS) of the last build when its key was
+        `key` and they are in the kept tree as written (registry.Made); then the table rows it used
+        (all of them the overview's: rows.py) and the keys of its keyed files are this build's too."""
+        kept = self.overview.kept(group, key, lambda path: status(self._docs + path))
         if kept is not None:
             self.rows.used.update(self.rows.known)
             self.kept.update((path, self.made[path][:2]) for path in kept if path in self.made)

@@ -13,6 +13,11 @@
   build linear in the number of incidents (Material renders the whole navigation into every page).
   `Documents(produce, overview=True)` — files made from the whole site (the service pages, the
   metrics files), kept with the navigation pages while the site's summary is unchanged.
+* `by_day=True` on a `Page` or an overview `Documents`: it reads of the build time (`now`) only
+  its day and which review deadlines have passed (overview.clock_view), so a rebuild with the
+  clock moved on keeps it. Leave it False for anything that shows the time or a figure that
+  moves with it (availability, durations "so far", the metrics period): such files are made
+  again whenever `now` changes.
 
 Every producer is given the summarised site (summary.py): an incident's or a review's own page
 takes its whole record with `summary.whole`.
@@ -68,6 +73,8 @@ class Page:
     section: str
     produce: Callable[[Site, datetime], str]
     order: int = 100
+    #: Reads of `now` only its day and which review deadlines passed (overview.DAY).
+    by_day: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +85,5 @@ class Documents:
     #: Made from the whole (summarised) site, like the navigation pages: kept with them while
     #: the site's summary and the build time are unchanged (overview.py).
     overview: bool = False
+    #: An overview producer that reads of `now` only its day and which review deadlines passed.
+    by_day: bool = False

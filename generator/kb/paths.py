@@ -37,6 +37,12 @@ def service(service_id: str) -> str:
     return f"services/{service_id}.md"
 
 
+def service_incidents(service_id: str) -> str:
+    """The page of every incident of a service: a service id has no dot (`[A-Za-z0-9_-]+`), so
+    this is never another service's page, and it matches the `not_in_nav` pattern `/services/*.md`."""
+    return f"services/{service_id}.incidents.md"
+
+
 def runbook_pages(runbooks: Iterable[Runbook]) -> dict[str, str]:
     """Runbook content path -> page path; a runbook named like an index page gets a suffix."""
     pages: dict[str, str] = {}

@@ -22,14 +22,14 @@ from ..digest import serialise
 from ..model import Site
 from ..workers import run_all, workers
 from . import followups, guides, incidents, metrics_pages, paths, reviews, rows, runbooks, services
-from .overview import OverviewStore, overview_key
+from .overview import CLOCK, DAY, OverviewStore, overview_keys
 from .pages import Documents, Kept, Keyed, Output, Page
 from .summary import read_all, summarised
 
 
 class Made(Protocol):
     """Files made by earlier builds, by path and key (`get`); every file made is `put` back.
-    The overview files (overview.py) are kept whole: `overview` holds them."""
+    The overview files (overview.py) are kept whole, each group apart: `overview` holds them."""
 
     overview: OverviewStore
 
@@ -37,7 +37,7 @@ class Made(Protocol):
 
     def put(self, path: str, key: bytes, content: str | bytes | Kept) -> None: ...
 
-    def kept_overview(self, key: bytes) -> dict[str, Kept] | None: ...
+    def kept_overview(self, group: str, key: bytes) -> dict[str, Kept] | None: ...
 
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -63,17 +63,18 @@ def _home(site: Site, now: datetime) -> str:
 
 PAGES: list[Page] = [
     Page(paths.HOME, "Home", "", _home, order=0),
-    Page(paths.INCIDENTS, "Incidents", "Incidents", incidents.incidents_index, order=10),
-    Page(paths.REVIEWS, "Post-incident reviews", "Reviews", reviews.reviews_index, order=20),
-    Page(paths.RUNBOOKS, "Runbooks", "Runbooks", runbooks.runbooks_index, order=30),
-    Page(paths.ALERTS, "Alert index", "Runbooks", runbooks.alert_index, order=31),
+    Page(paths.INCIDENTS, "Incidents", "Incidents", incidents.incidents_index, order=10, by_day=True),
+    Page(paths.REVIEWS, "Post-incident reviews", "Reviews", reviews.reviews_index, order=20, by_day=True),
+    Page(paths.RUNBOOKS, "Runbooks", "Runbooks", runbooks.runbooks_index, order=30, by_day=True),
+    Page(paths.ALERTS, "Alert index", "Runbooks", runbooks.alert_index, order=31, by_day=True),
     Page(paths.SERVICES, "Services", "Services", services.catalogue, order=40),
-    Page(paths.FOLLOWUPS, "Follow-up tracker", "Follow-ups", followups.tracker, order=50),
-    Page(metrics_pages.FOLLOWUP_FIGURES, "Follow-up figures", "Follow-ups", metrics_pages.followup_page, order=51),
+    Page(paths.FOLLOWUPS, "Follow-up tracker", "Follow-ups", followups.tracker, order=50, by_day=True),
+    Page(metrics_pages.FOLLOWUP_FIGURES, "Follow-up figures", "Follow-ups", metrics_pages.followup_page, order=51,
+         by_day=True),
     Page(metrics_pages.METRICS, "Metrics", "Metrics", metrics_pages.metrics_page, order=60),
     Page(metrics_pages.RELIABILITY, "Reliability per service", "Metrics", metrics_pages.reliability_page, order=61),
-    Page(paths.SEVERITY, "Severity guidelines", "", guides.severity, order=70),
-    Page(paths.TAGS, "Tags", "", guides.tags, order=80),
+    Page(paths.SEVERITY, "Severity guidelines", "", guides.severity, order=70, by_day=True),
+    Page(paths.TAGS, "Tags", "", guides.tags, order=80, by_day=True),
 ]
 
 DOCUMENTS: list[Documents] = [
@@ -81,6 +82,7 @@ DOCUMENTS: list[Documents] = [
     Documents(reviews.review_pages),
     Documents(runbooks.runbook_pages),
     Documents(services.service_pages, overview=True),
+    Documents(services.incident_lists, overview=True, by_day=True),
     Documents(metrics_pages.files, overview=True),
 ]
 
@@ -93,28 +95,33 @@ def pages() -> list[Page]:
 
 def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Output]:
     """Every file of the docs tree, sorted by path; two producers writing one path is a bug.
-    Every producer is given the summarised site (summary.py). The overview files come from
-    `made` while its key is unchanged (overview.py); a `Keyed` file whose inputs are unchanged
+    Every producer is given the summarised site (summary.py). Each group of overview files
+    comes from `made` while its key is unchanged (overview.py); a `Keyed` file whose inputs are unchanged
     comes from `made` instead of being made again; the others, and the navigation pages, are
     made on every core when there are many (a cold build). The producers run here first, so
     what they share (the index of the site, the metrics report) is made once, before the
     workers are forked."""
     shown = summarised(site, made.overview if made is not None else None)
-    key = overview_key(shown, now, made.overview, _table()) if made is not None else None
-    kept = made.kept_overview(key) if made is not None and key is not None else None
-    outputs: list[Output | None] = [Output(path, content) for path, content in (kept or {}).items()]
-    overview: set[str] = set()  # the paths of the overview files made here
+    keys = overview_keys(shown, now, made.overview, _table()) if made is not None else None
+    kept = {group: made.kept_overview(group, key) for group, key in keys.items()} if made is not None and keys else {}
+    outputs: list[Output | None] = [Output(path, content) for files in kept.values() if files
+                                    for path, content in files.items()]
+    overview: dict[str, str] = {}  # the paths of the overview files made here -> their group
     todo: list[tuple[int, Keyed, bytes | None]] = []  # (index in outputs, entry, key)
-    for page in pages() if kept is None else ():  # made with the keyed files, on every core on a cold build
-        overview.add(page.path)
+    for page in pages():  # made with the keyed files, on every core on a cold build
+        group = DAY if page.by_day else CLOCK
+        if kept.get(group) is not None:
+            continue
+        overview[page.path] = group
         todo.append((len(outputs), Keyed(page.path, (), functools.partial(page.produce, shown, now)), None))
         outputs.append(None)
     for producer in DOCUMENTS:
-        if producer.overview and kept is not None:
+        group = DAY if producer.by_day else CLOCK
+        if producer.overview and kept.get(group) is not None:
             continue
         for entry in producer.produce(shown, now):
             if producer.overview:
-                overview.add(entry.path)
+                overview[entry.path] = group
             if isinstance(entry, Output):
                 outputs.append(entry)
                 continue
@@ -144,16 +151,17 @@ def produce_all(site: Site, now: datetime, made: Made | None = None) -> list[Out
         if output.path in seen:
             raise ValueError(f"two knowledge-base producers write {output.path}")
         seen.add(output.path)
-    if made is not None and key is not None and kept is None:
-        made.overview.keep(key, {o.path: o.content for o in done if o.path in overview})
+    for group, key in (keys or {}).items():
+        if made is not None and kept.get(group) is None:
+            made.overview.keep(group, key, {o.path: o.content for o in done if overview.get(o.path) == group})
     return sorted(done, key=lambda o: o.path)
 
 
 def _table() -> bytes:
     """The page table as far as the overview depends on it: each navigation page's row, and
     the producers of it and of the overview files, with the code of their modules."""
-    rows: list[Any] = [(p.path, p.title, p.section, p.order, _code_of(p.produce)) for p in pages()]
-    rows += [_code_of(d.produce) for d in DOCUMENTS if d.overview]
+    rows: list[Any] = [(p.path, p.title, p.section, p.order, p.by_day, _code_of(p.produce)) for p in pages()]
+    rows += [(d.by_day, _code_of(d.produce)) for d in DOCUMENTS if d.overview]
     return serialise(rows)
 
 
