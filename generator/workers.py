@@ -11,6 +11,7 @@ workers report none (their copy of the meter would draw over the parent's line).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -143,6 +144,37 @@ def in_background(run: Callable[[], object]) -> Callable[[], None]:
     process = multiprocessing.get_context("fork").Process(target=_silenced, args=(run,))
     process.start()
     return process.join
+
+
+def meanwhile(run: Callable[[], R]) -> Callable[[], R | None]:
+    """`run()` in a forked process while this one goes on; what it returns waits for that
+    process and gives what `run` returned (pickled back), or None when it failed or died (the
+    caller does the work itself then). For work this process needs later but not yet (drawing a
+    chart while the pages are made). Call it only where `workers()` would fork."""
+    context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):  # or the process would print what is buffered here again
+        stream.flush()
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_silenced, args=(lambda: _send(run, send),))
+    process.start()
+    send.close()
+
+    def result() -> R | None:
+        try:
+            value: R | None = receive.recv()
+        except (EOFError, OSError):  # it died or failed before sending
+            value = None
+        finally:
+            receive.close()
+            process.join()
+        return value
+
+    return result
+
+
+def _send(run: Callable[[], object], send: Any) -> None:
+    with contextlib.suppress(Exception):  # nothing sent: the caller does the work itself, and fails there if it fails
+        send.send(run())
 
 
 def _silenced(run: Callable[[], object]) -> None:

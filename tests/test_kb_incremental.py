@@ -561,6 +561,31 @@ def test_pages_rendered_in_workers_give_the_same_site(
     assert differences(clean_build(content, START + timedelta(minutes=5), tmp_path / "clean2"), incremental) == []
 
 
+def test_charts_a_rebuild_draws_meanwhile_give_the_clean_build(
+    content: Path, tmp_path: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild draws the charts to draw in a process of its own while it makes the rest
+    (registry.produce_all, workers.meanwhile): a new severity redraws the chart of severities
+    there, and the site is the clean build's."""
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "2")  # even for a small site on one core
+    builds.run(content, START)
+    drawn: list[list[str]] = []
+    original = registry.meanwhile
+
+    def spy(run: Callable[[], object]) -> Callable[[], object]:
+        drawn.append([entry.path for entry in run.args[0]])  # type: ignore[attr-defined]
+        return original(run)
+
+    monkeypatch.setattr(registry, "meanwhile", spy)
+    path = content / "incidents" / "inc-2.yaml"
+    text = path.read_text()
+    path.write_text(re.sub(r"severity: \w+", "severity: minor" if "severity: minor" not in text else "severity: major",
+                           text))
+    incremental = builds.run(content, START)
+    assert drawn and "metrics/charts/incidents-by-severity.svg" in drawn[0]
+    assert differences(clean_build(content, START, tmp_path / "clean"), incremental) == []
+
+
 # --------------------------------------------------------------------------- the internals relied on
 
 

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from generator.workers import chunk_sizes, run_all, run_all_then
+from generator.workers import chunk_sizes, meanwhile, run_all, run_all_then
 
 
 def test_chunks_shrink_to_a_quarter_of_what_is_left() -> None:
@@ -49,3 +49,19 @@ def test_released_tasks_are_let_go_of_once_the_workers_have_them(count: str, mon
     assert results == [100] * 200
     if count == "2":  # forked: gone before the first result came back
         assert tasks == [] and held and max(held) == 0
+
+
+def test_work_done_meanwhile_comes_back_from_its_own_process() -> None:
+    """workers.meanwhile: what `run` returned, made in another process (a rebuild's charts)."""
+    parent = os.getpid()
+    result = meanwhile(lambda: ("drawn", os.getpid()))
+    value, pid = result() or ("", parent)
+    assert value == "drawn" and pid != parent
+
+
+def test_work_that_fails_meanwhile_gives_none_and_no_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    def failing() -> str:
+        raise ValueError("a chart that cannot be drawn")
+
+    assert meanwhile(failing)() is None  # the caller makes it itself then, and fails there with its message
+    assert "Traceback" not in capfd.readouterr().err

@@ -60,7 +60,9 @@ class Keyed:
     path: str
     inputs: tuple[Any, ...]
     make: Callable[[], str | bytes]
-    #: Much slower to make than a page (a chart): made first, so a worker does not end last.
+    #: Much slower to make than a page (a chart): made first, so a worker does not end last; in
+    #: a rebuild, in a process of its own while the rest is made (registry.produce_all), so
+    #: `make` must not read incident records (a lazily loaded site reads them through one file).
     slow: bool = False
 
 
