@@ -60,9 +60,13 @@ def default_cache_dir(content: Path) -> Path:
     chosen = os.environ.get(CACHE_DIR_ENV, "")
     if chosen:
         return Path(chosen)
-    resolved = content.resolve()
-    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return user_cache_root() / f"{resolved.name or 'content'}-{digest}"
+    return user_cache_root() / f"{content.resolve().name or 'content'}-{path_name(content)}"
+
+
+def path_name(path: Path) -> str:
+    """16 hex digits naming `path` (resolved) in the names of cache files and folders: one
+    cache folder may hold those of several content folders, or of several outputs."""
+    return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 _KEYS: dict[str, bytes] = {}

@@ -9,7 +9,6 @@ knowledge base's pages, the public pages) as `statuspress build` does.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -17,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .build import BuildRequest, build
+from .cachefile import path_name
 from .clock import resolve_now
 from .problems import ContentError
 from .publish import BuildLocked
@@ -42,7 +42,7 @@ def preview_out(content: Path, out: Path | None, cache_dir: Path | None, target:
     if out is not None:
         yield out
     elif cache_dir is not None:
-        named = hashlib.sha256(str(content.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        named = path_name(content)
         yield cache_dir / f"serve-{target}-{named}"
     else:
         with tempfile.TemporaryDirectory(prefix="statuspress-serve-") as folder:

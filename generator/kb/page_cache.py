@@ -36,7 +36,7 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-from ..cachefile import CacheFile, SectionWriter, write_cache_file
+from ..cachefile import CacheFile, SectionWriter, path_name, write_cache_file
 from ..load.cache import gc_paused
 from ..publish import Status, prune, remove_files, status
 from .mkdocs_run import SEARCH_INDEX, Found, Lookup, PageRecord, Result, Reuse
@@ -108,7 +108,7 @@ class KbCache:
     def __init__(self, directory: Path, published: Path) -> None:
         self.directory = directory
         self.published = published
-        name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        name = path_name(published)
         self.path = directory / "render" / f"internal-{name}.json"
         self.docs = directory / "render" / f"internal-{name}-docs"
         self._docs = f"{self.docs}{os.sep}"  # as text: a Path per file was a tenth of the lookups

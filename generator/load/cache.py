@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..cachefile import CacheFile, ensure_gitignore, write_cache_file
+from ..cachefile import CacheFile, ensure_gitignore, path_name, write_cache_file
 from ..locking import Busy, acquire
 from ..model import Postmortem
 from ..workers import in_background
@@ -164,7 +164,7 @@ class LoadCache:
         digest = hashlib.sha256(_CODE_HASH)
         for part in context:
             digest.update(hashlib.sha256(part).digest())
-        name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        name = path_name(root)
         path = self.directory / f"load-{name}.pickle"
         same = path == self.path and digest.digest() == self.context and self.source is not None
         self.context, self.path = digest.digest(), path

@@ -29,13 +29,12 @@ unpickled nor made, and are read back only for the rare reader that needs one (`
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..cachefile import CacheFile, write_cache_file
+from ..cachefile import CacheFile, path_name, write_cache_file
 from ..derive.status import known
 from ..load.cache import dumps, first_section, gc_paused
 from ..load.chunks import chunk_path, open_chunk, remove_unnamed, write_chunk
@@ -86,7 +85,7 @@ class ProjectionCache:
     def __init__(self, directory: Path, published: Path, salt: bytes) -> None:
         self.directory = directory
         self.salt = salt
-        name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        name = path_name(published)
         self.path = directory / "render" / f"project-{name}.pickle"
         self.index: dict[str, _Indexed] = {}
         self.months: dict[str, str] = {}  # month -> the name of its file

@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..cachefile import read_cache_file, write_cache_file
+from ..cachefile import path_name, read_cache_file, write_cache_file
 from ..digest import serialise
 from ..publish import prune, remove_files, status
 from .pages.views import listed
@@ -118,7 +118,7 @@ class PageCache:
     def __init__(self, directory: Path, published: Path, salt: bytes) -> None:
         self.published = published
         self.salt = salt
-        name = hashlib.sha256(str(published.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        name = path_name(published)
         self.path = directory / "render" / f"public-{name}.pickle"
         self.old, self.previous = self._read()  # the published site's files; the reserve's
         self.here: dict[str, _Entry] = {}  # what the staging folder holds that its manifest vouches for
