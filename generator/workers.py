@@ -141,9 +141,7 @@ def in_background(run: Callable[[], object]) -> Callable[[], None]:
     process to end. For work whose result this process does not read (writing a cache file)
     while it works on alone and the other core would be idle. Call it only where `workers()`
     would fork. A failure there is that process's: it is printed, not raised here."""
-    process = multiprocessing.get_context("fork").Process(target=_silenced, args=(run,))
-    process.start()
-    return process.join
+    return _forked(run).join
 
 
 def meanwhile(run: Callable[[], R]) -> Callable[[], R | None]:
@@ -151,12 +149,8 @@ def meanwhile(run: Callable[[], R]) -> Callable[[], R | None]:
     process and gives what `run` returned (pickled back), or None when it failed or died (the
     caller does the work itself then). For work this process needs later but not yet (drawing a
     chart while the pages are made). Call it only where `workers()` would fork."""
-    context = multiprocessing.get_context("fork")
-    for stream in (sys.stdout, sys.stderr):  # or the process would print what is buffered here again
-        stream.flush()
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_silenced, args=(lambda: _send(run, send),))
-    process.start()
+    receive, send = multiprocessing.Pipe(duplex=False)
+    process = _forked(lambda: _send(run, send))
     send.close()
 
     def result() -> R | None:
@@ -170,6 +164,18 @@ def meanwhile(run: Callable[[], R]) -> Callable[[], R | None]:
         return value
 
     return result
+
+
+def _forked(run: Callable[[], object]) -> multiprocessing.process.BaseProcess:
+    """A forked process running `run` silenced (`_silenced`). What this one has buffered is
+    written first: the child writes out its copy of the buffers when it ends, so it would be
+    printed twice. A stream that cannot be written (a closed pipe) has nothing to print twice."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    process = multiprocessing.get_context("fork").Process(target=_silenced, args=(run,))
+    process.start()
+    return process
 
 
 def _send(run: Callable[[], object], send: Any) -> None:
