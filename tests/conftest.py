@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.public.reuse import PageCache
+from tests.notifykit import HttpReceiver, SmtpReceiver
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -32,3 +33,19 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(PageCache, "written", spy)
     return paths
+
+
+@pytest.fixture
+def http() -> Iterator[HttpReceiver]:
+    """A webhook receiver on 127.0.0.1 (notifykit.py)."""
+    receiver = HttpReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpReceiver]:
+    """An SMTP server on 127.0.0.1 (notifykit.py)."""
+    receiver = SmtpReceiver().start()
+    yield receiver
+    receiver.stop()

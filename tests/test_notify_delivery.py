@@ -9,7 +9,7 @@ import hmac
 import json
 import re
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -97,20 +97,6 @@ INTERNAL_IDS = [
 ]
 CANARIES = ["CanaryManagerName", "CanaryCommsName", "CanaryAuthorName", "CanaryPrivateNote", "CanaryVpnName",
             "Failover to the standby", "kb.acme.example"]
-
-
-@pytest.fixture
-def http() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver().start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 def organisation(tmp_path: Path, smtp_port: int, severity: str = "major", resolved: bool = False,

@@ -3,27 +3,10 @@ mark and ends its lines with CRLF: every subscriber in it gets the e-mail, the f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.notifykit import HttpReceiver, SmtpReceiver, environ
 from tests.test_notify_delivery import notify, organisation
-
-
-@pytest.fixture
-def http() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver().start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 def test_a_recipients_file_with_a_byte_order_mark_reaches_everyone(
