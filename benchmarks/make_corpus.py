@@ -158,6 +158,44 @@ def fill(rng: random.Random, pattern: str, service: ServiceSpec, region: str) ->
     )
 
 
+#: A sentence with the figures of the moment, as responders write them: it makes every update
+#: body distinct, as a real organisation's are (the same few sentences repeated would let the
+#: build convert each one once and hide what converting real updates costs).
+DETAILS = (
+    "Next update by {next:%H:%M} UTC.",
+    "About {pct}% of requests were affected at {at:%H:%M} UTC.",
+    "{count} customers were affected at {at:%H:%M} UTC; next update within {mins} minutes.",
+    "Tracked as case {case}. We will post again by {next:%H:%M} UTC.",
+)
+#: What about a quarter of real update bodies carry besides plain sentences (see the Statuspage
+#: payloads in shared/corpora): a link, a line break, emphasis or a short list.
+MARKUP = (
+    "\n\nDetails for customers: https://help.example.com/status/{case}",
+    "\nPlease retry requests that failed.",
+    " **Workaround:** retry the request after {mins} minutes.",
+    "\n\nAffected:\n\n- {region}\n- the {noun} API",
+    " See [our help page](https://help.example.com/articles/{case}) for details.",
+)
+
+
+def update_body(rng: random.Random, sentence: str, at: datetime) -> str:
+    """`sentence` and the figures of the moment, with markup in about one body in four."""
+    values = {
+        "at": at,
+        "next": at + timedelta(minutes=rng.choice((15, 30, 60))),
+        "pct": rng.randint(2, 60),
+        "count": f"{rng.randint(10, 40000):,}",
+        "mins": rng.randint(2, 40),
+        "case": f"{rng.randint(100000, 999999)}",
+        "region": rng.choice(REGIONS),
+        "noun": rng.choice(SERVICES).id,
+    }
+    body = f"{sentence} {rng.choice(DETAILS).format(**values)}"
+    if rng.random() < 0.25:
+        body += rng.choice(MARKUP).format(**values)
+    return body
+
+
 def spread(rng: random.Random, start: datetime, end: datetime, count: int) -> list[datetime]:
     """`count` sorted whole-minute times in [start, end]."""
     minutes = max(0, int((end - start).total_seconds() // 60))
@@ -266,7 +304,7 @@ class Corpus:
         names = ("investigating", "identified", "monitoring", "resolved")
         lines = ["updates:"]
         for at, status in zip(times, statuses, strict=True):
-            body = fill(rng, rng.choice(pools[status]), service, region)
+            body = update_body(rng, fill(rng, rng.choice(pools[status]), service, region), at)
             lines += [f"  - at: {stamp(at)}", f"    status: {names[status]}", f"    body: {quote(body)}"]
         return lines
 
