@@ -4,16 +4,29 @@ shortcut takes, so pages, feeds and the API are the same bytes."""
 
 from __future__ import annotations
 
+import html
+
 import markdown
+import nh3
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.published import _markdown_html, one_paragraph, plain, render
+from generator.linkify import linkify
+from generator.published import _markdown_html, one_paragraph, plain, render, sanitise
 
 
 def converted(text: str) -> str:
     """What Python-Markdown itself makes of `text`, as the public pages configure it."""
     return markdown.Markdown(extensions=[], output_format="html").convert(text)
+
+
+def cleaned(text: str) -> str:
+    """The sanitised HTML and the plain text as made for any Markdown, without the shortcuts."""
+    return sanitise(linkify(sanitise(converted(text))))
+
+
+def stripped(text: str) -> str:
+    return html.unescape(nh3.clean(converted(text), tags=set())).strip()
 
 
 def test_a_plain_sentence_is_its_paragraph_escaped() -> None:
@@ -41,3 +54,20 @@ def test_text_with_markup_or_untrimmed_goes_through_markdown() -> None:
 def test_the_shortcut_makes_what_python_markdown_makes(text: str) -> None:
     _markdown_html.cache_clear()
     assert _markdown_html(text) == converted(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)),
+                                  st.sampled_from(list(" .,:;!?'\"()/%$@+-=#>|{}~^\u00a0\u2028\u3000\r\x02\x03"))),
+               min_size=1, max_size=60))
+@example("a > b")
+@example("Ünïcödé 😀 done")
+@example("see https://status.example.com/ now")
+@example("The API is back (99.9 %) -- thanks")
+def test_the_published_forms_are_what_sanitising_makes(text: str) -> None:
+    """render() and plain() of a text the shortcut takes equal the full path's output: nh3 and
+    the linker would have changed nothing."""
+    render.cache_clear()
+    plain.cache_clear()
+    assert render(text) == cleaned(text)
+    assert plain(text) == stripped(text)

@@ -12,7 +12,7 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from .. import progress
+from .. import progress, published
 from ..model import Postmortem
 from ..problems import Level, Problem, Problems
 from ..workers import run_all_then, workers
@@ -288,13 +288,14 @@ def _parse_all(
 
     def parse(task: tuple[ContentFile, bytes, int]) -> Any:
         file, data, kind = task
-        reader, keep, _ = readers[kind]
+        reader, keep, shown = readers[kind]
         problems = folder.problems
         own = Problems()
         folder.problems = own
         try:
-            text = folder.decode(file, data)
-            record = reader(own, file, text) if text is not None else None
+            with published.recorded() as made:
+                text = folder.decode(file, data)
+                record = reader(own, file, text) if text is not None else None
         finally:
             folder.problems = problems
         facts = facts_of(record)
@@ -304,12 +305,15 @@ def _parse_all(
         # once, for sending and for their digest (`facts_digest` pickled them a second time).
         kept = dumps(record) if keep and record is not None and record is not facts else None
         pickled = dumps(facts) if facts is not None else None
-        return pickled, dumps(own.sorted()), digest_of(pickled) if pickled is not None else None, kept, kind
+        sent = dumps(made) if shown and made else None  # the forms the checks made, for the pages to show
+        return pickled, dumps(own.sorted()), digest_of(pickled) if pickled is not None else None, kept, kind, sent
 
     def unpack(result: Any) -> Any:
         if not forked:
             return result
-        pickled, problems, digest, kept, kind = result
+        pickled, problems, digest, kept, kind, sent = result
+        if sent is not None:
+            published.adopt(pickle.loads(sent))
         _, keep, unpickle = readers[kind]
         facts, own = pickle.loads(pickled) if pickled is not None else None, pickle.loads(problems)
         record: Any = None
