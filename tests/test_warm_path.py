@@ -254,3 +254,50 @@ def test_validate_reads_the_facts_again_when_the_cache_lost_them(
     duplicate = validate(content, cache)
     assert "duplicate incident id 'INC-1'" in duplicate.output
     assert duplicate.output == validate(content, None).output
+
+
+def postmortem(owner: str = "payments-team", body: str = "What happened.") -> str:
+    """A draft review of INC-1 with one open action item overdue since October."""
+    return f"""\
+---
+incident: INC-1
+status: draft
+action_items:
+  - id: AI-1
+    title: Add a canary
+    owner: {owner}
+    priority: P1
+    status: open
+    due: 2026-10-15
+---
+{body}
+"""
+
+
+@pytest.mark.parametrize("forked", ["1", "2"])
+def test_checks_across_files_are_reused_while_only_a_reviews_body_changed(
+    tmp_path: Path, checks_run: list[int], monkeypatch: pytest.MonkeyPatch, forked: str
+) -> None:
+    """No check reads a review's body (checks.checked_view): a typo fixed there keeps the checks'
+    result; a change to what they read (an action item's owner) checks again. `forked`: the
+    files parsed in this process, or by two worker processes."""
+    monkeypatch.setenv("STATUSPRESS_WORKERS", forked)
+    content = make_content(tmp_path / "content", {"incidents/a.yaml": incident("INC-1"),
+                                                  "incidents/b.yaml": incident("INC-22"),
+                                                  "postmortems/INC-1.md": postmortem()})
+    cache = tmp_path / "cache"
+    first = validate(content, cache)
+    assert first.exit_code == 0 and len(checks_run) == 1
+    overdue = "postmortems/INC-1.md:5: warning: action item AI-1 is overdue (due 2026-10-15, owner payments-team)"
+    assert overdue in first.output
+
+    (content / "postmortems" / "INC-1.md").write_text(postmortem(body="What happened, with a typo fixed."))
+    again = validate(content, cache)
+    assert len(checks_run) == 1, "the checks across files were reused"
+    assert again.output == first.output == validate(content, None).output
+
+    (content / "postmortems" / "INC-1.md").write_text(postmortem(owner="search-team"))
+    owner = validate(content, cache)
+    assert len(checks_run) == 3, "checked again (and once more without the cache)"
+    assert overdue.replace("payments-team", "search-team") in owner.output
+    assert owner.output == validate(content, None).output

@@ -21,7 +21,16 @@ from ..problems import ContentError, Problems
 from ..workers import workers
 from .cache import LoadCache, Pickled, gc_paused
 from .catalogue import read_services, read_settings
-from .checks import Facts, IncidentFacts, MaintenanceFacts, Redactions, SiteFacts, incident_texts, maintenance_texts
+from .checks import (
+    Facts,
+    IncidentFacts,
+    MaintenanceFacts,
+    Redactions,
+    SiteFacts,
+    checked_view,
+    incident_texts,
+    maintenance_texts,
+)
 from .crosscache import checked
 from .documents import read_postmortem, read_runbook
 from .files import ContentFile, ContentFolder
@@ -260,7 +269,7 @@ def _facts(site: Site) -> SiteFacts:
         return SiteFacts.of(site)
     return SiteFacts(
         site.settings, site.services, tuple(ref.facts for ref in incidents.refs),
-        tuple(MaintenanceFacts.of(m) for m in site.maintenance), site.postmortems,
+        tuple(MaintenanceFacts.of(m) for m in site.maintenance), tuple(map(checked_view, site.postmortems)),
         tuple(r.path for r in site.runbooks),
     )
 

@@ -48,7 +48,7 @@ from ..cachefile import CacheFile, ensure_gitignore, path_name, write_cache_file
 from ..locking import Busy, acquire
 from ..model import Postmortem
 from ..workers import in_background
-from .checks import Facts, IncidentFacts, MaintenanceFacts, RunbookFacts
+from .checks import Facts, IncidentFacts, MaintenanceFacts, RunbookFacts, digested
 from .chunks import chunk_path, open_chunk, remove_unnamed, write_chunk
 from .files import ContentFile, ContentFolder
 from .makers import maker_of
@@ -467,9 +467,10 @@ class LoadCache:
 
 
 def facts_digest(facts: Facts) -> bytes:
-    """A digest of one file's facts: equal facts, equal digests (pickles of the same values
-    are the same bytes: dataclasses are pickled field by field, in order)."""
-    return digest_of(_pickled(facts))
+    """A digest of one file's facts as the checks see them (`checks.digested`: a post-mortem
+    without its body): equal facts, equal digests (pickles of the same values are the same
+    bytes: dataclasses are pickled field by field, in order)."""
+    return digest_of(_pickled(digested(facts)))
 
 
 def digest_of(pickled: bytes) -> bytes:

@@ -1,8 +1,9 @@
 """The checks across files, kept from the last load when no file's facts changed.
 
 `check()` (checks.py) reads only the facts of each file (ids, sources, start and resolution
-times, post-mortems whole), and its result does not depend on `now` (`CrossFile.at(now)` applies
-the timed warnings). Posting an update or fixing a typo changes a file but not its facts, so the
+times, post-mortems but their bodies: checks.checked_view), and its result does not depend on
+`now` (`CrossFile.at(now)` applies the timed warnings). Posting an update or fixing a typo in a
+review changes a file but not its facts, so the
 result of the last load is still right: it is kept in the cache folder under a digest of every
 file's facts (the load cache keeps one per file, cache.py), of the context (`site.yaml`,
 `services.yaml`, the loader's code), of the code the checks call outside the loader, and of the

@@ -16,7 +16,19 @@ from .. import progress, published
 from ..model import Postmortem
 from ..problems import Level, Problem, Problems
 from ..workers import run_all_then, workers
-from .cache import CLEAN, FACTS, MISSING, Indexed, LoadCache, Pickled, StoredProblem, digest_of, dumps, gc_paused
+from .cache import (
+    CLEAN,
+    FACTS,
+    MISSING,
+    Indexed,
+    LoadCache,
+    Pickled,
+    StoredProblem,
+    digest_of,
+    dumps,
+    facts_digest,
+    gc_paused,
+)
 from .checks import Facts, facts_of
 from .files import ContentFile, ContentFolder, read_regular_bytes
 
@@ -302,11 +314,13 @@ def _parse_all(
         if not forked:
             return record if keep else None, facts, own.sorted(), None
         # A post-mortem's facts are its record (checks.facts_of): sent once. The facts are pickled
-        # once, for sending and for their digest (`facts_digest` pickled them a second time).
+        # once, for sending and for their digest (`facts_digest` pickled them a second time),
+        # but a post-mortem's, whose digest leaves its body out (checks.digested).
         kept = dumps(record) if keep and record is not None and record is not facts else None
         pickled = dumps(facts) if facts is not None else None
+        digest = facts_digest(facts) if isinstance(facts, Postmortem) else digest_of(pickled) if pickled else None
         sent = dumps(made) if shown and made else None  # the forms the checks made, for the pages to show
-        return pickled, dumps(own.sorted()), digest_of(pickled) if pickled is not None else None, kept, kind, sent
+        return pickled, dumps(own.sorted()), digest, kept, kind, sent
 
     def unpack(result: Any) -> Any:
         if not forked:
