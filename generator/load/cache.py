@@ -33,6 +33,7 @@ import dataclasses
 import enum
 import gc
 import hashlib
+import importlib.util
 import operator
 import os
 import pickle
@@ -43,6 +44,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import nh3
+import yaml
 
 from ..cachefile import CacheFile, ensure_gitignore, path_name, write_cache_file
 from ..locking import Busy, acquire
@@ -63,9 +67,13 @@ _SAVE_WAIT = 5.0
 FORMAT = 9
 #: A file modified less than this long before it was read is not trusted by its status.
 RACY_NS = 2_000_000_000
-#: Source files whose code shapes the cached records: any change invalidates every entry.
+#: Source files whose code shapes the cached records and problems: any change invalidates
+#: every entry. Besides the loader: the records' classes, the problems, the Markdown checks
+#: (published.py and the linkifier it calls) and the follow-up rules the readers date items by;
+#: tests/test_load_cache_code.py fails when the loader imports a module missing here.
 _CODE = Path(__file__).resolve().parent
-_CODE_FILES = (*sorted(_CODE.glob("*.py")), _CODE.parent / "model.py", _CODE.parent / "problems.py")
+_CODE_FILES = (*sorted(_CODE.glob("*.py")), *(_CODE.parent / name for name in (
+    "model.py", "problems.py", "published.py", "linkify.py", "derive/followup.py")))
 
 #: A stored problem: (path or _SELF, line, message, is it an error).
 StoredProblem = tuple[str, int, str, bool]
@@ -89,12 +97,24 @@ _FACT_TYPES = (IncidentFacts, MaintenanceFacts, Postmortem, RunbookFacts)
 
 
 def code_hash() -> bytes:
-    """A hash of the loader's sources and the Python version (pickles and readers depend on both).
+    """A hash of the loader's sources, the Python version (pickles and readers depend on both)
+    and the libraries whose output the readers keep: PyYAML parses every file, and the
+    Markdown checks' problems and forms come from Python-Markdown and nh3.
 
     Taken once, when this module is imported: a long-running process must describe the code it
     runs, not files edited on disk since (an upgrade mid-build would otherwise write entries in
     the old layout under the new code's name)."""
-    return sources_hash(f"{FORMAT} {sys.version_info[:2]}".encode(), _CODE_FILES)
+    seed = f"{FORMAT} {sys.version_info[:2]} yaml={yaml.__version__} nh3={getattr(nh3, '__version__', '?')}"
+    return sources_hash(seed.encode(), (*_CODE_FILES, *_library_files("markdown")))
+
+
+def _library_files(package: str) -> tuple[Path, ...]:
+    """The file naming the version of an installed pure-Python package, found without importing
+    it (importing Python-Markdown, or `importlib.metadata` to ask, is 12 ms a command)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:  # pragma: no cover - a broken install: hashed as missing
+        return (Path(package),)
+    return (Path(spec.origin).parent / "__meta__.py",)
 
 
 def sources_hash(seed: bytes, paths: Iterable[Path]) -> bytes:
