@@ -49,3 +49,31 @@ def test_an_internal_incident_in_the_future_is_not_warned_of(tmp_path: Path, mon
     make_content(tmp_path / "content", {"incidents/a.yaml": INCIDENT.format(kind="internal")})
     monkeypatch.chdir(tmp_path)
     assert "in the future" not in validate(tmp_path, "2026-11-28T10:00:00Z")
+
+
+def test_the_kept_checks_warn_of_an_incident_ahead_at_any_build_time(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The checks across files are kept in the cache with their warnings ahead apart (read only
+    for a build dated before them): whichever time the cache was made at, each time gets its own."""
+    from generator.load import crosscache
+
+    make_content(tmp_path / "content", {"incidents/a.yaml": INCIDENT.format(kind="external")})
+    monkeypatch.chdir(tmp_path)
+    runs = []
+    real = crosscache.check
+    monkeypatch.setattr(crosscache, "check", lambda *args: runs.append(1) or real(*args))
+
+    def cached(command: str, now: str) -> str:
+        args = [command, "--content", "content", "--cache-dir", "cache", "--now", now]
+        if command == "build":
+            args += ["--public", "--out", "site"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "in the future" not in cached("validate", "2027-11-28T10:30:00Z")
+    assert WARNING in cached("validate", "2026-11-28T10:00:00Z")
+    assert "in the future" not in cached("build", "2027-11-28T10:30:00Z")
+    assert "a.yaml:1: warning: started_at 2027-11-28T10:00:00Z is in the future" in cached("build", "2026-11-28T10:00:00Z")
+    assert "in the future" not in cached("validate", "2027-11-28T09:00:01Z")
+    assert WARNING in cached("validate", "2027-11-28T08:59:59Z")
+    assert len(runs) == 1  # checked once; every other time from the cache

@@ -187,7 +187,8 @@ def _load(
     ], cache)
     if not need_site:
         facts = [f for found in read for _, f in found]
-        cross = checked(cache, folder.prefix, lambda: SiteFacts.gather(settings, services, facts_now(cache, facts)))
+        cross = checked(cache, folder.prefix, lambda: SiteFacts.gather(settings, services, facts_now(cache, facts)),
+                        now)
         if cache is not None:
             _keep(cache, folder)
         problems.extend(cross.at(now))
@@ -215,7 +216,7 @@ def _load(
         postmortems=tuple(sorted(postmortems, key=lambda p: p.incident)),
         runbooks=tuple(sorted(runbooks, key=lambda r: r.path)),
     )
-    problems.extend(checked(cache, folder.prefix, lambda: _facts(site)).at(now))
+    problems.extend(checked(cache, folder.prefix, lambda: _facts(site), now).at(now))
     return Loaded(site, problems, notify)
 
 
