@@ -15,7 +15,7 @@ from generator.load.cache import LoadCache, Pickled
 from generator.load.checks import IncidentFacts
 from generator.load.chunks import open_chunk
 from generator.load.lazy import LazyIncidents
-from generator.model import Incident
+from generator.model import Incident, Postmortem
 from generator.workers import workers
 from tests.sitekit import make_content, now
 
@@ -162,10 +162,15 @@ def test_what_the_workers_cached_reads_back_as_one_process_made_it(
     file = open_chunk(path, names[0])
     assert file is not None
     try:
-        half = file.unpickle(1)  # chunk 0's records
+        half, facts = file.unpickle(1), file.unpickle(2)  # chunk 0's records and facts
     finally:
         file.close()
-    assert isinstance(half, dict) and len(half) == 25 + 2  # every file read, with a record or not
+    # Every file read, with a record or not, but the post-mortems: their record is their facts,
+    # kept once, with the facts.
+    assert isinstance(half, dict) and len(half) == 25
+    reviews = {rel: value for rel, value in facts.items() if rel.startswith("postmortems/")}
+    assert len(reviews) == 2 and all(isinstance(v, Postmortem) for v in reviews.values())
+    assert not reviews.keys() & half.keys()
     assert sum(isinstance(v, Incident) for v in half.values()) == 24
     assert not any(isinstance(v, (Pickled, bytes)) for v in half.values())
     assert half["incidents/i01.yaml"] == next(i for i in alone.site.incidents if i.id == "INC-1")
@@ -183,6 +188,24 @@ def test_validate_with_a_cache_unpickles_no_worker_record(tmp_path: Path, monkey
     checked = check_folder(root, now(), cache=LoadCache(tmp_path / "cache"))
     assert loaded == []
     assert checked.counts == alone.counts and checked.problems.sorted() == alone.problems.sorted()
+
+
+def test_post_mortems_kept_once_come_back_when_their_chunk_is_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post-mortem's record is kept only as its facts: when a changed file makes the save
+    write its chunk again, the unchanged post-mortems are carried over from those facts."""
+    root = folder(tmp_path / "content")
+    monkeypatch.setenv("STATUSPRESS_WORKERS", "1")
+    load_site(root, now(), cache=LoadCache(tmp_path / "cache"))
+    review = root / "postmortems" / "INC-4.md"
+    review.write_text(review.read_text().replace("What happened", "What really happened"))
+    load_site(root, now(), cache=LoadCache(tmp_path / "cache"))  # chunk 0 written again
+    cache = LoadCache(tmp_path / "cache")
+    warm = load_site(root, now(), cache=cache)
+    same(warm, load_site(root, now()))
+    assert [p.incident for p in warm.site.postmortems] == ["INC-4", "INC-5"]
+    assert not cache.fresh  # nothing parsed again: every entry was carried over
 
 
 def same(a: Loaded, b: Loaded) -> None:

@@ -19,9 +19,10 @@ verifies under the user's key, so a file someone else wrote never runs). The ind
 `load-<hash>.pickle` holds the format, context, each file's key, status, chunk, facts digest,
 record id and flags (it gave facts; it has an error of its own: see `check_folder`), and the
 names of the chunk files (chunks.py), one per chunk of about 1,000 files, each with three
-sections, each unpickled only when asked for: the files' own problems, their records, and the
-facts the checks across files need (checks.py). `validate` reads no record at all, and the
-facts only when those checks must run again (unpickling the facts of 24,000 files was 0.1 s).
+sections, each unpickled only when asked for: the files' own problems, their records (but a
+post-mortem's, which is its facts), and the facts the checks across files need (checks.py).
+`validate` reads no record at all, and the facts only when those checks must run again
+(unpickling the facts of 24,000 files was 0.1 s).
 Saving keeps every chunk file whose files all came back unchanged (or three quarters of a
 full one's) as it is, and writes only the other entries into new chunk files, then the index:
 one changed file costs one small chunk file, not a copy of the whole cache.
@@ -64,7 +65,7 @@ _SMALL_CHUNKS = 8
 #: Seconds a save waits for another process saving the same cache (then it skips saving).
 _SAVE_WAIT = 5.0
 #: Bumped when the layout of a cache file changes.
-FORMAT = 9
+FORMAT = 10
 #: A file modified less than this long before it was read is not trusted by its status.
 RACY_NS = 2_000_000_000
 #: Source files whose code shapes the cached records and problems: any change invalidates
@@ -324,11 +325,16 @@ class LoadCache:
         return found if found is MISSING or found is None or isinstance(found, _FACT_TYPES) else MISSING
 
     def record(self, rel: str, indexed: Indexed) -> Any:
-        """The record of an entry found by `unchanged` or `lookup`, or MISSING."""
+        """The record of an entry found by `unchanged` or `lookup`, or MISSING. A post-mortem's
+        record is its facts (checks.facts_of), kept once, in the facts' section."""
         if indexed[2] < 0:
             found = self.fresh[rel][0] if rel in self.fresh else MISSING
             return found.load() if isinstance(found, Pickled) else found
-        return self._half(indexed[2], 1).get(rel, MISSING)
+        record = self._half(indexed[2], 1).get(rel, MISSING)
+        if record is MISSING and indexed[5] & FACTS:
+            facts = self.facts(rel, indexed)
+            return facts if isinstance(facts, Postmortem) else MISSING
+        return record
 
     def use(self, rel: str, indexed: Indexed) -> None:
         """Keep an entry found by `unchanged` or `lookup` for the next load."""
@@ -447,8 +453,12 @@ class LoadCache:
                 rest.append((rel, record, own))
         for start in range(0, len(rest), _CHUNK):
             entries = rest[start : start + _CHUNK]
+            # A record that is its facts (a post-mortem's) is kept with the facts only: twice,
+            # it was 4,086 records pickled twice at 20,000 incidents, and unpickled with the
+            # records of the maintenance windows beside them by every public build.
             name = write_chunk(self.directory, self.path, _dumps({rel: own[0] for rel, _, own in entries}),
-                               _dumps({rel: record for rel, record, _ in entries}),
+                               _dumps({rel: record for rel, record, own in entries
+                                       if record is None or record is not own[1]}),
                                _dumps({rel: own[1] for rel, _, own in entries}))
             if name is None:
                 return  # nothing is lost: the old index still names the old chunks
