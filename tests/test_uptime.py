@@ -143,6 +143,30 @@ def test_the_first_second_of_today_is_measured() -> None:
     assert (d.downtime_seconds, d.uptime, d.worst) == (1.0, 0.0, MAJOR)
 
 
+def test_today_at_midnight_is_the_state_holding_then_and_later_days_stay_fully_up() -> None:
+    # Built at 00:00:00 in a major outage since the day before: none of today has elapsed; it
+    # takes the state at that instant (1 - 1.0 = 0), as its first second will; tomorrow is
+    # after `now`, fully up and uncoloured whatever holds now.
+    now = t(28, 0)
+    segments = flatten([span(t(27, 23), now, MAJOR, open=True)])
+    yesterday, today, tomorrow = daily(segments, date(2026, 11, 27), 3, W, now, holding=MAJOR)
+    assert (yesterday.downtime_seconds, yesterday.uptime) == (3600.0, pytest.approx(1 - 3600 / DAY))
+    assert (today.downtime_seconds, today.uptime, today.worst, today.seconds_by_level) == (0.0, 0.0, MAJOR, {})
+    assert (tomorrow.uptime, tomorrow.worst) == (1.0, None)
+    # Partial outage holding at midnight: 1 - 0.3; maintenance: not downtime, but it colours the day.
+    assert daily(segments, date(2026, 11, 28), 1, W, now, holding=PARTIAL)[0].uptime == pytest.approx(0.7)
+    assert daily([], date(2026, 11, 28), 1, W, now, holding=MAINT)[0].uptime == 1.0
+    assert daily([], date(2026, 11, 28), 1, W, now, holding=MAINT)[0].worst is MAINT
+    # Operational at midnight: nothing to show.
+    assert daily([], date(2026, 11, 28), 1, W, now)[0].uptime == 1.0
+
+
+def test_the_state_holding_at_now_colours_today_even_if_it_has_just_begun() -> None:
+    # An outage that begins at `now` (12:00) has lasted no time: no downtime yet, but today shows it.
+    d = daily([], date(2026, 11, 28), 1, W, t(28, 12), holding=MAJOR)[0]
+    assert (d.downtime_seconds, d.uptime, d.worst) == (0.0, 1.0, MAJOR)
+
+
 def _worst_by_brute_force(spans: list[Span]) -> list[Segment]:
     """The rule itself, one elementary interval at a time: between two consecutive span ends,
     the worst level of the spans covering it; touching intervals of one level merged."""

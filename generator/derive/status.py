@@ -111,6 +111,11 @@ def status_at(spans: Iterable[Span], now: datetime) -> ComponentStatus:
     return ComponentStatus(max(active, key=SEVERITY_RANK.__getitem__).value)
 
 
+def level_of(status: ComponentStatus) -> ImpactLevel | None:
+    """The impact level a component's status is, None for operational."""
+    return None if status is ComponentStatus.OPERATIONAL else ImpactLevel(status.value)
+
+
 def page_status(statuses: Sequence[ComponentStatus]) -> PageStatus:
     """The page's status from its components' states, by Statuspage's rule (README, "How the
     page status is worked out"): the worst state decides, and whether *every* component is in

@@ -143,13 +143,28 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
+def at_instant(level: ImpactLevel | None, weights: UptimeWeights) -> float:
+    """The uptime of a window of no length in state `level` (None: operational): the limit of
+    1 − downtime / length as the length shrinks to nothing, so a window that has just begun is
+    measured as its first second will be, not taken as fully up."""
+    return 1.0 if level is None else 1.0 - weight(level, weights)
+
+
 def daily(
-    segments: Sequence[Segment], first: date, days: int, weights: UptimeWeights, now: datetime
+    segments: Sequence[Segment],
+    first: date,
+    days: int,
+    weights: UptimeWeights,
+    now: datetime,
+    holding: ImpactLevel | None = None,
 ) -> list[DayUptime]:
     """Uptime per UTC day for `days` days from `first`, clipping segments to each day.
 
-    The day containing `now` counts only up to `now`; days after `now` count as fully up.
-    Linear in days + segments: segments are walked once, in order.
+    The day containing `now` counts only up to `now`, and up to and including it: `holding`,
+    the worst state at `now` (the component's status; None: operational), colours that day. At
+    00:00:00 UTC none of the day has elapsed: its uptime is then that state's (`at_instant`),
+    as its first second will show, not 100 % beside an outage. Days after `now` count as fully
+    up. Linear in days + segments: segments are walked once, in order.
     """
     result: list[DayUptime] = []
     index = bisect_right(segments, day_start(first), key=_end)  # not the whole history walked to the first day
@@ -169,8 +184,11 @@ def daily(
                 by_level[segment.level] = by_level.get(segment.level, 0.0) + overlap
                 lost += overlap * weight(segment.level, weights)
             probe += 1
+        current = start <= now < start + timedelta(days=1)
         length = (end - start).total_seconds()
-        uptime = 1.0 if length <= 0 else max(0.0, 1.0 - lost / length)
-        worst = max(by_level, key=SEVERITY_RANK.__getitem__) if by_level else None
+        # No length: a day after `now` (fully up), or today at 00:00:00 (the state at `now`).
+        uptime = max(0.0, 1.0 - lost / length) if length > 0 else at_instant(holding if current else None, weights)
+        seen = [*by_level, holding] if current and holding is not None else by_level  # it holds at `now`
+        worst = max(seen, key=SEVERITY_RANK.__getitem__) if seen else None
         result.append(DayUptime(day, uptime, lost, worst, by_level))
     return result

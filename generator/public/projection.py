@@ -25,6 +25,7 @@ from ..derive.status import (
     impact_end,
     impact_start,
     known,
+    level_of,
     maintenance_spans,
     page_status,
     status_at,
@@ -366,7 +367,8 @@ def assemble(
     groups_by_name = {g.name: g for g in site.groups}
     for position, service in enumerate(public_services, start=1):
         segments = tuple(flatten(spans.get(service.id, ())))
-        days = tuple(daily(segments, first_day, settings.uptime_days, settings.uptime_weights, now))
+        status = status_at(spans.get(service.id, ()), now)
+        days = tuple(daily(segments, first_day, settings.uptime_days, settings.uptime_weights, now, level_of(status)))
         group = groups_by_name[service.group]
         group_members[group.id].append(service.id)
         components.append(
@@ -377,7 +379,7 @@ def assemble(
                 group_id=group.id,
                 group_name=group.name,
                 position=position,
-                status=status_at(spans.get(service.id, ()), now),
+                status=status,
                 segments=segments,
                 uptime_days=days,
                 uptime=availability(segments, day_start(first_day), now, settings.uptime_weights),

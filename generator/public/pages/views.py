@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, TypeAlias
 
-from ...derive.uptime import Segment, availability, day_start
+from ...derive.status import level_of
+from ...derive.uptime import Segment, at_instant, availability, day_start
 from ...model import ImpactLevel, MaintenanceStatus, UpdateStatus
 from .. import urls
 from ..projection import PublicComponent, PublicIncident, PublicMaintenance, PublicPage
@@ -141,7 +142,10 @@ def _touching(page: PublicPage) -> dict[str, dict[date, list[PublicIncident]]]:
             end = impact.end or page.now
             if end < since:
                 continue  # over before the first bar
-            last = (end - timedelta(microseconds=1) if end > impact.start else impact.start).astimezone(UTC).date()
+            if impact.end is None:  # open: it holds at `now`, so it touches today even at 00:00:00
+                last = page.now.astimezone(UTC).date()
+            else:  # [start, end): one ending at midnight does not touch the day that begins then
+                last = (end - timedelta(microseconds=1) if end > impact.start else impact.start).astimezone(UTC).date()
             current = max(impact.start.astimezone(UTC).date(), first)
             days = index.setdefault(impact.component_id, {})
             while current <= last:
@@ -179,7 +183,10 @@ def monthly_uptime(page: PublicPage, component: PublicComponent, months: int = 1
         begin, end = day_start(start), min(day_start(following), page.now)
         segments = component.segments  # in order and disjoint: only those overlapping the month count
         inside = segments[bisect_right(segments, begin, key=_end) : bisect_left(segments, end, key=_start)]
-        value = availability(inside, begin, end, page.uptime_weights)
+        if end > begin:
+            value = availability(inside, begin, end, page.uptime_weights)
+        else:  # built at 00:00:00 on the 1st: none of the month has elapsed, its state at `now` is its uptime
+            value = at_instant(level_of(component.status), page.uptime_weights)
         result.append(MonthUptime(start, value, page.now if end < day_start(following) else None))
         start = (start - timedelta(days=1)).replace(day=1)
     return tuple(result)
