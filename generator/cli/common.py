@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -109,3 +111,62 @@ def build_cache(content: Path, cache_dir: Path | None, no_cache: bool) -> Path |
         click.echo(f"warning: not using the build cache: {reason}. Continuing without it.", err=True)
         return None
     return folder
+
+
+#: What an option looks like on a command line: a dash or two, a letter, then letters, digits
+#: and dashes (an `=VALUE` may follow). A token read as an unknown option that is not shaped
+#: so ("-5% error rate", "--> fixed") is the text of a message, not a mistyped option.
+_OPTION_SHAPED = re.compile(r"--?[A-Za-z][A-Za-z0-9-]*(=.*)?", re.ASCII | re.DOTALL)
+
+
+class MessageCommand(click.Command):
+    """A command whose MESSAGE argument is text to publish (`update`, `resolve`, `reopen`).
+
+    Click reads every token that begins with '-' as an option, so `update INC "-5% error rate"`
+    failed with "No such option '-5'", and `--message TEXT` (an option of `new incident` and
+    `new maintenance`, not of these) with "No such option '--message'". Either way the error now
+    gives the command line that works: the other arguments as typed, then `--` (after which
+    nothing is an option) and the message. An option's value may begin with '-' as it is
+    (`--internal "-5% error rate"`), so only the MESSAGE needs this."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        typed = list(args)  # the parser consumes `args`
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            found = _message_read_as_option(typed, error.option_name)
+            if found is None:
+                raise
+            start, end, text = found
+            line = shlex.join(["statuspress", ctx.info_name or "", *typed[:start], *typed[end:], "--", text])
+            if error.option_name == "--message":
+                why = f"{ctx.info_name} takes its message as the MESSAGE argument, not --message."
+            else:
+                why = (
+                    f"{text!r} begins with '-', so it was taken for an option "
+                    f"(there is no option {error.option_name})."
+                )
+            raise click.UsageError(
+                f"{why} Give the message after --, after which nothing is read as an option:\n  {line}", ctx
+            ) from None
+
+
+def _message_read_as_option(typed: list[str], name: str) -> tuple[int, int, str] | None:
+    """Where in `typed` the message is that the parser took for the unknown option `name`:
+    (first index, index after, the message). It is `--message TEXT` or `--message=TEXT`, or a
+    token holding `name` that is not shaped like an option (a long option is named up to its
+    '=', a short one by its first letter). None for a mistyped option, which click's own error
+    (with its "Did you mean") fits."""
+    for index, token in enumerate(typed):
+        if token == "--":
+            return None  # after it, nothing was read as an option
+        if name == "--message":
+            if token == name and index + 1 < len(typed):
+                return index, index + 2, typed[index + 1]
+            if token.startswith(name + "="):
+                return index, index + 1, token[len(name) + 1 :]
+        elif token == name or token.startswith(name + "=") or (
+            not name.startswith("--") and not token.startswith("--") and token.startswith(name)
+        ):
+            return None if _OPTION_SHAPED.fullmatch(token) else (index, index + 1, token)
+    return None

@@ -28,6 +28,7 @@ from ..responder.store import Refused, catalogue, commit, find_incident, record_
 from ..responder.textfile import read_spelled
 from ..responder.yamlrt import dump_doc, load_doc
 from .common import (
+    MessageCommand,
     build_cache,
     cache_options,
     check_content_folder,
@@ -240,7 +241,7 @@ def new_maintenance_command(
     click.echo(f"{path}\n{maintenance_id}")
 
 
-@click.command("update")
+@click.command("update", cls=MessageCommand)
 @click.argument("incident")
 @click.argument("message", required=False, callback=_written)
 @click.option("--status", type=click.Choice(["investigating", "identified", "monitoring"]), default=None,
@@ -287,7 +288,7 @@ def update_command(
     click.echo(f"Updated {path}")
 
 
-@click.command("resolve")
+@click.command("resolve", cls=MessageCommand)
 @click.argument("incident")
 @click.argument("message", required=False, callback=_written)
 @click.option("--mitigated-at", default=None, metavar="TIME",
@@ -310,7 +311,7 @@ def resolve_command(
     click.echo(f"Resolved {path}")
 
 
-@click.command("reopen")
+@click.command("reopen", cls=MessageCommand)
 @click.argument("incident")
 @click.argument("message", required=False, callback=_written)
 @click.option("--status", type=click.Choice(["investigating", "identified", "monitoring"]), default="investigating",
