@@ -12,8 +12,11 @@ as written. Titles, names and other one-line fields are text: every format shows
 Sanitising uses nh3 (the Rust `ammonia` sanitiser) with one allow-list of tags, attributes and URL
 schemes; the knowledge base allows a few more elements that Markdown itself writes for tables,
 code blocks and admonitions (`KB_EXTRA_TAGS`), never a script, a style, an event handler or a
-`javascript:` URL. Results are memoised: a text is rendered once per process although a page,
-several feeds, the API and the loader's checks all read it.
+`javascript:` URL. Texts with markup are memoised: such a text is rendered once per process
+although a page, several feeds, the API and the loader's checks all read it. A plain sentence
+(`one_paragraph`, `renders_as_written`) is not: its forms are made without Python-Markdown or
+nh3 in less time than a cache lookup saves, and keeping them cost memory (three quarters of the
+update bodies of a large site are such sentences, each with a cache entry per function).
 """
 
 from __future__ import annotations
@@ -95,13 +98,22 @@ def _converter(extensions: tuple[str, ...]) -> markdown_lib.Markdown:
     return converter
 
 
-@lru_cache(maxsize=65536)
 def _markdown_html(text: str) -> str:
     """The unsanitised HTML Python-Markdown makes of `text` (public flavour: no extensions).
     Most update bodies are one plain sentence, which it makes into one paragraph of the text
     escaped: made here without it (`one_paragraph`), as it would, seven times faster."""
     if one_paragraph(text):
-        return f"<p>{html_lib.escape(text, quote=False)}</p>"
+        return _paragraph(text)
+    return _converted(text)
+
+
+def _paragraph(text: str) -> str:
+    """What Python-Markdown makes of a `one_paragraph` text."""
+    return f"<p>{html_lib.escape(text, quote=False)}</p>"
+
+
+@lru_cache(maxsize=65536)
+def _converted(text: str) -> str:
     return _converter(()).convert(text)
 
 
@@ -142,14 +154,18 @@ def adopt(made: Iterable[Made]) -> None:
         _adopted[text] = html, text_plain
 
 
-@lru_cache(maxsize=65536)
 def render(text: str) -> str:
     """Sanitised HTML for Markdown `text`. Raw HTML in the input passes the allow-list or goes;
     bare web addresses in the sanitised text become links, and the result is sanitised again.
     A plain sentence without a web address is its paragraph, escaped: it holds no tag to clean
     and no address to link, and cleaning it took 0.7 of 1.0 CPU s at 5,000 incidents."""
     if one_paragraph(text) and "://" not in text:
-        return _markdown_html(text)
+        return _paragraph(text)
+    return _rendered(text)
+
+
+@lru_cache(maxsize=65536)
+def _rendered(text: str) -> str:
     if text in _adopted:
         return _adopted[text][0]
     return sanitise(linkify(sanitise(_markdown_html(text))))
@@ -167,15 +183,25 @@ def sanitise(html: str) -> str:
     )
 
 
-@lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """The text of the Markdown without any markup, references decoded (not HTML-escaped): what
     JSON and calendars publish of a Markdown field. A plain sentence is its own text."""
     if one_paragraph(text):
         return text
+    return _stripped(text)
+
+
+@lru_cache(maxsize=65536)
+def _stripped(text: str) -> str:
     if text in _adopted:
         return _adopted[text][1]
     return html_lib.unescape(nh3.clean(_markdown_html(text), tags=set())).strip()
+
+
+def clear_caches() -> None:
+    """Forget every memoised form (tests that count conversions, or compare with the full path)."""
+    for memoised in (_converted, _rendered, _stripped, _marked_forms, render_kb):
+        memoised.cache_clear()
 
 
 def _kb_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -220,13 +246,17 @@ def renders_as_written(text: str) -> bool:
     return "\n" not in stripped and _INLINE_MARKUP.isdisjoint(text) and not _BLOCK_START.match(text)
 
 
-@lru_cache(maxsize=65536)
 def forms(text: str, knowledge_base: bool = False) -> tuple[str, ...]:
     """Every form in which Markdown `text` is published: as written, as plain text, and as
     HTML with its references decoded (link targets included); `knowledge_base`: as the
     knowledge base renders it too."""
     if renders_as_written(text):
         return (text,)
+    return _marked_forms(text, knowledge_base)
+
+
+@lru_cache(maxsize=65536)
+def _marked_forms(text: str, knowledge_base: bool) -> tuple[str, ...]:
     made = render(text), plain(text)
     if _recording is not None:
         _recording.append((text, *made))

@@ -47,10 +47,7 @@ def bodies(n: int) -> tuple[str, str]:
 
 
 def forget() -> None:
-    published.render.cache_clear()
-    published.plain.cache_clear()
-    published.forms.cache_clear()
-    published._markdown_html.cache_clear()
+    published.clear_caches()
 
 
 def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:

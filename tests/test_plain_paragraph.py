@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.linkify import linkify
-from generator.published import _markdown_html, one_paragraph, plain, render, sanitise
+from generator.published import _markdown_html, clear_caches, one_paragraph, plain, render, sanitise
 
 
 def converted(text: str) -> str:
@@ -52,7 +52,7 @@ def test_text_with_markup_or_untrimmed_goes_through_markdown() -> None:
 @example("Ünïcödé 😀 done")
 @example("http://status.example.com/ is back")
 def test_the_shortcut_makes_what_python_markdown_makes(text: str) -> None:
-    _markdown_html.cache_clear()
+    clear_caches()
     assert _markdown_html(text) == converted(text)
 
 
@@ -67,7 +67,6 @@ def test_the_shortcut_makes_what_python_markdown_makes(text: str) -> None:
 def test_the_published_forms_are_what_sanitising_makes(text: str) -> None:
     """render() and plain() of a text the shortcut takes equal the full path's output: nh3 and
     the linker would have changed nothing."""
-    render.cache_clear()
-    plain.cache_clear()
+    clear_caches()
     assert render(text) == cleaned(text)
     assert plain(text) == stripped(text)
