@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import locking, progress
+
+if TYPE_CHECKING:
+    import multiprocessing.process
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -54,7 +56,7 @@ def workers(tasks: int, minimum: int) -> int:
     with one core, with other threads running, or where processes cannot be forked.
     `STATUSPRESS_WORKERS` overrides the count (1: never fork), for benchmarks and tests."""
     forced = os.environ.get("STATUSPRESS_WORKERS", "")
-    if tasks < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if tasks < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
         return 1
     if forced.isdigit() and int(forced) > 0:
         return min(int(forced), MAX_WORKERS, tasks)
@@ -102,7 +104,8 @@ def started(
         return
     sizes = chunk_sizes(len(tasks), count)
     starts = [0, *itertools.accumulate(sizes[:-1])]
-    from concurrent.futures import ProcessPoolExecutor  # here: most commands never fork
+    import multiprocessing  # here: most commands never fork (importing it was 10 ms of each)
+    from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(
         count, mp_context=multiprocessing.get_context("fork"), initializer=_orphan_proof, initargs=(os.getpid(),)
@@ -149,6 +152,8 @@ def meanwhile(run: Callable[[], R]) -> Callable[[], R | None]:
     process and gives what `run` returned (pickled back), or None when it failed or died (the
     caller does the work itself then). For work this process needs later but not yet (drawing a
     chart while the pages are made). Call it only where `workers()` would fork."""
+    import multiprocessing
+
     receive, send = multiprocessing.Pipe(duplex=False)
     process = _forked(lambda: _send(run, send))
     send.close()
@@ -173,6 +178,8 @@ def _forked(run: Callable[[], object]) -> multiprocessing.process.BaseProcess:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
+    import multiprocessing
+
     process = multiprocessing.get_context("fork").Process(target=_silenced, args=(run,))
     process.start()
     return process

@@ -34,7 +34,6 @@ import dataclasses
 import enum
 import gc
 import hashlib
-import importlib.util
 import operator
 import os
 import pickle
@@ -46,12 +45,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import nh3
 import yaml
 
 from ..cachefile import CacheFile, ensure_gitignore, path_name, write_cache_file
 from ..locking import Busy, acquire
 from ..model import Postmortem
+from ..versions import version
 from ..workers import in_background
 from .checks import Facts, IncidentFacts, MaintenanceFacts, RunbookFacts, digested
 from .chunks import chunk_path, open_chunk, remove_unnamed, write_chunk
@@ -66,6 +65,9 @@ _SMALL_CHUNKS = 8
 _SAVE_WAIT = 5.0
 #: Bumped when the layout of a cache file changes.
 FORMAT = 10
+#: Libraries whose output the readers keep (the Markdown checks' problems and forms), besides
+#: PyYAML, which parses every file.
+_LIBRARIES = ("markdown", "nh3")
 #: A file modified less than this long before it was read is not trusted by its status.
 RACY_NS = 2_000_000_000
 #: Source files whose code shapes the cached records and problems: any change invalidates
@@ -105,17 +107,8 @@ def code_hash() -> bytes:
     Taken once, when this module is imported: a long-running process must describe the code it
     runs, not files edited on disk since (an upgrade mid-build would otherwise write entries in
     the old layout under the new code's name)."""
-    seed = f"{FORMAT} {sys.version_info[:2]} yaml={yaml.__version__} nh3={getattr(nh3, '__version__', '?')}"
-    return sources_hash(seed.encode(), (*_CODE_FILES, *_library_files("markdown")))
-
-
-def _library_files(package: str) -> tuple[Path, ...]:
-    """The file naming the version of an installed pure-Python package, found without importing
-    it (importing Python-Markdown, or `importlib.metadata` to ask, is 12 ms a command)."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or spec.origin is None:  # pragma: no cover - a broken install: hashed as missing
-        return (Path(package),)
-    return (Path(spec.origin).parent / "__meta__.py",)
+    libraries = " ".join(f"{name}={version(name)}" for name in _LIBRARIES)
+    return sources_hash(f"{FORMAT} {sys.version_info[:2]} yaml={yaml.__version__} {libraries}".encode(), _CODE_FILES)
 
 
 def sources_hash(seed: bytes, paths: Iterable[Path]) -> bytes:

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from html import escape
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from ..failures import blamed
+from ..versions import version
 from . import reuse, urls
 from .markdown import render
 from .projection import EPOCH, PublicIncident, PublicMaintenance, PublicPage
@@ -75,13 +75,7 @@ class Feed:
 def versions(names: tuple[str, ...]) -> tuple[str, ...]:
     """The installed versions of `names`, for keys of files those libraries write (the page
     salt covers only the libraries of the HTML pages)."""
-    found = []
-    for name in names:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:  # pragma: no cover - vendored or odd install
-            found.append(f"{name}=?")
-    return tuple(found)
+    return tuple(f"{name}={version(name)}" for name in names)
 
 
 @lru_cache(maxsize=16)

@@ -23,13 +23,13 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ..cachefile import path_name, read_cache_file, write_cache_file
 from ..digest import serialise
 from ..publish import prune, remove_files, status
+from ..versions import version
 from .pages.views import listed
 from .projection import PublicIncident
 from .settled import SettledIncident
@@ -52,10 +52,7 @@ def code_salt() -> bytes:
     """A hash of the page code, templates, static files, library versions and Python version."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version_info[:3]}".encode())
     for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:  # pragma: no cover - vendored or odd install
-            digest.update(f"{name}=?\0".encode())
+        digest.update(f"{name}={version(name)}\0".encode())
     for pattern in _CODE_GLOBS:
         for path in sorted(_ROOT.glob(pattern)):
             if path.is_file():
