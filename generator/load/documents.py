@@ -18,6 +18,7 @@ from ..problems import Problems
 from ..published import forbidden_message, forbidden_published
 from .fields import RESERVED_HINT, Fields, is_reserved_name
 from .files import ContentFile
+from .markdown_cost import DOCUMENT_COST, problem
 from .yamlsafe import Node, YamlError, parse
 
 
@@ -47,8 +48,14 @@ def split_front_matter(problems: Problems, file: ContentFile, text: str) -> tupl
 
 
 def checked_body(problems: Problems, file: ContentFile, body: str, body_line: int) -> str:
-    """The Markdown body, or "" after reporting a forbidden character its rendering would
-    publish (in the knowledge base); the line is the reference's, else the body's first."""
+    """The Markdown body, or "" after reporting Markdown too costly to render (markdown_cost.py:
+    checked first, as the check on characters renders it) or a forbidden character its rendering
+    would publish (in the knowledge base); the line is the costly block's or the reference's,
+    else the body's first."""
+    slow = problem(body, DOCUMENT_COST, public=False)
+    if slow is not None:
+        problems.error(file.shown, body_line + slow[0], f"body: {slow[1]}")
+        return ""
     bad = forbidden_published(body, knowledge_base=True)
     if bad is None:
         return body

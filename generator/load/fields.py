@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from ..problems import Problems
 from ..published import find_forbidden, forbidden_message, forbidden_published
+from .markdown_cost import FIELD_CHARACTERS, FIELD_COST, FILE_COST, cost_of, too_slow
 from .yamlsafe import Node
 
 E = TypeVar("E", bound=StrEnum)
@@ -104,8 +105,13 @@ def whole_number(node: Node, minimum: int, maximum: int, unit: str = "") -> int 
 class Fields:
     """The fields of one mapping in one file."""
 
-    def __init__(self, problems: Problems, path: str, node: Node, where: str = "") -> None:
+    def __init__(
+        self, problems: Problems, path: str, node: Node, where: str = "", spent: list[int] | None = None
+    ) -> None:
         self.problems = problems
+        #: The estimated rendering cost of the Markdown fields read so far in this file (shared
+        #: with the `Fields` of its mappings and lists).
+        self.spent = [0] if spent is None else spent
         self.path = path
         self.line = node.line
         self.where = where
@@ -180,9 +186,24 @@ class Fields:
     def markdown(
         self, key: str, required: bool = False, knowledge_base: bool = False, allow_blank: bool = False
     ) -> str:
-        """Markdown text: `text()`, and the rule on characters holds for what it renders to (a
-        character reference such as `&#x1b;` must not publish a control character)."""
+        """Markdown text: `text()`, at most `FIELD_CHARACTERS` long and not pathological for
+        Python-Markdown (markdown_cost.py, checked before anything renders it: each field within
+        `FIELD_COST`, the file's fields together within `FILE_COST`), and the rule on characters
+        holds for what it renders to (a character reference such as `&#x1b;` must not publish a
+        control character)."""
         value = self.text(key, required, allow_blank=allow_blank)
+        if len(value) > FIELD_CHARACTERS:
+            self.bad(key, f"Markdown text is {len(value):,} characters long; the limit is {FIELD_CHARACTERS:,}")
+            return ""
+        found = cost_of(value, True, FIELD_COST)
+        if found.cost > FIELD_COST:
+            self.bad(key, too_slow(found, FIELD_COST))
+            return ""
+        self.spent[0] += found.cost
+        if self.spent[0] > FILE_COST:
+            self.bad(key, f"the Markdown fields of this file would take too long to render together (estimated "
+                          f"cost {self.spent[0]:,} up to here; the limit for one file is {FILE_COST:,}); shorten them")
+            return ""
         bad = forbidden_published(value, knowledge_base)
         if bad is None:
             return value
@@ -305,7 +326,7 @@ class Fields:
         node = self.node(key, required)
         if node is None:
             return None
-        return Fields(self.problems, self.path, node, f"{self.where}{key}.")
+        return Fields(self.problems, self.path, node, f"{self.where}{key}.", self.spent)
 
     def items(self, key: str, required: bool = False) -> Iterator[Fields]:
         """Each mapping in the list under `key`, as `Fields` named `key[i].`."""
@@ -316,7 +337,7 @@ class Fields:
             self.bad(key, f"expected a list; got {node.kind}")
             return
         for index, item in enumerate(node.value):
-            yield Fields(self.problems, self.path, item, f"{self.where}{key}[{index}].")
+            yield Fields(self.problems, self.path, item, f"{self.where}{key}[{index}].", self.spent)
 
     def raw(self, key: str) -> dict[str, Node]:
         """A mapping's entries, for keyed tables like `severity_guidelines`."""
