@@ -23,6 +23,13 @@ E = TypeVar("E", bound=StrEnum)
 SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 #: Ids become file names (`incidents/<id>.html`); file systems refuse names over 255 bytes.
 MAX_ID_LENGTH = 100
+#: Characters in a title, a person's or team's name, a link (`Fields.text(limit=...)`): the
+#: knowledge base puts them in headings and table cells, where Python-Markdown's time grows with
+#: the square of their length (a 200,000-character title of `{: ` took 11 s, `[a ` 7 s).
+SHORT_TEXT = 1_000
+#: Characters in an internal timeline note (plain text in the knowledge base: 20,000 of the
+#: slowest text above take 0.1 s there).
+NOTE_TEXT = 20_000
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: What a flag written without a value is told to be instead (`Fields.boolean`).
 _BLANK_FLAG = "write true or false, or leave the field out for its default"
@@ -159,9 +166,12 @@ class Fields:
 
     # ------------------------------------------------------------------ scalars
 
-    def text(self, key: str, required: bool = False, default: str = "", allow_blank: bool = False) -> str:
+    def text(
+        self, key: str, required: bool = False, default: str = "", allow_blank: bool = False, limit: int = 0
+    ) -> str:
         """Text; required text must not be empty or blank (a title shown as nothing) unless
-        `allow_blank` (an update's body: imports keep updates that only changed the status)."""
+        `allow_blank` (an update's body: imports keep updates that only changed the status); with
+        a `limit`, at most that many characters."""
         node = self.node(key, required)
         if node is None:
             return default
@@ -171,6 +181,9 @@ class Fields:
         value = as_written(node)
         if required and not allow_blank and not value.strip():
             self.bad(key, "required text is empty")
+            return default
+        if limit and len(value) > limit:
+            self.bad(key, f"text is {len(value):,} characters long; the limit is {limit:,}")
             return default
         return self.checked(node.line, key, value, default)
 

@@ -24,7 +24,7 @@ from ..model import (
     UpdateStatus,
 )
 from ..problems import Problems
-from .fields import Fields
+from .fields import NOTE_TEXT, SHORT_TEXT, Fields
 from .files import ContentFile
 from .rules import check_incident, check_maintenance
 from .yamlsafe import Node
@@ -37,7 +37,7 @@ def read_incident(
     if not f.values:
         return None
     incident_id = f.ident("id")
-    title = f.text("title", required=True)
+    title = f.text("title", required=True, limit=SHORT_TEXT)
     kind = f.enum("type", IncidentType, required=True)
     severity = f.enum("severity", Severity, required=True)
     started_at = f.time("started_at", required=True)
@@ -89,11 +89,11 @@ def read_roles(parent: Fields) -> Roles:
     if f is None:
         return Roles()
     roles = Roles(
-        incident_manager=f.text("incident_manager"),
-        communications_lead=f.text("communications_lead"),
+        incident_manager=f.text("incident_manager", limit=SHORT_TEXT),
+        communications_lead=f.text("communications_lead", limit=SHORT_TEXT),
         oncall=f.text_list("oncall"),
-        customer_escalation_manager=f.text("customer_escalation_manager"),
-        executive=f.text("executive"),
+        customer_escalation_manager=f.text("customer_escalation_manager", limit=SHORT_TEXT),
+        executive=f.text("executive", limit=SHORT_TEXT),
     )
     f.finish()
     return roles
@@ -129,8 +129,8 @@ def read_timeline(parent: Fields) -> list[TimelineEntry]:
         at = f.time("at", required=True)
         entry = TimelineEntry(
             at=at,  # type: ignore[arg-type]  # checked below
-            by=f.text("by"),
-            text=f.text("text", required=True),
+            by=f.text("by", limit=SHORT_TEXT),
+            text=f.text("text", required=True, limit=NOTE_TEXT),
             notify=f.boolean("notify", False),
         )
         f.finish()
@@ -159,7 +159,7 @@ def read_maintenance(
             updates.append(MaintenanceUpdate(at, status, body, Source(file.rel, item.line)))
     window = Maintenance(
         id=maintenance_id,
-        title=f.text("title", required=True),
+        title=f.text("title", required=True, limit=SHORT_TEXT),
         components=components,
         scheduled_start=start,  # type: ignore[arg-type]  # None is dropped below
         scheduled_end=end,  # type: ignore[arg-type]
