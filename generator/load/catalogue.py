@@ -30,7 +30,7 @@ def slug(text: str) -> str:
 
 def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings:
     f = Fields(problems, file.shown, node)
-    name = f.text("name", required=True, default="Status")
+    name = f.text("name", required=True, default="Status", published=True)
     base_url = f.text("base_url", required=True, default="https://status.example.com/")
     problem = url_problem(base_url) if base_url else None
     if problem is not None:
@@ -76,7 +76,7 @@ def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings
         name=name,
         base_url=base_url,
         timezone=timezone,
-        description=f.text("description"),
+        description=f.text("description", published=True),
         uptime_days=f.integer("uptime_days", defaults.uptime_days, 1, MAX_DAYS),
         review_deadline_days=f.integer("review_deadline_days", defaults.review_deadline_days, 0, MAX_DAYS),
         severity_guidelines=guidelines,
@@ -109,7 +109,7 @@ def read_services(
     problems: Problems, file: ContentFile, node: Node
 ) -> tuple[tuple[Group, ...], tuple[Service, ...]]:
     f = Fields(problems, file.shown, node)
-    group_names = f.text_list("groups", required=True)
+    group_names = f.text_list("groups", required=True, published=True)
     groups = tuple(Group(slug(name), name) for name in dict.fromkeys(group_names))
     for entry in groups:  # listed twice: the API would list it twice, and later cached builds failed
         if group_names.count(entry.name) > 1:
@@ -122,14 +122,14 @@ def read_services(
             f.bad("groups", f"{entry.name!r} has the id {entry.id!r} in URLs, {RESERVED_HINT}; rename it")
     services = []
     for item in f.items("services", required=True):
-        group = item.text("group", required=True)
+        group = item.text("group", required=True, published=True)
         if group and group not in group_names:
             item.bad("group", f"unknown group {group!r} (groups: {', '.join(group_names)})")
         service = Service(
             id=item.ident("id"),
-            name=item.text("name", required=True),
+            name=item.text("name", required=True, published=True),
             group=group,
-            description=item.text("description"),
+            description=item.text("description", published=True),
             public=item.boolean("public", True),
             owner=item.text("owner"),
             oncall=item.text("oncall"),

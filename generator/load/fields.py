@@ -16,6 +16,7 @@ from typing import TypeVar
 from ..problems import Problems
 from ..published import find_forbidden, forbidden_message, forbidden_published
 from .markdown_cost import FIELD_CHARACTERS, FIELD_COST, FILE_COST, cost_of, too_slow
+from .secrets import published_secret, secret_message
 from .yamlsafe import Node
 
 E = TypeVar("E", bound=StrEnum)
@@ -167,11 +168,13 @@ class Fields:
     # ------------------------------------------------------------------ scalars
 
     def text(
-        self, key: str, required: bool = False, default: str = "", allow_blank: bool = False, limit: int = 0
+        self, key: str, required: bool = False, default: str = "", allow_blank: bool = False, limit: int = 0,
+        published: bool = False,
     ) -> str:
         """Text; required text must not be empty or blank (a title shown as nothing) unless
         `allow_blank` (an update's body: imports keep updates that only changed the status); with
-        a `limit`, at most that many characters."""
+        a `limit`, at most that many characters; `published` (it may reach the public site or a
+        notification): holding no secret (secrets.py)."""
         node = self.node(key, required)
         if node is None:
             return default
@@ -185,7 +188,18 @@ class Fields:
         if limit and len(value) > limit:
             self.bad(key, f"text is {len(value):,} characters long; the limit is {limit:,}")
             return default
+        if published and not self.secretless(key, value, markdown=False):
+            return default
         return self.checked(node.line, key, value, default)
+
+    def secretless(self, key: str, value: str, markdown: bool) -> bool:
+        """Whether `value` holds no secret as published; else the problem is reported (naming
+        the kind of secret, never the value)."""
+        kind = published_secret(value, markdown)
+        if kind is None:
+            return True
+        self.bad(key, secret_message(kind))
+        return False
 
     def checked(self, line: int, key: str, value: str, default: str) -> str:
         """`value`, or `default` after reporting a control character that a YAML escape such as
@@ -216,6 +230,8 @@ class Fields:
         if self.spent[0] > FILE_COST:
             self.bad(key, f"the Markdown fields of this file would take too long to render together (estimated "
                           f"cost {self.spent[0]:,} up to here; the limit for one file is {FILE_COST:,}); shorten them")
+            return ""
+        if not self.secretless(key, value, markdown=True):
             return ""
         bad = forbidden_published(value, knowledge_base)
         if bad is None:
@@ -319,8 +335,8 @@ class Fields:
 
     # ------------------------------------------------------------------ collections
 
-    def text_list(self, key: str, required: bool = False) -> tuple[str, ...]:
-        """A list of texts; a single text is accepted as a list of one."""
+    def text_list(self, key: str, required: bool = False, published: bool = False) -> tuple[str, ...]:
+        """A list of texts; a single text is accepted as a list of one; `published`: as `text`."""
         node = self.node(key, required)
         if node is None:
             return ()
@@ -331,6 +347,10 @@ class Fields:
                 self.error(item.line, f"{self.where}{key}[{index}]: expected text; got {item.kind}")
                 continue
             text = self.checked(item.line, f"{key}[{index}]", as_written(item), "")
+            kind = published_secret(text, markdown=False) if published and text else None
+            if kind is not None:
+                self.error(item.line, f"{self.where}{key}[{index}]: {secret_message(kind)}")
+                continue
             if text:
                 result.append(text)
         return tuple(result)

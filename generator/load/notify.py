@@ -26,6 +26,7 @@ from ..notify.config import (
 from ..problems import Problems
 from .fields import SAFE_ID, Fields
 from .files import ContentFile
+from .secrets import NOTIFY
 from .weburl import url_problem
 from .yamlsafe import Node
 
@@ -35,17 +36,8 @@ _SENDER = re.compile(r"(?:[^<>\"\n]*<(" + _ADDRESS.pattern + r")>|(" + _ADDRESS.
 #: An unsubscribe link: schemes are case-insensitive (RFC 3986), so `HTTPS://` is one too.
 _UNSUBSCRIBE = re.compile(r"(?:https?://[^\s<>]+|mailto:[^\s<>]+)", re.IGNORECASE)
 
-#: What a literal secret looks like, and what to call it in the message.
-SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"hooks\.slack\.com/", re.I), "a Slack webhook URL"),
-    (re.compile(r"\bxox[abposr]-", re.I), "a Slack token"),
-    (re.compile(r"discord(?:app)?\.com/api/webhooks/", re.I), "a Discord webhook URL"),
-    (re.compile(r"webhook\.office\.com/|\.logic\.azure\.com|powerautomate\.com/|powerplatform\.com/", re.I),
-     "a Microsoft Teams or Power Automate webhook URL"),
-    (re.compile(r"://[^/\s:@]+:[^/\s@]+@"), "a URL with a password in it"),
-    (re.compile(r"[?&](?:sig|signature|token|key|secret|password|api[-_]?key)=", re.I), "a URL with a key in it"),
-    (re.compile(r"\b(?:ghp|gho|github_pat|glpat|sk)[-_][A-Za-z0-9_]{16,}"), "an access token"),
-)
+#: What a literal secret looks like, and what to call it in the message (load/secrets.py).
+SECRET_PATTERNS = NOTIFY
 
 _TOP = ("channels", "kb_url", "max_messages_per_run", "reminder_minutes", "timeout_seconds", "retries",
         "retry_backoff_seconds")

@@ -37,7 +37,7 @@ def read_incident(
     if not f.values:
         return None
     incident_id = f.ident("id")
-    title = f.text("title", required=True, limit=SHORT_TEXT)
+    title = f.text("title", required=True, limit=SHORT_TEXT, published=True)
     kind = f.enum("type", IncidentType, required=True)
     severity = f.enum("severity", Severity, required=True)
     started_at = f.time("started_at", required=True)
@@ -51,7 +51,7 @@ def read_incident(
         detection=f.enum("detection", Detection, default=Detection.OTHER) or Detection.OTHER,
         mitigated_at=f.time("mitigated_at"),
         resolved_at=f.time("resolved_at"),
-        regions=f.text_list("regions"),
+        regions=f.text_list("regions", published=True),
         impact=tuple(read_impacts(f, file)),
         roles=read_roles(f),
         root_cause=read_root_cause(f),
@@ -75,7 +75,7 @@ def read_impacts(parent: Fields, file: ContentFile) -> list[Impact]:
             level=level or ImpactLevel.DEGRADED_PERFORMANCE,
             start=f.time("from"),
             end=f.time("to"),
-            regions=f.text_list("regions"),
+            regions=f.text_list("regions", published=True),
             source=Source(file.rel, f.line),
         )
         f.finish()
@@ -89,11 +89,11 @@ def read_roles(parent: Fields) -> Roles:
     if f is None:
         return Roles()
     roles = Roles(
-        incident_manager=f.text("incident_manager", limit=SHORT_TEXT),
-        communications_lead=f.text("communications_lead", limit=SHORT_TEXT),
+        incident_manager=f.text("incident_manager", limit=SHORT_TEXT, published=True),
+        communications_lead=f.text("communications_lead", limit=SHORT_TEXT, published=True),
         oncall=f.text_list("oncall"),
-        customer_escalation_manager=f.text("customer_escalation_manager", limit=SHORT_TEXT),
-        executive=f.text("executive", limit=SHORT_TEXT),
+        customer_escalation_manager=f.text("customer_escalation_manager", limit=SHORT_TEXT, published=True),
+        executive=f.text("executive", limit=SHORT_TEXT, published=True),
     )
     f.finish()
     return roles
@@ -127,11 +127,12 @@ def read_timeline(parent: Fields) -> list[TimelineEntry]:
     entries = []
     for f in parent.items("timeline"):
         at = f.time("at", required=True)
+        notify = f.boolean("notify", False)  # a note marked notify is sent: it must hold no secret
         entry = TimelineEntry(
             at=at,  # type: ignore[arg-type]  # checked below
-            by=f.text("by", limit=SHORT_TEXT),
-            text=f.text("text", required=True, limit=NOTE_TEXT),
-            notify=f.boolean("notify", False),
+            by=f.text("by", limit=SHORT_TEXT, published=notify),
+            text=f.text("text", required=True, limit=NOTE_TEXT, published=notify),
+            notify=notify,
         )
         f.finish()
         if at is not None:
@@ -159,7 +160,7 @@ def read_maintenance(
             updates.append(MaintenanceUpdate(at, status, body, Source(file.rel, item.line)))
     window = Maintenance(
         id=maintenance_id,
-        title=f.text("title", required=True, limit=SHORT_TEXT),
+        title=f.text("title", required=True, limit=SHORT_TEXT, published=True),
         components=components,
         scheduled_start=start,  # type: ignore[arg-type]  # None is dropped below
         scheduled_end=end,  # type: ignore[arg-type]
