@@ -209,7 +209,7 @@ def costliest(text: str, public: bool) -> Estimate:
     """The estimate of the costlier flavour `text` is rendered in: the knowledge base's always,
     the public site's too when `public`."""
     found = estimate(text, fences=True)
-    if public:
+    if public and ("```" in text or "~~~" in text):  # without a fence both flavours are the same
         other = estimate(text, fences=False)
         if other.cost > found.cost:
             found = other
@@ -217,12 +217,13 @@ def costliest(text: str, public: bool) -> Estimate:
 
 
 def _at_most(text: str) -> int:
-    """An upper bound of `estimate` that needs no parsing, for the usual text without `[` or `<`
-    (only the split term and the length are left, and a block has at most every line)."""
-    if "[" in text or "<" in text:
-        return 1 << 62
+    """An upper bound of `estimate` that needs no parsing: every scan is at most the whole text
+    long, and a block has at most every line. For the usual text (a few links) it is far below
+    any bound, and counting is 20 times faster than estimating."""
+    size = len(text)
     lines = text.count("\n") + 1
-    return len(text) * _CHARACTER + lines * lines * _SPLIT
+    scans = text.count("[") * _BRACKET + text.count("(") * _PAREN + text.count("<") * _TAG
+    return size * _CHARACTER + size * scans + lines * lines * _SPLIT
 
 
 def cost_of(text: str, public: bool, bound: int) -> Estimate:
