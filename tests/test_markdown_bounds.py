@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from generator.cli import main
 from generator.load import markdown_cost
 from generator.load.markdown_cost import DOCUMENT_COST, FIELD_COST, costliest
-from tests.sitekit import INCIDENT_WITH_BODY, NOW, load, make_content, messages
+from tests.sitekit import INCIDENT_WITH_BODY, NOW, SITE_YAML, load, make_content, messages
 
 #: An incident whose one update's body is written on line 12 (JSON is YAML's double-quoted text).
 INCIDENT = INCIDENT_WITH_BODY.replace('"{body}"', "{body}")
@@ -214,3 +214,11 @@ def test_titles_names_and_notes_the_knowledge_base_shows_are_bounded(tmp_path: P
         "content/postmortems/INC-1.md:6: action_items[0].title: text is 1,001 characters long; the limit is 1,000",
         "content/postmortems/INC-1.md:7: action_items[0].owner: text is 1,001 characters long; the limit is 1,000",
     ]
+
+
+def test_severity_guidelines_are_bounded_like_a_field(tmp_path: Path) -> None:
+    site = SITE_YAML + f"severity_guidelines:\n  major: {json.dumps(SLOW['unclosed link targets'])}\n"
+    root = make_content(tmp_path / "content", {"site.yaml": site})
+    found = messages(load(root), root)
+    assert len(found) == 1
+    assert found[0].startswith("content/site.yaml:6: severity_guidelines.major: this Markdown would take too long")

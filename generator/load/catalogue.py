@@ -11,6 +11,8 @@ from ..problems import Problems
 from ..published import forbidden_message, forbidden_published
 from .fields import MAX_ID_LENGTH, RESERVED_HINT, Fields, is_reserved_name, whole_number
 from .files import ContentFile
+from .markdown_cost import FIELD_COST
+from .markdown_cost import problem as too_slow_problem
 from .weburl import url_problem
 from .yamlsafe import Node
 
@@ -51,6 +53,8 @@ def read_settings(problems: Problems, file: ContentFile, node: Node) -> Settings
             f.error(value.line, f"severity_guidelines.{key}: expected one of {allowed}")
         elif not isinstance(value.value, str):
             f.error(value.line, f"severity_guidelines.{key}: expected text")
+        elif (slow := too_slow_problem(value.value, FIELD_COST, public=False)) is not None:  # before rendering
+            f.error(value.line, f"severity_guidelines.{key}: {slow[1]}")
         elif (bad := forbidden_published(value.value, knowledge_base=True)) is not None:
             f.error(value.line, f"severity_guidelines.{key}: {forbidden_message(*bad)}")
         elif text := f.checked(value.line, f"severity_guidelines.{key}", value.value, ""):
