@@ -198,21 +198,21 @@ def test_titles_names_and_notes_the_knowledge_base_shows_are_bounded(tmp_path: P
     """The knowledge base puts them in headings, table cells and notes, where Python-Markdown's
     time grows with the square of their length (a 200,000-character title took 11 s)."""
     incident = (
-        INCIDENT.format(body="fine").replace("title: Checkout errors", f"title: {'t' * 1_001}")
-        + f"roles:\n  incident_manager: {'m' * 1_001}\n"
-        + f"timeline:\n  - at: 2026-11-28T10:01:00Z\n    by: {'b' * 1_000}\n    text: {'n' * 20_001}\n"
+        INCIDENT.format(body="fine").replace("title: Checkout errors", f"title: {'t' * 20_001}")
+        + f"roles:\n  incident_manager: {'m' * 20_001}\n"
+        + f"timeline:\n  - at: 2026-11-28T10:01:00Z\n    by: {'b' * 20_000}\n    text: {'n' * 20_001}\n"
         + f"  - at: 2026-11-28T10:02:00Z\n    text: {'n' * 20_000}\n"
     )
     review = POSTMORTEM.format(body="").replace(
-        "status: draft", f"status: draft\naction_items:\n  - id: AI-1\n    title: {'a' * 1_001}\n    owner: {'o' * 1_001}"
+        "status: draft", f"status: draft\naction_items:\n  - id: AI-1\n    title: {'a' * 20_001}\n    owner: {'o' * 20_001}"
     )
     root = make_content(tmp_path / "content", {"incidents/a.yaml": incident, "postmortems/INC-1.md": review})
     assert messages(load(root), root) == [
-        "content/incidents/a.yaml:2: title: text is 1,001 characters long; the limit is 1,000",
-        "content/incidents/a.yaml:14: roles.incident_manager: text is 1,001 characters long; the limit is 1,000",
+        "content/incidents/a.yaml:2: title: text is 20,001 characters long; the limit is 20,000",
+        "content/incidents/a.yaml:14: roles.incident_manager: text is 20,001 characters long; the limit is 20,000",
         "content/incidents/a.yaml:18: timeline[0].text: text is 20,001 characters long; the limit is 20,000",
-        "content/postmortems/INC-1.md:6: action_items[0].title: text is 1,001 characters long; the limit is 1,000",
-        "content/postmortems/INC-1.md:7: action_items[0].owner: text is 1,001 characters long; the limit is 1,000",
+        "content/postmortems/INC-1.md:6: action_items[0].title: text is 20,001 characters long; the limit is 20,000",
+        "content/postmortems/INC-1.md:7: action_items[0].owner: text is 20,001 characters long; the limit is 20,000",
     ]
 
 

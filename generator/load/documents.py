@@ -16,7 +16,7 @@ from ..model import (
 )
 from ..problems import Problems
 from ..published import forbidden_message, forbidden_published
-from .fields import RESERVED_HINT, SHORT_TEXT, Fields, is_reserved_name
+from .fields import RESERVED_HINT, TEXT_CHARACTERS, Fields, is_reserved_name
 from .files import ContentFile
 from .markdown_cost import DOCUMENT_COST, problem
 from .yamlsafe import Node, YamlError, parse
@@ -76,12 +76,12 @@ def read_postmortem(problems: Problems, file: ContentFile, text: str) -> Postmor
     for item in f.items("action_items"):
         action = ActionItem(
             id=item.ident("id"),
-            title=item.text("title", required=True, limit=SHORT_TEXT),
-            owner=item.text("owner", limit=SHORT_TEXT),
+            title=item.text("title", required=True, limit=TEXT_CHARACTERS),
+            owner=item.text("owner", limit=TEXT_CHARACTERS),
             priority=item.enum("priority", Priority, default=Priority.P2) or Priority.P2,
             due=item.day("due"),
             status=item.enum("status", ActionStatus, default=ActionStatus.OPEN) or ActionStatus.OPEN,
-            link=item.text("link", limit=SHORT_TEXT),
+            link=item.text("link", limit=TEXT_CHARACTERS),
             done_at=item.day("done_at"),
             source=Source(file.rel, item.line),
         )
@@ -114,10 +114,10 @@ def read_runbook(
     f = Fields(problems, file.shown, node)
     runbook = Runbook(
         path=file.rel.removeprefix("runbooks/"),
-        title=f.text("title", required=True, limit=SHORT_TEXT),
+        title=f.text("title", required=True, limit=TEXT_CHARACTERS),
         services=f.text_list("services", required=True),
         alerts=f.text_list("alerts"),
-        owner=f.text("owner", limit=SHORT_TEXT),
+        owner=f.text("owner", limit=TEXT_CHARACTERS),
         last_reviewed=f.day("last_reviewed"),
         body=body,
         source=Source(file.rel, 1),

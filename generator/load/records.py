@@ -24,7 +24,7 @@ from ..model import (
     UpdateStatus,
 )
 from ..problems import Problems
-from .fields import NOTE_TEXT, SHORT_TEXT, Fields
+from .fields import TEXT_CHARACTERS, Fields
 from .files import ContentFile
 from .rules import check_incident, check_maintenance
 from .yamlsafe import Node
@@ -37,7 +37,7 @@ def read_incident(
     if not f.values:
         return None
     incident_id = f.ident("id")
-    title = f.text("title", required=True, limit=SHORT_TEXT, published=True)
+    title = f.text("title", required=True, limit=TEXT_CHARACTERS, published=True)
     kind = f.enum("type", IncidentType, required=True)
     severity = f.enum("severity", Severity, required=True)
     started_at = f.time("started_at", required=True)
@@ -89,11 +89,11 @@ def read_roles(parent: Fields) -> Roles:
     if f is None:
         return Roles()
     roles = Roles(
-        incident_manager=f.text("incident_manager", limit=SHORT_TEXT, published=True),
-        communications_lead=f.text("communications_lead", limit=SHORT_TEXT, published=True),
+        incident_manager=f.text("incident_manager", limit=TEXT_CHARACTERS, published=True),
+        communications_lead=f.text("communications_lead", limit=TEXT_CHARACTERS, published=True),
         oncall=f.text_list("oncall"),
-        customer_escalation_manager=f.text("customer_escalation_manager", limit=SHORT_TEXT, published=True),
-        executive=f.text("executive", limit=SHORT_TEXT, published=True),
+        customer_escalation_manager=f.text("customer_escalation_manager", limit=TEXT_CHARACTERS, published=True),
+        executive=f.text("executive", limit=TEXT_CHARACTERS, published=True),
     )
     f.finish()
     return roles
@@ -130,8 +130,8 @@ def read_timeline(parent: Fields) -> list[TimelineEntry]:
         notify = f.boolean("notify", False)  # a note marked notify is sent: it must hold no secret
         entry = TimelineEntry(
             at=at,  # type: ignore[arg-type]  # checked below
-            by=f.text("by", limit=SHORT_TEXT, published=notify),
-            text=f.text("text", required=True, limit=NOTE_TEXT, published=notify),
+            by=f.text("by", limit=TEXT_CHARACTERS, published=notify),
+            text=f.text("text", required=True, limit=TEXT_CHARACTERS, published=notify),
             notify=notify,
         )
         f.finish()
@@ -160,7 +160,7 @@ def read_maintenance(
             updates.append(MaintenanceUpdate(at, status, body, Source(file.rel, item.line)))
     window = Maintenance(
         id=maintenance_id,
-        title=f.text("title", required=True, limit=SHORT_TEXT, published=True),
+        title=f.text("title", required=True, limit=TEXT_CHARACTERS, published=True),
         components=components,
         scheduled_start=start,  # type: ignore[arg-type]  # None is dropped below
         scheduled_end=end,  # type: ignore[arg-type]
