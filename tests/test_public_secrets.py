@@ -169,7 +169,9 @@ def test_a_responder_update_with_a_secret_is_refused_without_echoing_it(tmp_path
 
 def test_a_line_quoted_for_another_problem_is_shown_without_secrets() -> None:
     secret = SECRETS[0][1]
-    assert masked(f"title: Rotated {secret} and {SECRETS[12][1]}") == "title: Rotated [secret] and postgres[secret]db.example.net:5432/shop"
+    assert masked(f"title: Rotated {secret} and {SECRETS[12][1]}") == "title: Rotated [secret] and postgres[secret]"
+    # A webhook's shape is its host and path: the token after it is hidden with them.
+    assert masked(f"got '{SECRETS[2][1]}' twice") == "got 'https://[secret]' twice"
 
 
 def test_a_build_with_a_secret_keeps_the_previous_site(tmp_path: Path) -> None:
@@ -193,3 +195,25 @@ def test_notify_yaml_is_checked_for_the_same_shapes_and_more(tmp_path: Path) -> 
     found = [m for m in messages(load(root), root) if "looks like" in m]
     assert found == ["content/notify.yaml:8: this looks like an AWS access key id; write secrets as ${ENV_VAR}, never in the file"]
     assert SECRETS[0][1] not in " ".join(messages(load(root), root))
+
+
+def test_a_secret_pasted_into_a_field_that_is_refused_for_another_reason_is_not_echoed(tmp_path: Path) -> None:
+    """Errors about a value (an unknown severity, an unsafe id, a bad time) quote it: a key
+    pasted into the wrong field is quoted as `[secret]`, in every output of validate."""
+    key, hook = SECRETS[0][1], SECRETS[2][1]
+    incident = (INCIDENT.format(body="Fixed.").replace("severity: major", f"severity: {key}")
+                .replace("started_at: 2026-11-28T10:00:00Z", f"started_at: {json.dumps(hook)}"))
+    review = f"---\nincident: INC-1\nstatus: {key}\n---\nWhat happened.\n"
+    root = make_content(tmp_path / "content", {"incidents/a.yaml": incident, "postmortems/INC-1.md": review})
+    found = messages(load(root), root)
+    assert any(m.startswith("content/incidents/a.yaml:4: severity:") and "[secret]" in m for m in found), found
+    assert any(m.startswith("content/incidents/a.yaml:5: started_at:") and "[secret]" in m for m in found), found
+    assert any(m.startswith("content/postmortems/INC-1.md:3: status:") and "[secret]" in m for m in found), found
+    for command in (["validate"], ["validate", "--format", "github"], ["validate", "--format", "gitlab"]):
+        process = subprocess.run(
+            [sys.executable, "-m", "generator", *command, "--content", str(root), "--no-cache", "--now", NOW],
+            capture_output=True, text=True, cwd=REPO, check=False,
+        )
+        assert process.returncode == 1, process.stderr
+        shown = process.stdout + process.stderr
+        assert key not in shown and "q7Zk3Wj5Nxp2LmVb8TcR1sYa" not in shown and "[secret]" in shown

@@ -30,6 +30,7 @@ from ..model import (
 )
 from ..problems import Level, Problem, Problems
 from ..published import forms
+from .secrets import masked
 
 #: How far ahead of the build time an incident may start before `validate` asks whether its date
 #: is right: clocks of responders and CI differ by seconds, not hours.
@@ -190,7 +191,8 @@ class Checker:
         return self.prefix + source.path
 
     def error(self, source: Source, message: str) -> None:
-        self.problems.error(self.shown(source), source.line, message)
+        """An error about `source`; ids it quotes are shown with any secret masked (fields.py)."""
+        self.problems.error(self.shown(source), source.line, masked(message))
 
     def warning(self, source: Source, message: str) -> None:
         self.problems.warning(self.shown(source), source.line, message)

@@ -16,7 +16,7 @@ from typing import TypeVar
 from ..problems import Problems
 from ..published import find_forbidden, forbidden_message, forbidden_published
 from .markdown_cost import FIELD_CHARACTERS, FIELD_COST, FILE_COST, cost_of, too_slow
-from .secrets import published_secret, secret_message
+from .secrets import masked, published_secret, secret_message
 from .yamlsafe import Node
 
 E = TypeVar("E", bound=StrEnum)
@@ -132,7 +132,9 @@ class Fields:
     # ------------------------------------------------------------------ reporting
 
     def error(self, line: int, message: str) -> None:
-        self.problems.error(self.path, line, message)
+        """An error at `line`; a value it quotes is shown with any secret in it masked (a key
+        pasted into the wrong field would otherwise be printed in the CI log)."""
+        self.problems.error(self.path, line, masked(message))
 
     def bad(self, key: str, message: str) -> None:
         node = self.values.get(key)
