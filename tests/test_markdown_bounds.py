@@ -194,6 +194,19 @@ def test_many_costly_fields_of_one_file_are_bounded_together(tmp_path: Path) -> 
     assert f"; the limit for one file is {markdown_cost.FILE_COST:,}); shorten them" in found[0]
 
 
+def test_many_long_fields_that_render_fast_are_not_refused_together(tmp_path: Path) -> None:
+    """A file's total counts what its fields are estimated to cost, not the cheap upper bound a
+    field within its own bound is counted by (thirty times the estimate for a long body with
+    many links): fifteen detailed updates render in a tenth of a second."""
+    text = " ".join(f"See [the status note {i}](https://example.com/n/{i}) for details." for i in range(80))
+    assert costliest(text, public=True).cost * 25 < markdown_cost.cost_of(text, True, FIELD_COST).cost
+    update = "  - at: 2026-11-28T10:{minute:02d}:00Z\n    status: investigating\n    body: {body}\n"
+    body = json.dumps(text)
+    incident = INCIDENT.format(body=body) + "".join(update.format(minute=m, body=body) for m in range(6, 20))
+    root = make_content(tmp_path / "content", {"incidents/a.yaml": incident})
+    assert messages(load(root), root) == []
+
+
 def test_titles_names_and_notes_the_knowledge_base_shows_are_bounded(tmp_path: Path) -> None:
     """The knowledge base puts them in headings, table cells and notes, where Python-Markdown's
     time grows with the square of their length (a 200,000-character title took 11 s)."""

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from ..problems import Problems
 from ..published import find_forbidden, forbidden_message, forbidden_published
-from .markdown_cost import FIELD_CHARACTERS, FIELD_COST, FILE_COST, cost_of, too_slow
+from .markdown_cost import FIELD_CHARACTERS, FIELD_COST, FILE_COST, FileBudget, cost_of, too_slow
 from .secrets import masked, published_secret, secret_message
 from .yamlsafe import Node
 
@@ -113,12 +113,12 @@ class Fields:
     """The fields of one mapping in one file."""
 
     def __init__(
-        self, problems: Problems, path: str, node: Node, where: str = "", spent: list[int] | None = None
+        self, problems: Problems, path: str, node: Node, where: str = "", budget: FileBudget | None = None
     ) -> None:
         self.problems = problems
         #: The estimated rendering cost of the Markdown fields read so far in this file (shared
         #: with the `Fields` of its mappings and lists).
-        self.spent = [0] if spent is None else spent
+        self.budget = FileBudget() if budget is None else budget
         self.path = path
         self.line = node.line
         self.where = where
@@ -227,10 +227,10 @@ class Fields:
         if found.cost > FIELD_COST:
             self.bad(key, too_slow(found, FIELD_COST))
             return ""
-        self.spent[0] += found.cost
-        if self.spent[0] > FILE_COST:
+        if not self.budget.within(value, found):
             self.bad(key, f"the Markdown fields of this file would take too long to render together (estimated "
-                          f"cost {self.spent[0]:,} up to here; the limit for one file is {FILE_COST:,}); shorten them")
+                          f"cost {self.budget.spent:,} up to here; the limit for one file is {FILE_COST:,}); "
+                          "shorten them")
             return ""
         if not self.secretless(key, value, markdown=True):
             return ""
@@ -360,7 +360,7 @@ class Fields:
         node = self.node(key, required)
         if node is None:
             return None
-        return Fields(self.problems, self.path, node, f"{self.where}{key}.", self.spent)
+        return Fields(self.problems, self.path, node, f"{self.where}{key}.", self.budget)
 
     def items(self, key: str, required: bool = False) -> Iterator[Fields]:
         """Each mapping in the list under `key`, as `Fields` named `key[i].`."""
@@ -371,7 +371,7 @@ class Fields:
             self.bad(key, f"expected a list; got {node.kind}")
             return
         for index, item in enumerate(node.value):
-            yield Fields(self.problems, self.path, item, f"{self.where}{key}[{index}].", self.spent)
+            yield Fields(self.problems, self.path, item, f"{self.where}{key}[{index}].", self.budget)
 
     def raw(self, key: str) -> dict[str, Node]:
         """A mapping's entries, for keyed tables like `severity_guidelines`."""
