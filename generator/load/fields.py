@@ -193,13 +193,13 @@ class Fields:
             return default
         return self.checked(node.line, key, value, default)
 
-    def secretless(self, key: str, value: str, markdown: bool) -> bool:
-        """Whether `value` holds no secret as published; else the problem is reported (naming
-        the kind of secret, never the value)."""
+    def secretless(self, key: str, value: str, markdown: bool, line: int | None = None) -> bool:
+        """Whether `value` holds no secret as published; else the problem is reported at `line`
+        (by default `key`'s), naming the kind of secret, never the value."""
         kind = published_secret(value, markdown)
         if kind is None:
             return True
-        self.bad(key, secret_message(kind))
+        self.error(self.key_line(key) if line is None else line, f"{self.where}{key}: {secret_message(kind)}")
         return False
 
     def checked(self, line: int, key: str, value: str, default: str) -> str:
@@ -348,9 +348,7 @@ class Fields:
                 self.error(item.line, f"{self.where}{key}[{index}]: expected text; got {item.kind}")
                 continue
             text = self.checked(item.line, f"{key}[{index}]", as_written(item), "")
-            kind = published_secret(text, markdown=False) if published and text else None
-            if kind is not None:
-                self.error(item.line, f"{self.where}{key}[{index}]: {secret_message(kind)}")
+            if published and text and not self.secretless(f"{key}[{index}]", text, markdown=False, line=item.line):
                 continue
             if text:
                 result.append(text)

@@ -26,7 +26,7 @@ from ..notify.config import (
 from ..problems import Problems
 from .fields import SAFE_ID, Fields
 from .files import ContentFile
-from .secrets import NOTIFY
+from .secrets import NOTIFY, kind_of
 from .weburl import url_problem
 from .yamlsafe import Node
 
@@ -35,9 +35,6 @@ _ADDRESS = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+")
 _SENDER = re.compile(r"(?:[^<>\"\n]*<(" + _ADDRESS.pattern + r")>|(" + _ADDRESS.pattern + r"))")
 #: An unsubscribe link: schemes are case-insensitive (RFC 3986), so `HTTPS://` is one too.
 _UNSUBSCRIBE = re.compile(r"(?:https?://[^\s<>]+|mailto:[^\s<>]+)", re.IGNORECASE)
-
-#: What a literal secret looks like, and what to call it in the message (load/secrets.py).
-SECRET_PATTERNS = NOTIFY
 
 _TOP = ("channels", "kb_url", "max_messages_per_run", "reminder_minutes", "timeout_seconds", "retries",
         "retry_backoff_seconds")
@@ -264,7 +261,6 @@ def _secret_looking(node: Node) -> Iterable[tuple[int, str]]:
         for child in node.value:
             yield from _secret_looking(child)
     elif isinstance(node.value, str) and _reference(node.value) is None:
-        for pattern, kind in SECRET_PATTERNS:
-            if pattern.search(node.value):
-                yield node.line, kind
-                break
+        kind = kind_of(node.value, NOTIFY)
+        if kind is not None:
+            yield node.line, kind
