@@ -16,7 +16,9 @@ from functools import cache
 
 @cache
 def version(package: str) -> str:
-    """The version of the distribution that provides the importable `package` ('?' if none)."""
+    """The version of the distribution that provides the importable `package`, or of the
+    distribution of that name (`pyyaml`, `mkdocs-material`: asked of `importlib.metadata`);
+    '?' if none. Read once per process (finding a distribution's metadata took 30 ms)."""
     spec = importlib.util.find_spec(package)
     if spec is not None and spec.origin is not None:
         site = os.path.dirname(os.path.dirname(spec.origin))

@@ -487,9 +487,8 @@ def test_a_new_theme_or_plugin_version_renders_everything(
     content: Path, builds: Builds, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     builds.run(content, START)
-    real = mkdocs_run.metadata.version
-    monkeypatch.setattr(mkdocs_run.metadata, "version",
-                        lambda name: "9.99.0" if name == "mkdocs-material" else real(name))
+    real = mkdocs_run.version
+    monkeypatch.setattr(mkdocs_run, "version", lambda name: "9.99.0" if name == "mkdocs-material" else real(name))
     builds.run(content, START)
     assert builds.last.reused == []
 

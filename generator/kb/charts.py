@@ -18,7 +18,6 @@ a chart is drawn.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import io
@@ -27,9 +26,10 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..versions import version
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -71,18 +71,9 @@ class Chart:
 _SALT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-@functools.cache
-def _matplotlib_version() -> str:
-    """Read once per process: finding a distribution's metadata took 30 ms a chart."""
-    try:
-        return metadata.version("matplotlib")
-    except metadata.PackageNotFoundError:  # pragma: no cover - a broken install
-        return "?"
-
-
 def _described(kind: str, name: str, title: str, alt: str, inputs: Any, draw: Callable[[], str]) -> Chart:
     """The chart, drawn only when its SVG is asked for."""
-    key = hashlib.sha256(json.dumps([_SALT, _matplotlib_version(), kind, name, title, alt, inputs]).encode())
+    key = hashlib.sha256(json.dumps([_SALT, version("matplotlib"), kind, name, title, alt, inputs]).encode())
     return Chart(name, title, alt, key.hexdigest(), draw)
 
 

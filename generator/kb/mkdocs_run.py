@@ -57,6 +57,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, meta
 
 from .. import progress
+from ..versions import version
 from ..workers import run_all
 from . import heap
 from . import mkdocs_shortcuts as shortcuts
@@ -174,10 +175,7 @@ def config_salt(config: MkDocsConfig) -> str:
     versions. Paths of the docs and site folders are left out: they change every build."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version_info[:3]}".encode())
     for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=-\0".encode())
+        digest.update(f"{name}={version(name)}\0".encode())
     skip = {"docs_dir", "site_dir", "config_file_path", "plugins", "theme", "hooks", "watch", "dev_addr"}
     plain = {key: value for key, value in config.items() if key not in skip}
     plain["plugins"] = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
